@@ -1,0 +1,5 @@
+export * from './money';
+export * from './time';
+export * from './privacy';
+export * from './catalog';
+export * from './errors';

@@ -1,0 +1,4 @@
+/** zod schemas: the single source of request validation (BFF) and of the OpenAPI document. */
+export * from './common';
+export * from './catalog';
+export * from './auth';
