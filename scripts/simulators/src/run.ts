@@ -1,0 +1,37 @@
+/**
+ * Start simulators from the command line for local development:
+ *   tsx src/run.ts wechat=3901 [other=port ...]
+ * Prints one JSON line per simulator ({ name, url }) and runs until SIGINT/SIGTERM.
+ * Credentials come from the same variables the BFF reads (WECHAT_APPID, WECHAT_SECRET).
+ */
+import { startWechatSimulator } from './wechat';
+import type { RunningSimulator } from './server';
+
+const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
+  wechat: (port) =>
+    startWechatSimulator({
+      appId: process.env.WECHAT_APPID || 'wx0000000000000000',
+      secret: process.env.WECHAT_SECRET || 'dev-wechat-secret',
+      port,
+      acceptUnknownCodes: true,
+    }),
+};
+
+const running: RunningSimulator[] = [];
+for (const arg of process.argv.slice(2)) {
+  const [name, port = '0'] = arg.split('=');
+  const start = starters[name];
+  if (!start) {
+    console.error(`unknown simulator "${name}"; known: ${Object.keys(starters).join(', ')}`);
+    process.exit(2);
+  }
+  const sim = await start(Number(port));
+  running.push(sim);
+  console.log(JSON.stringify({ name: sim.name, url: sim.url }));
+}
+const stop = async () => {
+  await Promise.all(running.map((s) => s.close()));
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
