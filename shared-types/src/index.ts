@@ -3,3 +3,4 @@ export * from './time';
 export * from './privacy';
 export * from './catalog';
 export * from './errors';
+export * from './configurator';
