@@ -1,2 +1,4 @@
 export * from './types';
 export * from './pricing';
+export * from './engine';
+export * from './validate';

@@ -189,13 +189,6 @@ export interface ConfigError {
 
 export type ConfigResult = { ok: true; config: ResolvedConfig } | { ok: false; error: ConfigError };
 
-/** One problem found in catalog data by validateCatalogModel. */
-export interface CatalogProblem {
-  /** Where, e.g. "options[PAINT_RED].requires". */
-  path: string;
-  message: string;
-}
-
 export interface SpecDiffRow {
   key: keyof TrimSpecs | 'price';
   label: string;
