@@ -1,0 +1,70 @@
+import path from 'node:path'
+import { defineConfig, type UserConfigExport } from '@tarojs/cli'
+
+/**
+ * Taro build config for all three targets (weapp, alipay, h5), webpack5 runner.
+ * The platform plugins are registered by the CLI itself from `--type`, so `plugins` stays empty.
+ */
+
+// The shared-types workspace package is TypeScript source reached through a pnpm symlink.
+// Webpack resolves the symlink to this real path, which is outside src/ and outside
+// node_modules, so Taro's babel rule would skip it unless we list it here.
+const sharedTypesSrc = path.resolve(__dirname, '../../shared-types/src')
+
+/**
+ * API base override from the environment at build time (e.g. `TARO_APP_API_BASE=https://api.example.com`).
+ * `null` means "use the per-target default" (see src/api/base.ts).
+ */
+const apiBaseOverride = process.env.TARO_APP_API_BASE ?? null
+
+export default defineConfig<'webpack5'>(async () => {
+  const config: UserConfigExport<'webpack5'> = {
+    projectName: 'carmall',
+    date: '2026-11-01',
+    designWidth: 750,
+    deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
+    sourceRoot: 'src',
+    // One folder per target so builds never overwrite each other.
+    outputRoot: `dist/${process.env.TARO_ENV}`,
+    plugins: [],
+    defineConstants: {
+      CARMALL_API_BASE: JSON.stringify(apiBaseOverride),
+    },
+    alias: {
+      '@': path.resolve(__dirname, '..', 'src'),
+    },
+    copy: { patterns: [], options: {} },
+    framework: 'react',
+    compiler: 'webpack5',
+    cache: { enable: false },
+    logger: { quiet: true, stats: false },
+    mini: {
+      compile: { include: [sharedTypesSrc] },
+      postcss: {
+        pxtransform: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+    h5: {
+      // The BFF serves the H5 build at `/`, so absolute asset paths from `/` are correct.
+      publicPath: '/',
+      staticDirectory: 'static',
+      router: { mode: 'hash' },
+      compile: { include: [sharedTypesSrc] },
+      output: {
+        filename: 'js/[name].[hash:8].js',
+        chunkFilename: 'js/[name].[chunkhash:8].js',
+      },
+      miniCssExtractPluginOption: {
+        ignoreOrder: true,
+        filename: 'css/[name].[hash].css',
+        chunkFilename: 'css/[name].[chunkhash].css',
+      },
+      postcss: {
+        autoprefixer: { enable: true, config: {} },
+        cssModules: { enable: false },
+      },
+    },
+  }
+  return config
+})

@@ -1,0 +1,100 @@
+import Taro from '@tarojs/taro'
+import type { ApiErrorBody, ErrorCode } from '@carmall/shared-types'
+import { API_BASE } from './base'
+
+/** Storage key for the session token issued by `POST /api/v1/auth/wechat`. */
+export const TOKEN_KEY = 'carmall.token'
+
+/**
+ * Codes a caller can branch on: the BFF's stable codes, plus two the client produces itself:
+ * NETWORK (no HTTP response at all) and HTTP_ERROR (a non-2xx without the BFF's error body,
+ * e.g. from a proxy).
+ */
+export type ApiErrorCode = ErrorCode | 'NETWORK' | 'HTTP_ERROR'
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode
+  /** HTTP status, 0 when the request never got a response. */
+  readonly status: number
+  readonly details?: unknown
+  readonly requestId?: string
+
+  constructor(code: ApiErrorCode, message: string, status: number, details?: unknown, requestId?: string) {
+    super(message)
+    this.name = 'ApiError'
+    this.code = code
+    this.status = status
+    this.details = details
+    this.requestId = requestId
+  }
+}
+
+export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string>
+export type Query = Record<string, QueryValue>
+
+/**
+ * Serialize query params. Arrays become comma lists (`bodyType=suv,mpv`, the BFF's format);
+ * empty values are dropped so "全部" filters simply send nothing.
+ */
+export function buildQuery(query: Query = {}): string {
+  const parts: string[] = []
+  for (const [key, raw] of Object.entries(query)) {
+    if (raw === undefined || raw === null || raw === '') continue
+    const value = Array.isArray(raw) ? raw.join(',') : String(raw)
+    if (value === '') continue
+    parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
+  }
+  return parts.length ? `?${parts.join('&')}` : ''
+}
+
+export function getToken(): string | null {
+  try {
+    const token = Taro.getStorageSync(TOKEN_KEY)
+    return typeof token === 'string' && token ? token : null
+  } catch {
+    return null // storage can throw on some runtimes (quota, private mode); treat as logged out
+  }
+}
+
+function isApiErrorBody(data: unknown): data is ApiErrorBody {
+  const error = (data as ApiErrorBody | null)?.error
+  return !!error && typeof error === 'object' && typeof error.code === 'string' && typeof error.message === 'string'
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  query?: Query
+  body?: unknown
+  /** Defaults to API_BASE; tests and tools may point elsewhere. */
+  base?: string
+}
+
+/** Call the BFF. Resolves with the JSON body on 2xx, rejects with ApiError otherwise. */
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', query, body, base = API_BASE } = opts
+  const header: Record<string, string> = { Accept: 'application/json' }
+  if (body !== undefined) header['Content-Type'] = 'application/json'
+  const token = getToken()
+  if (token) header.Authorization = `Bearer ${token}`
+
+  let res: Taro.request.SuccessCallbackResult<any>
+  try {
+    res = await Taro.request({ url: `${base}${path}${buildQuery(query)}`, method, header, data: body as any })
+  } catch (err) {
+    // Taro.request only rejects when there is no HTTP response (offline, DNS, timeout, domain
+    // not whitelisted in the mini-program console).
+    const detail = (err as { errMsg?: string; message?: string })?.errMsg ?? (err as Error)?.message
+    throw new ApiError('NETWORK', '网络异常，请检查网络后重试', 0, detail)
+  }
+
+  const { statusCode, data } = res
+  if (statusCode >= 200 && statusCode < 300) return data as T
+  if (isApiErrorBody(data)) {
+    const { code, message, details, requestId } = data.error
+    throw new ApiError(code, message, statusCode, details, requestId)
+  }
+  throw new ApiError('HTTP_ERROR', `服务异常（${statusCode}）`, statusCode)
+}
+
+export const get = <T>(path: string, query?: Query) => request<T>(path, { query })
+export const post = <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body })
