@@ -1,0 +1,31 @@
+// Pages listed here are in the main package; tabBar pages must be. Heavy features (the 3D viewer)
+// live in subpackages so the main package stays well under WeChat's 2 MB limit.
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/models/index', 'pages/orders/index', 'pages/me/index'],
+  subPackages: [
+    {
+      root: 'packages/viewer',
+      pages: ['pages/index'],
+    },
+  ],
+  window: {
+    backgroundTextStyle: 'light',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTitleText: '车商城',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f5f6f8',
+  },
+  // Text-only tab bar: WeChat accepts items without iconPath.
+  tabBar: {
+    color: '#8a8f99',
+    selectedColor: '#1a56db',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      { pagePath: 'pages/index/index', text: '首页' },
+      { pagePath: 'pages/models/index', text: '车型' },
+      { pagePath: 'pages/orders/index', text: '订单' },
+      { pagePath: 'pages/me/index', text: '我的' },
+    ],
+  },
+})

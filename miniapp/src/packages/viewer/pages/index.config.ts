@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '3D 看车',
+})

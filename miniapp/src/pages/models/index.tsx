@@ -1,0 +1,188 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { Button, Input, Text, View } from '@tarojs/components'
+import { useReachBottom } from '@tarojs/taro'
+import {
+  BODY_TYPES,
+  BODY_TYPE_LABELS,
+  ENERGY_TYPES,
+  ENERGY_TYPE_LABELS,
+  type BodyType,
+  type EnergyType,
+  type ModelSummary,
+} from '@carmall/shared-types'
+import { listModels } from '../../api/catalog'
+import { ApiError } from '../../api/client'
+import { ModelCard } from '../../components/ModelCard'
+import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
+import { openViewer } from '../../utils/navigation'
+import './index.scss'
+
+export const PAGE_SIZE = 20
+
+interface Filters {
+  bodyType: BodyType | null // null = 全部
+  energyType: EnergyType | null
+  q: string
+}
+
+type Status = 'loading' | 'error' | 'ready'
+
+function errorMessage(err: unknown): string {
+  return err instanceof ApiError ? err.message : '加载失败，请稍后重试'
+}
+
+/** A row of single-select chips; `null` is the "全部" chip. */
+function Chips<T extends string>(props: {
+  name: string
+  options: readonly T[]
+  labels: Record<T, string>
+  value: T | null
+  onChange: (value: T | null) => void
+}) {
+  const { name, options, labels, value, onChange } = props
+  const all: (T | null)[] = [null, ...options]
+  return (
+    <View className='chips' data-filter={name}>
+      {all.map((option) => (
+        <View
+          key={option ?? 'all'}
+          className={`chip ${option === value ? 'chip--active' : ''}`}
+          data-value={option ?? 'all'}
+          onClick={() => onChange(option)}
+        >
+          {option === null ? '全部' : labels[option]}
+        </View>
+      ))}
+    </View>
+  )
+}
+
+export default function ModelsPage() {
+  const [filters, setFilters] = useState<Filters>({ bodyType: null, energyType: null, q: '' })
+  const [draftQ, setDraftQ] = useState('')
+  const [items, setItems] = useState<ModelSummary[]>([])
+  const [page, setPage] = useState(1)
+  const [total, setTotal] = useState(0)
+  const [status, setStatus] = useState<Status>('loading')
+  const [error, setError] = useState('')
+  const [loadingMore, setLoadingMore] = useState(false)
+  const [moreError, setMoreError] = useState('')
+  // Bumped on every new first-page load so late responses for old filters are ignored.
+  const generation = useRef(0)
+
+  const loadFirstPage = useCallback(async (f: Filters) => {
+    const gen = ++generation.current
+    setStatus('loading')
+    setMoreError('')
+    try {
+      const res = await listModels({
+        bodyType: f.bodyType ? [f.bodyType] : undefined,
+        energyType: f.energyType ? [f.energyType] : undefined,
+        q: f.q,
+        page: 1,
+        pageSize: PAGE_SIZE,
+      })
+      if (gen !== generation.current) return
+      setItems(res.items)
+      setPage(res.page)
+      setTotal(res.total)
+      setStatus('ready')
+    } catch (err) {
+      if (gen !== generation.current) return
+      setError(errorMessage(err))
+      setStatus('error')
+    }
+  }, [])
+
+  useEffect(() => {
+    loadFirstPage(filters)
+  }, [filters, loadFirstPage])
+
+  const hasMore = status === 'ready' && items.length < total
+
+  const loadMore = useCallback(async () => {
+    if (!hasMore || loadingMore) return
+    const gen = generation.current
+    setLoadingMore(true)
+    setMoreError('')
+    try {
+      const res = await listModels({
+        bodyType: filters.bodyType ? [filters.bodyType] : undefined,
+        energyType: filters.energyType ? [filters.energyType] : undefined,
+        q: filters.q,
+        page: page + 1,
+        pageSize: PAGE_SIZE,
+      })
+      if (gen !== generation.current) return
+      // De-duplicate by id in case the catalog changed between pages.
+      setItems((prev) => {
+        const seen = new Set(prev.map((m) => m.id))
+        return [...prev, ...res.items.filter((m) => !seen.has(m.id))]
+      })
+      setPage(res.page)
+      setTotal(res.total)
+    } catch (err) {
+      if (gen === generation.current) setMoreError(errorMessage(err))
+    } finally {
+      if (gen === generation.current) setLoadingMore(false)
+    }
+  }, [filters, hasMore, loadingMore, page])
+
+  useReachBottom(() => {
+    loadMore()
+  })
+
+  const submitSearch = () => setFilters((f) => ({ ...f, q: draftQ.trim() }))
+
+  return (
+    <View className='page models-page'>
+      <View className='models-page__search'>
+        <Input
+          className='models-page__search-input'
+          type='text'
+          placeholder='搜索车型名称'
+          confirmType='search'
+          value={draftQ}
+          onInput={(e) => setDraftQ(e.detail.value)}
+          onConfirm={submitSearch}
+        />
+        <Button className='btn-primary models-page__search-btn' size='mini' onClick={submitSearch}>
+          搜索
+        </Button>
+      </View>
+
+      <Chips
+        name='bodyType'
+        options={BODY_TYPES}
+        labels={BODY_TYPE_LABELS}
+        value={filters.bodyType}
+        onChange={(bodyType) => setFilters((f) => ({ ...f, bodyType }))}
+      />
+      <Chips
+        name='energyType'
+        options={ENERGY_TYPES}
+        labels={ENERGY_TYPE_LABELS}
+        value={filters.energyType}
+        onChange={(energyType) => setFilters((f) => ({ ...f, energyType }))}
+      />
+
+      {status === 'loading' && <LoadingState />}
+      {status === 'error' && <ErrorState message={error} onRetry={() => loadFirstPage(filters)} />}
+      {status === 'ready' && items.length === 0 && <EmptyState text='没有符合条件的车型' />}
+      {status === 'ready' && items.length > 0 && (
+        <View className='models-page__list'>
+          <Text className='models-page__count'>共 {total} 款车型</Text>
+          {items.map((model) => (
+            <ModelCard key={model.id} model={model} onView3D={openViewer} />
+          ))}
+          {hasMore && (
+            <Button className='btn-plain models-page__more' loading={loadingMore} onClick={loadMore}>
+              {moreError ? `${moreError}，点击重试` : '加载更多'}
+            </Button>
+          )}
+          {!hasMore && <Text className='models-page__end'>没有更多了</Text>}
+        </View>
+      )}
+    </View>
+  )
+}
