@@ -12,6 +12,7 @@ import { readBody, sendJson, startSimulator, type RunningSimulator } from './ser
  * Test controls (not part of WeChat's API):
  *   POST /__sim/wechat/codes { openid?, unionid? } -> { code, openid }  (what wx.login would yield)
  *   POST /__sim/wechat/fail  { errcode, times }                         (next N calls fail with errcode)
+ *   POST /__sim/wechat/delay { ms, times }                              (next N calls answer after ms)
  * With `acceptUnknownCodes` (local dev only), an unknown code logs in a stable user derived from
  * the code, so the devtools' real wx.login codes work against the simulator.
  */
@@ -41,6 +42,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
   const now = opts.now ?? Date.now;
   const codes = new Map<string, { openid: string; unionid?: string; issuedAt: number; used: boolean }>();
   let forced: { errcode: number; times: number } | null = null;
+  let delayed: { ms: number; times: number } | null = null;
 
   return startSimulator(
     'wechat',
@@ -56,7 +58,15 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
         forced = JSON.parse(await readBody(req)) as { errcode: number; times: number };
         return sendJson(res, 200, { ok: true });
       }
+      if (req.method === 'POST' && url.pathname === '/__sim/wechat/delay') {
+        delayed = JSON.parse(await readBody(req)) as { ms: number; times: number };
+        return sendJson(res, 200, { ok: true });
+      }
       if (req.method === 'GET' && url.pathname === '/sns/jscode2session') {
+        if (delayed && delayed.times > 0) {
+          delayed.times -= 1;
+          await new Promise((r) => setTimeout(r, delayed!.ms));
+        }
         const q = url.searchParams;
         // WeChat labels these JSON answers text/plain.
         const reply = (body: unknown) => sendJson(res, 200, body, 'text/plain');

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * All configuration comes from the environment and is validated once at start-up, so a bad value
+ * stops the process with a message that names the variable instead of failing later in a request.
+ */
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: port.default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URI'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL'),
+    /** Every Redis key (cache, sessions, queues) starts with this, so environments can share a server. */
+    REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/).default('carmall:'),
+    /** Secret mixed into session-token hashes. Must be long and random in production. */
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
+    WECHAT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex digits').default('wx0000000000000000'),
+    WECHAT_SECRET: z.string().min(1).default('dev-wechat-secret'),
+    /** https://api.weixin.qq.com in production; the local simulator in dev and tests. */
+    WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** When set, the BFF also serves the H5 build from this folder at "/". */
+    STATIC_H5_DIR: z.string().min(1).optional(),
+    CORS_ORIGINS: z.string().optional(),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    TRUST_PROXY: bool.default(false),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+      if (env.WECHAT_SECRET === 'dev-wechat-secret')
+        ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'is required in production' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+export interface Config extends Env {
+  SESSION_SECRET: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset: `FOO= pnpm start` should fall back to the default.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = i.path.join('.') || '(environment)';
+        const value = source[name];
+        const shown = value === undefined ? 'not set' : `got ${JSON.stringify(value.length > 60 ? value.slice(0, 60) + '…' : value)}`;
+        return `${name}: ${i.message} (${shown})`;
+      }),
+    );
+  }
+  // Outside production a fixed dev secret is fine: sessions there are throwaway.
+  return { ...parsed.data, SESSION_SECRET: parsed.data.SESSION_SECRET ?? 'dev-only-session-secret-not-for-production!' };
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import type { ErrorCode } from '@carmall/shared-types';
+import { AppError } from './errors';
+import type { Logger } from './logger';
+
+declare module 'koa' {
+  interface DefaultState {
+    requestId: string;
+    log: Logger;
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Give every request an id (or keep a sane one from the caller/gateway), a child logger, and an access log line. */
+export function requestContext(logger: Logger) {
+  return async (ctx: Context, next: Next) => {
+    const incoming = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = logger.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    try {
+      await next();
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    }
+  };
+}
+
+/** Errors we did not throw ourselves, mapped to a stable code. Returns null for true bugs (500). */
+function classify(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  const e = err as { name?: string; status?: number; statusCode?: number; code?: unknown; type?: string; message?: string; expose?: boolean };
+  const status = e.status ?? e.statusCode;
+  // http-errors from the body parser / koa itself.
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const byStatus: Record<number, [ErrorCode, string]> = {
+      400: ['VALIDATION_FAILED', e.type === 'entity.parse.failed' ? '请求体不是有效的 JSON' : '请求不正确'],
+      401: ['UNAUTHENTICATED', '请先登录'],
+      403: ['FORBIDDEN', '没有权限执行此操作'],
+      404: ['NOT_FOUND', '资源不存在'],
+      413: ['PAYLOAD_TOO_LARGE', '请求体过大'],
+      415: ['UNSUPPORTED_MEDIA_TYPE', '请求体必须是 application/json'],
+    };
+    const [code, message] = byStatus[status] ?? ['VALIDATION_FAILED', '请求不正确'];
+    return new AppError(status, code, message);
+  }
+  if (e.name === 'CastError' || e.name === 'ValidationError') return new AppError(400, 'VALIDATION_FAILED', '请求内容不正确');
+  if (e.code === 11000) return new AppError(409, 'CONFLICT', '记录已存在');
+  const msg = String(e.message ?? '');
+  if (
+    /^Mongo(ServerSelection|Network|NotConnected|Topology)/.test(e.name ?? '') ||
+    /buffering timed out|before initial connection|Client must be connected|connection .* closed|ECONNREFUSED/i.test(msg)
+  )
+    return new AppError(503, 'SERVICE_UNAVAILABLE', '数据库暂不可用，请稍后再试');
+  if (/enableOfflineQueue|Connection is closed|Stream isn't writeable/i.test(msg))
+    return new AppError(503, 'SERVICE_UNAVAILABLE', '缓存服务暂不可用，请稍后再试');
+  return null;
+}
+
+/** The one place errors become responses: `{ error: { code, message, details, requestId } }`. */
+export function errorHandler() {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) {
+        throw new AppError(404, 'NOT_FOUND', '接口不存在', { method: ctx.method, path: ctx.path });
+      }
+    } catch (err) {
+      const known = classify(err);
+      const appErr = known ?? new AppError(500, 'INTERNAL', '服务器开小差了，请稍后再试');
+      if (!known) ctx.state.log?.error({ err }, 'unhandled error');
+      else if (appErr.status >= 500) ctx.state.log?.warn({ err }, appErr.code);
+      ctx.status = appErr.status;
+      ctx.body = {
+        error: {
+          code: appErr.code,
+          message: appErr.message,
+          ...(appErr.details !== undefined ? { details: appErr.details } : {}),
+          requestId: ctx.state.requestId,
+        },
+      };
+      if (appErr.status === 503) ctx.set('Retry-After', '5');
+    }
+  };
+}

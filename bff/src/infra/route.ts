@@ -1,0 +1,83 @@
+import type Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { AppError, validationFailed } from './errors';
+import type { AuthedUser, Role } from '../modules/auth/session';
+
+/**
+ * One declaration per endpoint: its zod schemas validate the request AND produce the OpenAPI
+ * document, so the two cannot drift apart. Handlers receive already-parsed input.
+ */
+export interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z.ZodType> {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  /** Path relative to /api/v1, in @koa/router syntax (":code"). */
+  path: string;
+  summary: string;
+  tag: string;
+  query?: Q;
+  body?: B;
+  params?: P;
+  response?: z.ZodType;
+  /** Status on success (default 200). */
+  status?: number;
+  /** 'public' (default), 'user' (any signed-in user) or the roles allowed. */
+  auth?: 'public' | 'user' | Role[];
+  /** Extra error codes this route can answer with, listed in the OpenAPI document. */
+  errors?: Array<{ status: number; code: string; when: string }>;
+  handler: (
+    ctx: Context,
+    input: { query: z.output<Q>; body: z.output<B>; params: z.output<P>; user: AuthedUser | null },
+  ) => Promise<unknown>;
+}
+
+export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+
+export function route<Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+  spec: RouteSpec<Q, B, P>,
+): AnyRoute {
+  return spec as unknown as AnyRoute;
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, where: 'query' | 'body' | 'params'): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw validationFailed(
+    where === 'body' ? '请求内容不正确' : where === 'query' ? '查询参数不正确' : '路径参数不正确',
+    result.error.issues.map((i) => ({ in: where, path: i.path.join('.'), message: i.message, code: i.code })),
+  );
+}
+
+/** Query strings can repeat a key (?a=1&a=2); our schemas take one value per key. */
+function singleValued(query: Record<string, string | string[] | undefined>) {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(query)) {
+    if (Array.isArray(v)) throw validationFailed('查询参数不正确', [{ in: 'query', path: k, message: '参数重复', code: 'duplicate' }]);
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+export type Authenticate = (ctx: Context) => Promise<AuthedUser | null>;
+
+export function mountRoutes(router: Router, routes: AnyRoute[], authenticate: Authenticate) {
+  for (const spec of routes) {
+    router[spec.method](spec.path, async (ctx) => {
+      const auth = spec.auth ?? 'public';
+      const user = await authenticate(ctx);
+      if (auth !== 'public') {
+        if (!user) throw new AppError(401, 'UNAUTHENTICATED', '请先登录');
+        if (Array.isArray(auth) && !auth.some((r) => user.roles.includes(r)))
+          throw new AppError(403, 'FORBIDDEN', '没有权限执行此操作');
+      }
+      const query = spec.query ? parse(spec.query, singleValued(ctx.query), 'query') : undefined;
+      if (!spec.query && Object.keys(ctx.query).length > 0) {
+        throw validationFailed('查询参数不正确', [{ in: 'query', path: Object.keys(ctx.query)[0], message: '不支持的参数', code: 'unrecognized_keys' }]);
+      }
+      const body = spec.body ? parse(spec.body, (ctx.request as { body?: unknown }).body ?? {}, 'body') : undefined;
+      const params = spec.params ? parse(spec.params, ctx.params, 'params') : undefined;
+      const result = await spec.handler(ctx, { query, body, params, user } as never);
+      ctx.status = spec.status ?? 200;
+      if (result !== undefined) ctx.body = result;
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import Router from '@koa/router';
+import { notFound } from '../../infra/errors';
+import type { CatalogService } from '../catalog/service';
+import { renderCoverSvg } from './cover';
+
+/** Images live outside /api/v1: they are linked from <Image src>, cached by CDNs and browsers. */
+export function mediaRouter(catalog: CatalogService) {
+  const router = new Router();
+  router.get('/media/models/:file', async (ctx) => {
+    const match = /^([a-z0-9-]{1,40})\.svg$/.exec(ctx.params.file);
+    const model = match ? await catalog.findByCode(match[1]) : null;
+    if (!model) throw notFound('图片');
+    ctx.type = 'image/svg+xml';
+    ctx.set('Cache-Control', 'public, max-age=3600');
+    ctx.body = renderCoverSvg({ name: model.name, bodyType: model.bodyType, color: model.coverColor ?? '#5b6b7f' });
+  });
+  return router;
+}

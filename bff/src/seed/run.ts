@@ -1,0 +1,18 @@
+/** `pnpm --filter @carmall/bff seed [--force]`: seed the demo lineup into MONGODB_URI once. */
+import { loadConfig } from '../config';
+import { createLogger } from '../infra/logger';
+import { connectMongo } from '../infra/mongo';
+import { seedDemoData } from './seed';
+
+const config = loadConfig();
+const logger = createLogger(config.LOG_LEVEL);
+const mongo = connectMongo(config.MONGODB_URI, logger);
+const timeout = setTimeout(() => {
+  logger.error('MongoDB did not answer within 30 s (MONGODB_URI)');
+  process.exit(1);
+}, 30_000);
+await mongo.connected;
+clearTimeout(timeout);
+const result = await seedDemoData(mongo.conn, { force: process.argv.includes('--force') });
+console.log(result.seeded ? `seeded ${result.models} models` : 'demo data already present (use --force to reseed)');
+await mongo.close();

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { startWechatSimulator } from '@carmall/simulators';
+import { loadConfig } from '../src/config';
+import { startServer } from '../src/server';
+import { seedDemoData } from '../src/seed/seed';
+
+export const WECHAT = { appId: 'wx1234567890abcdef', secret: 'test-wechat-secret' };
+
+/** Point a MongoDB URI at another database, keeping hosts and options. */
+export function withDatabase(uri: string, db: string) {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${db}`);
+}
+
+export function requireServices() {
+  const { MONGODB_URI, REDIS_URL } = process.env;
+  if (!MONGODB_URI || !REDIS_URL) {
+    throw new Error('MONGODB_URI and REDIS_URL must point at test servers: run the tests with `pnpm test` (scripts/test.sh starts them)');
+  }
+  return { MONGODB_URI, REDIS_URL };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * A real BFF on a free port with its own database (one per test file), its own Redis key prefix,
+ * and its own WeChat simulator. close() drops the database and the keys.
+ */
+export async function startTestApp(name: string, env: Record<string, string> = {}) {
+  const services = requireServices();
+  const db = `t_${name.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
+  const wechat = await startWechatSimulator({ ...WECHAT });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    PORT: '0',
+    MONGODB_URI: withDatabase(services.MONGODB_URI, db),
+    REDIS_URL: services.REDIS_URL,
+    REDIS_KEY_PREFIX: `t:${db}:`,
+    WECHAT_APPID: WECHAT.appId,
+    WECHAT_SECRET: WECHAT.secret,
+    WECHAT_API_BASE: wechat.url,
+    UPSTREAM_TIMEOUT_MS: '2000',
+    SHUTDOWN_TIMEOUT_MS: '2000',
+    ...env,
+  });
+  const running = await startServer(config);
+  const { mongo, redis } = running.app.deps;
+  if (!env.MONGODB_URI) await mongo.connected;
+  if (!env.REDIS_URL && redis.status !== 'ready') await once(redis, 'ready');
+
+  async function api<T = any>(path: string, init: RequestInit & { json?: unknown; token?: string } = {}): Promise<ApiResponse<T>> {
+    const headers = new Headers(init.headers);
+    if (init.json !== undefined) headers.set('content-type', 'application/json');
+    if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+    const res = await fetch(running.url + path, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
+    const text = await res.text();
+    let body: any = text;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON (images, html) */
+    }
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  /** What wx.login would give a user of the mini-program. */
+  async function wxCode(openid?: string): Promise<string> {
+    const res = await fetch(`${wechat.url}/__sim/wechat/codes`, { method: 'POST', body: JSON.stringify({ openid }) });
+    return ((await res.json()) as { code: string }).code;
+  }
+
+  async function login(openid?: string) {
+    const res = await api('/api/v1/auth/wechat', { method: 'POST', json: { code: await wxCode(openid) } });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { token: string; user: { id: string; roles: string[]; isNew: boolean } };
+  }
+
+  return {
+    url: running.url,
+    config,
+    app: running.app,
+    conn: mongo.conn,
+    redis,
+    wechat,
+    api,
+    wxCode,
+    login,
+    seed: () => seedDemoData(mongo.conn, { force: true }),
+    stop: running.stop,
+    async close() {
+      if (mongo.ready()) await mongo.conn.dropDatabase().catch(() => undefined);
+      if (redis.status === 'ready') {
+        // ioredis does not prefix KEYS patterns, but does prefix DEL's keys: match in full, strip, delete.
+        const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
+        if (keys.length) await redis.del(...keys.map((k) => k.slice(config.REDIS_KEY_PREFIX.length)));
+      }
+      await running.stop();
+      await wechat.close();
+    },
+  };
+}
+
+export type TestApp = Awaited<ReturnType<typeof startTestApp>>;
