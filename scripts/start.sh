@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The one start command (README): installs what is missing, starts Redis and FerretDB on loopback
+# (unless REDIS_URL / MONGODB_URI point elsewhere), the local simulators of outside services,
+# seeds the demo data once, builds the H5 app and serves it from the BFF. Ctrl-C stops it all.
+# State (database files, logs) lives in .run/ and survives restarts; `rm -rf .run` resets it.
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$REPO_ROOT"
+
+ensure_toolchain
+log "installing workspace dependencies"
+pnpm install --frozen-lockfile --prefer-offline >/dev/null
+
+RUN_DIR="$REPO_ROOT/.run"
+mkdir -p "$RUN_DIR"
+export PORT="${PORT:-3000}"
+export HOST="${HOST:-127.0.0.1}"
+started=()
+cleanup() {
+  log "stopping"
+  [ -n "${SIM_PID:-}" ] && kill "$SIM_PID" 2>/dev/null || true
+  for pidfile in "${started[@]}"; do stop_pidfile "$pidfile"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ -z "${MONGODB_URI:-}" ]; then
+  port="${FERRETDB_PORT:-27018}"
+  if ! node -e "require('net').connect($port,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))" 2>/dev/null; then
+    start_ferretdb "$RUN_DIR/ferretdb" "$port"
+    started+=("$RUN_DIR/ferretdb/ferretdb.pid")
+  fi
+  export MONGODB_URI="mongodb://127.0.0.1:$port/carmall"
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  port="${REDIS_PORT:-6380}"
+  if ! redis-cli -p "$port" ping >/dev/null 2>&1; then
+    start_redis "$RUN_DIR/redis" "$port" persist
+    started+=("$RUN_DIR/redis/redis.pid")
+  fi
+  export REDIS_URL="redis://127.0.0.1:$port"
+fi
+
+# Outside services: local simulators unless a real base URL is configured.
+if [ -z "${WECHAT_API_BASE:-}" ]; then
+  sim_port="${WECHAT_SIM_PORT:-3901}"
+  (cd scripts/simulators && exec node --import tsx src/run.ts "wechat=$sim_port") >"$RUN_DIR/simulators.log" 2>&1 &
+  SIM_PID=$!
+  wait_for_port "$sim_port" "WeChat simulator"
+  export WECHAT_API_BASE="http://127.0.0.1:$sim_port"
+fi
+
+if [ "${SKIP_H5_BUILD:-}" != 1 ]; then
+  log "building the H5 app (set SKIP_H5_BUILD=1 to reuse the last build)"
+  pnpm --filter @carmall/miniapp build:h5 >"$RUN_DIR/build-h5.log" 2>&1 || { tail -40 "$RUN_DIR/build-h5.log"; die "H5 build failed"; }
+fi
+export STATIC_H5_DIR="$REPO_ROOT/miniapp/dist/h5"
+
+pnpm --silent --filter @carmall/bff seed
+
+cat >&2 <<INFO
+
+  carmall is up
+    H5 app        http://$HOST:$PORT/
+    API           http://$HOST:$PORT/api/v1   (OpenAPI: /api/v1/openapi.json)
+    health        http://$HOST:$PORT/healthz  http://$HOST:$PORT/readyz
+    MongoDB       $MONGODB_URI
+    Redis         $REDIS_URL
+    WeChat API    $WECHAT_API_BASE
+  WeChat devtools: run 'pnpm --filter @carmall/miniapp dev:weapp' and open this folder (project.config.json).
+  Ctrl-C stops everything started here.
+
+INFO
+cd bff
+node --import tsx src/server.ts

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what is missing, starts throwaway MongoDB-wire
+# (FerretDB) and Redis servers on free loopback ports, runs every suite, builds all three
+# mini-program targets, runs the H5 browser test against a real BFF, and stops what it started.
+# Uses MONGODB_URI / REDIS_URL instead of starting servers when they are set (each test file
+# still gets its own database and key prefix).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+cd "$REPO_ROOT"
+
+ensure_toolchain
+ensure_apt chromium chromium
+log "installing workspace dependencies"
+pnpm install --frozen-lockfile --prefer-offline >/dev/null
+
+RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/carmall-test.XXXXXX")"
+cleanup() {
+  local code=$?
+  [ -n "${BFF_PID:-}" ] && kill "$BFF_PID" 2>/dev/null || true
+  stop_pidfile "$RUN_DIR/redis/redis.pid"
+  stop_pidfile "$RUN_DIR/ferretdb/ferretdb.pid"
+  if [ $code -ne 0 ]; then log "FAILED (exit $code); service logs are in $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+  exit $code
+}
+trap cleanup EXIT INT TERM
+
+if [ -z "${MONGODB_URI:-}" ]; then
+  port="$(free_port)"
+  start_ferretdb "$RUN_DIR/ferretdb" "$port"
+  export MONGODB_URI="mongodb://127.0.0.1:$port"
+  log "FerretDB (MongoDB wire) on $MONGODB_URI"
+fi
+if [ -z "${REDIS_URL:-}" ]; then
+  port="$(free_port)"
+  start_redis "$RUN_DIR/redis" "$port"
+  export REDIS_URL="redis://127.0.0.1:$port"
+  log "Redis on $REDIS_URL"
+fi
+
+log "typecheck"
+pnpm -r --workspace-concurrency=1 typecheck
+log "shared-types tests"
+pnpm --filter @carmall/shared-types test
+log "simulator tests"
+pnpm --filter @carmall/simulators test
+log "BFF integration tests (real FerretDB + Redis)"
+pnpm --filter @carmall/bff test
+log "mini-program unit tests"
+pnpm --filter @carmall/miniapp test
+
+log "building weapp, alipay and h5"
+for target in weapp alipay h5; do
+  pnpm --filter @carmall/miniapp "build:$target" >"$RUN_DIR/build-$target.log" 2>&1 || {
+    tail -50 "$RUN_DIR/build-$target.log"
+    die "$target build failed"
+  }
+done
+node scripts/check-package-size.mjs
+
+log "H5 browser test: headless Chromium against a real BFF"
+port="$(free_port)"
+e2e_env=(NODE_ENV=test LOG_LEVEL=warn PORT="$port" REDIS_KEY_PREFIX="e2e:$port:"
+  MONGODB_URI="$(node -e "console.log(process.argv[1].replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, '\$1/e2e_$port'))" "$MONGODB_URI")"
+  STATIC_H5_DIR="$REPO_ROOT/miniapp/dist/h5")
+env "${e2e_env[@]}" pnpm --silent --filter @carmall/bff seed --force
+(cd bff && exec env "${e2e_env[@]}" node --import tsx src/server.ts) >"$RUN_DIR/bff-e2e.log" 2>&1 &
+BFF_PID=$!
+wait_for_port "$port" "BFF"
+E2E_BASE_URL="http://127.0.0.1:$port" E2E_ARTIFACTS_DIR="${E2E_ARTIFACTS_DIR:-$REPO_ROOT/miniapp/test-results}" \
+  pnpm --filter @carmall/miniapp e2e
+kill "$BFF_PID"; wait "$BFF_PID" 2>/dev/null || true; BFF_PID=""
+
+log "all tests passed"
