@@ -400,14 +400,14 @@ function diffConfigs(
       push('unavailable', next.trimCode, `${q(ctx.trim.name)}不提供${name}，已移除`);
       continue;
     }
-    const replacement = o && isSingleChoiceGroup(o.group) ? next.lineItems.find((l) => l.group === o.group) : undefined;
-    if (replacement && newlyPresent.includes(replacement.code)) {
-      push('replaced', replacement.code, `${OPTION_GROUP_LABELS[o!.group]}已由${name}更换为${label(ctx, replacement.code)}`);
-      continue;
-    }
     const excluder = next.selected.find((p) => excludesEither(ctx, code, p));
     if (excluder) {
       push('excluded', excluder, `${label(ctx, excluder)}与${name}不能同时选择，已移除${name}`);
+      continue;
+    }
+    const replacement = o && isSingleChoiceGroup(o.group) ? next.lineItems.find((l) => l.group === o.group) : undefined;
+    if (replacement && newlyPresent.includes(replacement.code)) {
+      push('replaced', replacement.code, `${OPTION_GROUP_LABELS[o!.group]}已由${name}更换为${label(ctx, replacement.code)}`);
       continue;
     }
     const err = info.dropped.get(code);
