@@ -296,7 +296,7 @@ describe('modelSummaryFromCatalog', () => {
 
 describe('validateCatalogModel', () => {
   const edit = (f: (m: CatalogModel) => void) => {
-    const m = structuredClone(testModel());
+    const m = JSON.parse(JSON.stringify(testModel())) as CatalogModel;
     f(m);
     return validateCatalogModel(m);
   };

@@ -389,6 +389,11 @@ const changfengP5 = model({
     interior('INT_CARAMEL', '焦糖棕 环保皮', '#8a5a3b', 2_000, [P5.P205, P5.P205PILOT]),
     pkg('PKG_PILOT', '城市领航包', 12_000, [P5.P205PILOT], { description: '城市领航辅助；需智驾版的激光雷达硬件' }),
     pkg('PKG_COMFORT', '舒适包', 5_000, P5_ALL, { description: '前排座椅通风、后排座椅加热', includes: ['ACC_SEAT_VENT'] }),
+    pkg('PKG_SPORT', '运动套件', 6_000, P5_ALL, {
+      description: '运动前唇、侧裙、黑色车标；需搭配18英寸运动轮毂',
+      requires: ['WHEEL_18_SPORT'],
+      excludes: ['WHEEL_17_STD'],
+    }),
     accessory('ACC_SEAT_VENT', '前排座椅通风', 2_500, P5_ALL),
     accessory('ACC_V2L', '外放电枪（3.3kW）', 1_200, P5_ALL),
     accessory('ACC_DASHCAM', '前后双录行车记录仪', 1_200, P5_ALL),
