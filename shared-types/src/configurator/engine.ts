@@ -42,16 +42,20 @@ interface Ctx {
   rank: Map<string, number>;
 }
 
+/**
+ * Working set of a resolution. Plain arrays and records (no Set/Map iteration): this code is
+ * bundled into a mini-program, possibly transpiled to ES5 in loose mode.
+ */
 interface State {
-  present: Set<string>;
+  present: string[];
   /** Why a non-explicit option is present. */
-  why: Map<string, { by: string; reason: AutoAddReason }>;
+  why: Record<string, { by: string; reason: AutoAddReason }>;
 }
 
-class RuleError extends Error {
-  constructor(readonly err: ConfigError) {
-    super(err.message);
-  }
+/** Thrown inside the engine and turned into `{ ok: false }` at the API boundary. Deliberately not an
+ * Error subclass, so `instanceof` works even when transpiled to ES5. */
+class RuleError {
+  constructor(readonly err: ConfigError) {}
 }
 
 function fail(code: ConfigErrorCode, message: string, codes: string[], extra: Record<string, unknown> = {}): never {
@@ -98,12 +102,11 @@ function excludesEither(ctx: Ctx, a: string, b: string): boolean {
 function slotHolder(ctx: Ctx, st: State, code: string): string | undefined {
   const g = ctx.byCode.get(code)!.group;
   if (!isSingleChoiceGroup(g)) return undefined;
-  for (const p of st.present) if (p !== code && ctx.byCode.get(p)!.group === g) return p;
-  return undefined;
+  return st.present.find((p) => p !== code && ctx.byCode.get(p)!.group === g);
 }
 
 function whyText(ctx: Ctx, st: State, code: string): string {
-  const w = st.why.get(code);
+  const w = st.why[code];
   if (!w) return '';
   if (w.reason === 'default') return `（${label(ctx, code)}为默认配置）`;
   return `（${label(ctx, code)}由${label(ctx, w.by)}带入）`;
@@ -111,7 +114,7 @@ function whyText(ctx: Ctx, st: State, code: string): string {
 
 /** Add `code` because of `by`, checking availability, group slot and exclusions. */
 function addAuto(ctx: Ctx, st: State, code: string, by: string, reason: AutoAddReason): void {
-  if (st.present.has(code)) return;
+  if (st.present.includes(code)) return;
   const byName = reason === 'default' ? q(ctx.trim.name) : label(ctx, by);
   if (!ctx.byCode.has(code)) fail('REQUIREMENT_UNMET', `${byName}需要的选装 ${code} 不存在`, [by, code]);
   if (!offered(ctx, code)) {
@@ -126,14 +129,14 @@ function addAuto(ctx: Ctx, st: State, code: string, by: string, reason: AutoAddR
       fail('CONFLICT', `${byName}需要${label(ctx, code)}，但${label(ctx, code)}与${label(ctx, p)}不能同时选择${whyText(ctx, st, p)}`, [by, code, p]);
     }
   }
-  st.present.add(code);
-  st.why.set(code, { by, reason });
+  st.present.push(code);
+  st.why[code] = { by, reason };
 }
 
 /** Close the set under includes/requires, then requiresAny, until nothing changes. */
 function close(ctx: Ctx, st: State): void {
   for (;;) {
-    const queue = [...st.present].sort(byRank(ctx));
+    const queue = st.present.slice().sort(byRank(ctx));
     const seen = new Set<string>();
     while (queue.length) {
       const code = queue.shift()!;
@@ -141,13 +144,13 @@ function close(ctx: Ctx, st: State): void {
       seen.add(code);
       const o = ctx.byCode.get(code)!;
       for (const inc of o.includes ?? []) {
-        if (!st.present.has(inc)) {
+        if (!st.present.includes(inc)) {
           addAuto(ctx, st, inc, code, 'included');
           queue.push(inc);
         }
       }
       for (const req of o.requires ?? []) {
-        if (!st.present.has(req)) {
+        if (!st.present.includes(req)) {
           addAuto(ctx, st, req, code, 'requires');
           queue.push(req);
         }
@@ -155,11 +158,11 @@ function close(ctx: Ctx, st: State): void {
     }
     // requiresAny: the first offered candidate that fits, in listed order.
     let added = false;
-    for (const code of [...st.present].sort(byRank(ctx))) {
+    for (const code of st.present.slice().sort(byRank(ctx))) {
       const any = ctx.byCode.get(code)!.requiresAny;
-      if (!any?.length || any.some((c) => st.present.has(c))) continue;
+      if (!any?.length || any.some((c) => st.present.includes(c))) continue;
       const pick = any.find(
-        (c) => ctx.byCode.has(c) && offered(ctx, c) && !slotHolder(ctx, st, c) && ![...st.present].some((p) => excludesEither(ctx, c, p)),
+        (c) => ctx.byCode.has(c) && offered(ctx, c) && !slotHolder(ctx, st, c) && !st.present.some((p) => excludesEither(ctx, c, p)),
       );
       if (!pick) {
         const names = any.map((c) => label(ctx, c)).join('或');
@@ -178,14 +181,16 @@ function close(ctx: Ctx, st: State): void {
 }
 
 function cloneState(st: State): State {
-  return { present: new Set(st.present), why: new Map(st.why) };
+  const why: State['why'] = {};
+  for (const k of Object.keys(st.why)) why[k] = st.why[k];
+  return { present: st.present.slice(), why };
 }
 
 /** Fill empty single-choice groups: the trim default, else the first offered option that fits. */
 function fillDefaults(ctx: Ctx, st: State): State {
   let cur = st;
   for (const g of SINGLE_CHOICE_GROUPS) {
-    if ([...cur.present].some((p) => ctx.byCode.get(p)!.group === g)) continue;
+    if (cur.present.some((p) => ctx.byCode.get(p)!.group === g)) continue;
     const defaults = ctx.trim.defaults.filter((d) => ctx.byCode.get(d)?.group === g);
     const others = ctx.model.options.filter((o) => o.group === g && !defaults.includes(o.code)).map((o) => o.code);
     let firstError: ConfigError | null = null;
@@ -200,7 +205,7 @@ function fillDefaults(ctx: Ctx, st: State): State {
         break;
       } catch (e) {
         if (!(e instanceof RuleError)) throw e;
-        firstError ??= e.err;
+        if (!firstError) firstError = e.err;
       }
     }
     if (!filled) {
@@ -253,12 +258,12 @@ function resolveIn(ctx: Ctx, selections: readonly string[], at: Date): ResolvedC
     }
   }
 
-  let st: State = { present: new Set(sorted), why: new Map() };
+  let st: State = { present: sorted.slice(), why: {} };
   close(ctx, st);
   st = fillDefaults(ctx, st);
 
   // Final invariants (hold by construction; kept as a guard against inconsistent data).
-  const final = [...st.present].sort(byRank(ctx));
+  const final = st.present.slice().sort(byRank(ctx));
   for (let i = 0; i < final.length; i++) {
     for (let j = i + 1; j < final.length; j++) {
       if (excludesEither(ctx, final[i], final[j])) {
@@ -283,7 +288,7 @@ function resolveIn(ctx: Ctx, selections: readonly string[], at: Date): ResolvedC
     }
     const line: LineItem = { code, name: o.name, group: o.group, priceFen };
     if (includedIn) line.includedIn = includedIn;
-    const w = st.why.get(code);
+    const w = st.why[code];
     if (w && !explicit.includes(code)) line.addedBecause = { by: w.by, reason: w.reason };
     optionLines.push(line);
   }
