@@ -7,6 +7,9 @@ import {
 import { LINEUP } from '../../bff/src/seed/lineup';
 import { expectValidConfig, testModel } from './configurator.fixture';
 
+/** Generous per-test timeout: property runs must not fail on a slow CI machine. */
+const SLOW = 60_000;
+
 const ERROR_CODES: ConfigErrorCode[] = ['UNKNOWN_TRIM', 'UNKNOWN_OPTION', 'OPTION_NOT_AVAILABLE', 'CONFLICT', 'REQUIREMENT_UNMET', 'GROUP_CARDINALITY', 'NO_PRICE'];
 const MODELS: CatalogModel[] = [testModel(), ...LINEUP];
 
@@ -65,7 +68,7 @@ describe('configurator properties', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, SLOW);
 
   it('resolveConfiguration is idempotent and order-independent', () => {
     fc.assert(
@@ -83,7 +86,7 @@ describe('configurator properties', () => {
       }),
       { numRuns: 400 },
     );
-  });
+  }, SLOW);
 
   it('results of applyChoice re-resolve to the same configuration', () => {
     fc.assert(
@@ -103,7 +106,7 @@ describe('configurator properties', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, SLOW);
 
   it('switching trims keeps a valid configuration', () => {
     fc.assert(
@@ -123,7 +126,7 @@ describe('configurator properties', () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, SLOW);
 
   it('a price entry with a future effectiveFrom applies only from that instant', () => {
     fc.assert(
