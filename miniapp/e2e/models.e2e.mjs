@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * H5 browser e2e for the 车型 tab, run against the real BFF (which serves the H5 build at `/`
+ * and the API at `/api/v1`). Build first: `pnpm --filter @carmall/miniapp build:h5`.
+ *
+ *   E2E_BASE_URL=http://127.0.0.1:3000 pnpm --filter @carmall/miniapp e2e
+ *
+ * Env:
+ *   E2E_BASE_URL       BFF origin (default http://127.0.0.1:3000)
+ *   E2E_ARTIFACTS_DIR  where screenshots go (default miniapp/test-results)
+ *   E2E_CHROMIUM       browser binary (default /usr/bin/chromium)
+ *
+ * The expected content comes from the API itself, so the test follows whatever the seed contains.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '')
+const ARTIFACTS = path.resolve(process.env.E2E_ARTIFACTS_DIR || path.join(here, '..', 'test-results'))
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
+const UI_PAGE_SIZE = 20 // first page size of the 车型 list (src/pages/models/index.tsx PAGE_SIZE)
+const MIN_SEEDED = 6
+
+class E2EFailure extends Error {}
+function check(condition, message) {
+  if (!condition) throw new E2EFailure(message)
+}
+
+async function api(pathAndQuery) {
+  const url = `${BASE}/api/v1${pathAndQuery}`
+  let res
+  try {
+    res = await fetch(url, { headers: { Accept: 'application/json' } })
+  } catch (err) {
+    throw new E2EFailure(`cannot reach the BFF at ${url}: ${err.cause?.message ?? err.message} (is it running? set E2E_BASE_URL)`)
+  }
+  if (!res.ok) throw new E2EFailure(`GET ${url} -> HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`)
+  return res.json()
+}
+
+const sameSet = (a, b) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n')
+
+/** Wait until the list shows exactly `codes` (in any order); report what it shows on timeout. */
+async function waitForCards(page, codes, what) {
+  try {
+    await page.waitForFunction(
+      (expected) => {
+        const shown = [...document.querySelectorAll('.taro_page_stationed .model-card')].map((el) => el.getAttribute('data-code'))
+        return shown.length === expected.length && expected.every((code) => shown.includes(code))
+      },
+      codes,
+      { timeout: 15_000 },
+    )
+  } catch {
+    const shown = await cardCodes(page)
+    throw new E2EFailure(`${what}: expected cards [${codes.join(', ')}], page shows [${shown.join(', ')}]`)
+  }
+}
+
+const cardCodes = (page) =>
+  page.$$eval('.taro_page_stationed .model-card', (els) => els.map((el) => el.getAttribute('data-code')))
+
+async function main() {
+  mkdirSync(ARTIFACTS, { recursive: true })
+
+  // 1. What the BFF says is seeded.
+  const all = await api('/catalog/models?pageSize=50')
+  check(Array.isArray(all.items), 'catalog response has no items array')
+  check(all.items.length >= MIN_SEEDED, `expected >= ${MIN_SEEDED} seeded models, the API returned ${all.items.length}`)
+  const firstPage = await api(`/catalog/models?page=1&pageSize=${UI_PAGE_SIZE}`)
+  const suv = await api(`/catalog/models?bodyType=suv&page=1&pageSize=${UI_PAGE_SIZE}`)
+  check(suv.items.length > 0, 'the seed has no SUV, so the SUV filter cannot be checked')
+  check(suv.items.every((m) => m.bodyType === 'suv'), 'the API returned non-SUV models for bodyType=suv')
+  check(suv.total < all.total, 'every seeded model is an SUV, so the SUV filter would prove nothing')
+  console.log(`API: ${all.total} models, ${suv.total} SUVs`)
+
+  // 2. Open the H5 build in a fresh, offline-friendly Chromium profile.
+  const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 414, height: 896 },
+    deviceScaleFactor: 2,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  const pageErrors = []
+  page.on('pageerror', (err) => pageErrors.push(err.message))
+  page.on('console', (msg) => {
+    // HTTP failures are reported with their URL by the response handler below.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`)
+  })
+  page.on('response', (res) => {
+    // The browser asks for /favicon.ico on its own; the app has none.
+    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) pageErrors.push(`HTTP ${res.status()} ${res.url()}`)
+  })
+
+  try {
+    await page.goto(`${BASE}/#/pages/models/index`, { waitUntil: 'domcontentloaded' })
+    // Taro animates page transitions; the page is usable once it has this class.
+    await page.waitForSelector('.taro_page_stationed', { timeout: 20_000 }).catch(() => {
+      throw new E2EFailure('the H5 app never showed a page (.taro_page_stationed); is the H5 build served at /?')
+    })
+
+    // 3. Every model of page 1 is listed, with its name.
+    await waitForCards(page, firstPage.items.map((m) => m.code), 'unfiltered list')
+    const names = await page.$$eval('.taro_page_stationed .model-card .model-card__name', (els) => els.map((el) => el.textContent.trim()))
+    const missing = firstPage.items.filter((m) => !names.includes(m.name)).map((m) => m.name)
+    check(missing.length === 0, `model names missing from the list: ${missing.join(', ')}`)
+    console.log(`UI lists all ${names.length} models of page 1`)
+    await page.waitForTimeout(300) // let cover images settle before the screenshot
+    await page.screenshot({ path: path.join(ARTIFACTS, 'models-all.png'), fullPage: true })
+
+    // 4. The SUV chip shows exactly the API's SUVs.
+    await page.click('.taro_page_stationed [data-filter="bodyType"] [data-value="suv"]')
+    await waitForCards(page, suv.items.map((m) => m.code), 'SUV filter')
+    const shown = await cardCodes(page)
+    check(sameSet(shown, suv.items.map((m) => m.code)), `SUV filter shows [${shown}] but the API's SUVs are [${suv.items.map((m) => m.code)}]`)
+    const active = await page.textContent('.taro_page_stationed [data-filter="bodyType"] .chip--active')
+    check(active?.trim() === 'SUV', `the active body-type chip reads "${active}", expected "SUV"`)
+    console.log(`SUV filter shows exactly the ${shown.length} SUVs`)
+
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, 'models.png'), fullPage: true })
+    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+    console.log(`PASS: screenshots in ${ARTIFACTS}`)
+  } catch (err) {
+    await page.screenshot({ path: path.join(ARTIFACTS, 'models-failure.png'), fullPage: true }).catch(() => {})
+    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
+      console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
+    }
+    throw err
+  } finally {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  }
+}
+
+main().catch((err) => {
+  console.error(`FAIL (models e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
+  process.exit(1)
+})
