@@ -15,8 +15,13 @@ import { AuthService } from './modules/auth/service';
 import { authRoutes } from './modules/auth/routes';
 import { SessionStore } from './modules/auth/session';
 import { WechatClient } from './modules/auth/wechat-client';
+import { ReadThroughCache } from './infra/cache';
 import { CatalogService } from './modules/catalog/service';
 import { catalogRoutes } from './modules/catalog/routes';
+import { CatalogAdminService } from './modules/catalog-admin/service';
+import { catalogAdminRoutes } from './modules/catalog-admin/routes';
+import { ConfigurationService } from './modules/configurations/service';
+import { configurationRoutes } from './modules/configurations/routes';
 import { healthRouter } from './modules/health/routes';
 import { mediaRouter } from './modules/media/routes';
 
@@ -53,8 +58,14 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     secret: config.WECHAT_SECRET,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
-  const catalog = new CatalogService(mongo.conn);
-  const routes: AnyRoute[] = [...catalogRoutes(catalog), ...authRoutes(new AuthService(mongo.conn, wechat, sessions), sessions)];
+  const catalogCache = new ReadThroughCache(redis, 'catalog', logger);
+  const catalog = new CatalogService(mongo.conn, catalogCache);
+  const routes: AnyRoute[] = [
+    ...catalogRoutes(catalog),
+    ...configurationRoutes(new ConfigurationService(mongo.conn, catalog)),
+    ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache)),
+    ...authRoutes(new AuthService(mongo.conn, wechat, sessions), sessions),
+  ];
 
   const api = new Router({ prefix: '/api/v1' });
   mountRoutes(api, routes, sessions.authenticate);

@@ -23,7 +23,10 @@ const modelSchema = new Schema(
     trims: { type: [Schema.Types.Mixed], default: [] },
     options: { type: [Schema.Types.Mixed], default: [] },
     // Derived, for filtering and sorting lists:
-    startingPriceFen: { type: Number, required: true },
+    /** Lowest trim price in force; null while no trim is on sale (the model is then hidden from lists). */
+    startingPriceFen: { type: Number, default: null },
+    /** When a scheduled price next starts or ends: reads recompute the derived fields after it. */
+    nextPriceChangeAt: { type: Date, default: null },
     seats: { type: Number, required: true },
     rangeKm: { type: Number, default: null },
     /** Lower-cased name/series/code/labels; searched with an escaped regex (no text indexes on the test server). */
@@ -35,5 +38,6 @@ const modelSchema = new Schema(
 );
 modelSchema.index({ bodyType: 1, energyType: 1, startingPriceFen: 1 });
 modelSchema.index({ featured: 1, rank: 1 });
+modelSchema.index({ nextPriceChangeAt: 1 });
 
 export const carModelModel = (conn: Connection) => conn.models.CarModel ?? conn.model('CarModel', modelSchema);

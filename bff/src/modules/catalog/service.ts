@@ -1,16 +1,36 @@
 import type { Connection } from 'mongoose';
 import {
   BODY_TYPE_LABELS,
+  diffTrimSpecs,
   ENERGY_TYPE_LABELS,
   modelSummaryFromCatalog,
+  nextPriceChange,
+  priceAt,
   type CatalogModel,
   type ModelSummary,
   type Paged,
+  type PriceEntry,
+  type SpecDiffRow,
 } from '@carmall/shared-types';
 import type { ModelListQuery } from '@carmall/shared-types/schemas';
+import type { ReadThroughCache } from '../../infra/cache';
+import { AppError, notFound } from '../../infra/errors';
 import { carModelModel } from './model';
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The next instant at which any price of the model changes (a scheduled entry starts or one ends). */
+export function nextPriceChangeAt(model: CatalogModel, at: Date): Date | null {
+  let next = Infinity;
+  const lists: PriceEntry[][] = [...model.trims.map((t) => t.prices), ...model.options.map((o) => o.prices)];
+  for (const prices of lists) {
+    const upcoming = nextPriceChange(prices, at);
+    if (upcoming) next = Math.min(next, Date.parse(upcoming.effectiveFrom));
+    const current = priceAt(prices, at);
+    if (current?.effectiveTo) next = Math.min(next, Date.parse(current.effectiveTo));
+  }
+  return Number.isFinite(next) ? new Date(next) : null;
+}
 
 /** Fields stored beside the catalog data so lists can be filtered and sorted in the database. */
 export function derivedFields(model: CatalogModel, at: Date) {
@@ -18,10 +38,18 @@ export function derivedFields(model: CatalogModel, at: Date) {
   const searchText = [model.name, model.series, model.code, BODY_TYPE_LABELS[model.bodyType], ENERGY_TYPE_LABELS[model.energyType]]
     .join(' ')
     .toLowerCase();
-  return { ...summary, searchText };
+  // A model with no trim on sale keeps a null starting price and drops out of lists (see listModels).
+  return { ...summary, searchText, nextPriceChangeAt: nextPriceChangeAt(model, at) };
 }
 
-type StoredModel = CatalogModel & { _id: unknown; startingPriceFen: number; seats: number; rangeKm: number | null };
+export type StoredModel = CatalogModel & {
+  _id: unknown;
+  startingPriceFen: number | null;
+  seats: number;
+  rangeKm: number | null;
+  version: number;
+  nextPriceChangeAt: Date | null;
+};
 
 export function toSummary(doc: StoredModel): ModelSummary {
   return {
@@ -31,7 +59,7 @@ export function toSummary(doc: StoredModel): ModelSummary {
     series: doc.series,
     bodyType: doc.bodyType,
     energyType: doc.energyType,
-    startingPriceFen: doc.startingPriceFen,
+    startingPriceFen: doc.startingPriceFen ?? 0,
     seats: doc.seats,
     rangeKm: doc.rangeKm ?? null,
     coverImage: `/media/models/${doc.code}.svg`,
@@ -40,21 +68,66 @@ export function toSummary(doc: StoredModel): ModelSummary {
   };
 }
 
+/** What the configurator needs: the whole model (all price entries, so schedules are visible) plus its version. */
+export interface ModelDetail {
+  summary: ModelSummary;
+  model: CatalogModel;
+  version: number;
+  /** The instant the server priced at; clients pass it to the shared engine so both agree. */
+  pricedAt: string;
+}
+
 const SUMMARY_FIELDS = 'code name series bodyType energyType startingPriceFen seats rangeKm tagline featured';
 
+function stripDoc(doc: StoredModel): CatalogModel {
+  const { code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options } = doc;
+  return { code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options };
+}
+
 export class CatalogService {
-  constructor(private readonly conn: Connection) {}
+  constructor(
+    private readonly conn: Connection,
+    private readonly cache: ReadThroughCache,
+  ) {}
 
   private get Models() {
     return carModelModel(this.conn);
   }
 
+  /**
+   * Scheduled prices take effect on time: models whose next price change has passed get their
+   * derived fields recomputed (and the cache invalidated) before a read from the database.
+   * Returns seconds until the earliest upcoming change, to bound cache lifetimes.
+   */
+  private async refreshDuePrices(now: Date): Promise<number | undefined> {
+    const due = await this.Models.find({ nextPriceChangeAt: { $lte: now } }).lean<StoredModel[]>();
+    for (const doc of due) {
+      await this.Models.updateOne(
+        { code: doc.code, version: doc.version },
+        { $set: derivedFields(stripDoc(doc), now), $inc: { version: 1 } },
+      );
+    }
+    if (due.length) await this.cache.invalidate();
+    const next = await this.Models.findOne({ nextPriceChangeAt: { $ne: null } }, 'nextPriceChangeAt')
+      .sort({ nextPriceChangeAt: 1 })
+      .lean<{ nextPriceChangeAt: Date }>();
+    return next ? Math.max(1, (next.nextPriceChangeAt.getTime() - now.getTime()) / 1000) : undefined;
+  }
+
   async listModels(q: ModelListQuery): Promise<Paged<ModelSummary>> {
-    const filter: Record<string, unknown> = {};
+    return this.cache.get(`list:${JSON.stringify(q)}`, async () => {
+      const ttlSeconds = await this.refreshDuePrices(new Date());
+      return { value: await this.queryModels(q), ttlSeconds };
+    });
+  }
+
+  private async queryModels(q: ModelListQuery): Promise<Paged<ModelSummary>> {
+    const filter: Record<string, unknown> = { startingPriceFen: { $ne: null } };
     if (q.bodyType) filter.bodyType = { $in: q.bodyType };
     if (q.energyType) filter.energyType = { $in: q.energyType };
     if (q.minPriceFen !== undefined || q.maxPriceFen !== undefined) {
       filter.startingPriceFen = {
+        $ne: null,
         ...(q.minPriceFen !== undefined ? { $gte: q.minPriceFen } : {}),
         ...(q.maxPriceFen !== undefined ? { $lte: q.maxPriceFen } : {}),
       };
@@ -78,7 +151,40 @@ export class CatalogService {
     return { items: docs.map(toSummary), page: q.page, pageSize: q.pageSize, total };
   }
 
+  /** Model detail for the configurator, cached. Throws 404 NOT_FOUND for unknown codes. */
+  async getModel(code: string): Promise<ModelDetail> {
+    const detail = await this.cache.get(`model:${code}`, async () => {
+      const ttlSeconds = await this.refreshDuePrices(new Date());
+      const doc = await this.Models.findOne({ code }).lean<StoredModel>();
+      if (!doc) return { value: null, ttlSeconds: 30 }; // short negative caching of unknown codes
+      return { value: { summary: toSummary(doc), model: stripDoc(doc), version: doc.version }, ttlSeconds };
+    });
+    if (!detail) throw notFound('车型', { code });
+    return { ...detail, pricedAt: new Date().toISOString() };
+  }
+
+  /** Uncached read for writers (operators) who must see the latest version. */
   async findByCode(code: string): Promise<StoredModel | null> {
     return this.Models.findOne({ code }).lean<StoredModel>();
+  }
+
+  /** Compare 2-3 trims (of one model or several): spec rows with the differing ones marked. */
+  async compare(pairs: string[]): Promise<{ trims: { modelCode: string; modelName: string; trimCode: string; trimName: string }[]; rows: SpecDiffRow[] }> {
+    const at = new Date();
+    const picked = [];
+    for (const pair of pairs) {
+      const [modelCode, trimCode] = pair.split(':');
+      const { model } = await this.getModel(modelCode);
+      const trim = model.trims.find((t) => t.code === trimCode);
+      if (!trim) throw new AppError(404, 'UNKNOWN_TRIM', `车型「${model.name}」没有版本 ${trimCode}`, { modelCode, trimCode });
+      picked.push({ model, trim });
+    }
+    return {
+      trims: picked.map(({ model, trim }) => ({ modelCode: model.code, modelName: model.name, trimCode: trim.code, trimName: trim.name })),
+      rows: diffTrimSpecs(
+        picked.map((p) => p.trim),
+        { at },
+      ),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { notFound } from '../../infra/errors';
+import { AppError, notFound } from '../../infra/errors';
 import type { CatalogService } from '../catalog/service';
 import { renderCoverSvg } from './cover';
 
@@ -8,7 +8,13 @@ export function mediaRouter(catalog: CatalogService) {
   const router = new Router();
   router.get('/media/models/:file', async (ctx) => {
     const match = /^([a-z0-9-]{1,40})\.svg$/.exec(ctx.params.file);
-    const model = match ? await catalog.findByCode(match[1]) : null;
+    const detail = match
+      ? await catalog.getModel(match[1]).catch((err: unknown) => {
+          if (err instanceof AppError && err.status === 404) return null;
+          throw err; // a down database stays a 503, not a missing picture
+        })
+      : null;
+    const model = detail?.model;
     if (!model) throw notFound('图片');
     ctx.type = 'image/svg+xml';
     ctx.set('Cache-Control', 'public, max-age=3600');

@@ -1,0 +1,103 @@
+import type { Connection } from 'mongoose';
+import { validateCatalogModel, type CatalogModel, type CatalogOption, type PriceEntry } from '@carmall/shared-types';
+import type { ReadThroughCache } from '../../infra/cache';
+import { AppError, notFound } from '../../infra/errors';
+import { carModelModel } from '../catalog/model';
+import { derivedFields, type CatalogService, type StoredModel } from '../catalog/service';
+import { catalogAuditModel } from './model';
+
+type OptionPatch = Partial<Pick<CatalogOption, 'name' | 'description' | 'availableOn' | 'requires' | 'requiresAny' | 'excludes' | 'includes' | 'prices'>>;
+
+function toCatalogModel(doc: StoredModel): CatalogModel {
+  const { code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options } = doc;
+  return structuredClone({ code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options });
+}
+
+/**
+ * Operator edits. Each is one optimistic, single-document write: the caller sends the version it
+ * edited, the whole model is re-validated with the shared rules, and the catalog cache is
+ * invalidated after the write so no buyer sees the old price once this returns.
+ */
+export class CatalogAdminService {
+  constructor(
+    private readonly conn: Connection,
+    private readonly catalog: CatalogService,
+    private readonly cache: ReadThroughCache,
+  ) {}
+
+  private async change(
+    opts: { modelCode: string; expectedVersion: number; actorId: string; action: 'trim.prices' | 'option.update'; target: string; note?: string },
+    mutate: (model: CatalogModel) => { before: unknown; after: unknown },
+  ) {
+    const doc = await this.catalog.findByCode(opts.modelCode);
+    if (!doc) throw notFound('车型', { code: opts.modelCode });
+    if (doc.version !== opts.expectedVersion) {
+      throw new AppError(409, 'VERSION_CONFLICT', '车型数据已被他人修改，请刷新后重试', { currentVersion: doc.version });
+    }
+    const next = toCatalogModel(doc);
+    const { before, after } = mutate(next);
+    const problems = validateCatalogModel(next);
+    if (problems.length) throw new AppError(422, 'CATALOG_INVALID', '修改后的车型数据不合规则', { problems });
+
+    const Audit = catalogAuditModel(this.conn);
+    const audit = await Audit.create({ ...opts, fromVersion: doc.version, before, after, status: 'pending' });
+    const res = await carModelModel(this.conn).updateOne(
+      { code: opts.modelCode, version: opts.expectedVersion },
+      { $set: { trims: next.trims, options: next.options, ...derivedFields(next, new Date()) }, $inc: { version: 1 } },
+    );
+    if (res.modifiedCount !== 1) {
+      await Audit.updateOne({ _id: audit._id }, { $set: { status: 'rejected' } });
+      throw new AppError(409, 'VERSION_CONFLICT', '车型数据已被他人修改，请刷新后重试');
+    }
+    await Audit.updateOne({ _id: audit._id }, { $set: { status: 'applied' } });
+    await this.cache.invalidate();
+    return this.catalog.getModel(opts.modelCode);
+  }
+
+  setTrimPrices(modelCode: string, trimCode: string, body: { expectedVersion: number; prices: PriceEntry[]; note?: string }, actorId: string) {
+    return this.change(
+      { modelCode, expectedVersion: body.expectedVersion, actorId, action: 'trim.prices', target: trimCode, note: body.note },
+      (model) => {
+        const trim = model.trims.find((t) => t.code === trimCode);
+        if (!trim) throw new AppError(404, 'UNKNOWN_TRIM', `没有版本 ${trimCode}`, { trimCode });
+        const before = trim.prices;
+        trim.prices = body.prices;
+        return { before, after: body.prices };
+      },
+    );
+  }
+
+  updateOption(modelCode: string, optionCode: string, body: OptionPatch & { expectedVersion: number; note?: string }, actorId: string) {
+    const { expectedVersion, note, ...patch } = body;
+    return this.change({ modelCode, expectedVersion, actorId, action: 'option.update', target: optionCode, note }, (model) => {
+      const option = model.options.find((o) => o.code === optionCode);
+      if (!option) throw new AppError(404, 'UNKNOWN_OPTION', `没有选装 ${optionCode}`, { optionCode });
+      const before = Object.fromEntries(Object.keys(patch).map((k) => [k, option[k as keyof OptionPatch] ?? null]));
+      Object.assign(option, patch);
+      return { before, after: patch };
+    });
+  }
+
+  async audit(modelCode: string | undefined, limit: number) {
+    const items = await catalogAuditModel(this.conn)
+      .find(modelCode ? { modelCode } : {})
+      .sort({ createdAt: -1 })
+      .limit(limit)
+      .lean();
+    return {
+      items: items.map((a) => ({
+        id: String(a._id),
+        modelCode: a.modelCode,
+        actorId: a.actorId,
+        action: a.action,
+        target: a.target,
+        before: a.before,
+        after: a.after,
+        note: a.note ?? null,
+        fromVersion: a.fromVersion,
+        status: a.status,
+        at: (a.createdAt as Date).toISOString(),
+      })),
+    };
+  }
+}
