@@ -9,7 +9,8 @@ source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
 
 ensure_toolchain
-ensure_apt chromium chromium
+# Chromium for the H5 browser test; a CJK font so screenshots show the Chinese UI.
+ensure_apt chromium:chromium fonts-wqy-microhei
 log "installing workspace dependencies"
 pnpm install --frozen-lockfile --prefer-offline >/dev/null
 
@@ -17,25 +18,13 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/carmall-test.XXXXXX")"
 cleanup() {
   local code=$?
   [ -n "${BFF_PID:-}" ] && kill "$BFF_PID" 2>/dev/null || true
-  stop_pidfile "$RUN_DIR/redis/redis.pid"
-  stop_pidfile "$RUN_DIR/ferretdb/ferretdb.pid"
+  stop_throwaway_services "$RUN_DIR"
   if [ $code -ne 0 ]; then log "FAILED (exit $code); service logs are in $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
   exit $code
 }
 trap cleanup EXIT INT TERM
 
-if [ -z "${MONGODB_URI:-}" ]; then
-  port="$(free_port)"
-  start_ferretdb "$RUN_DIR/ferretdb" "$port"
-  export MONGODB_URI="mongodb://127.0.0.1:$port"
-  log "FerretDB (MongoDB wire) on $MONGODB_URI"
-fi
-if [ -z "${REDIS_URL:-}" ]; then
-  port="$(free_port)"
-  start_redis "$RUN_DIR/redis" "$port"
-  export REDIS_URL="redis://127.0.0.1:$port"
-  log "Redis on $REDIS_URL"
-fi
+start_throwaway_services "$RUN_DIR"
 
 log "typecheck"
 pnpm -r --workspace-concurrency=1 typecheck

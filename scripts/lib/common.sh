@@ -13,12 +13,18 @@ die() { printf '\033[1;31m[carmall] error:\033[0m %s\n' "$*" >&2; exit 1; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Debian packages, installed only when their command is missing.
-ensure_apt() { # ensure_apt <command> <package> [<command> <package> ...]
-  local missing=()
-  while [ $# -gt 0 ]; do
-    command -v "$1" >/dev/null 2>&1 || missing+=("$2")
-    shift 2
+# Debian packages, installed only when missing. Each argument is a package name, or
+# "command:package" to check for a command instead of asking dpkg.
+ensure_apt() { # ensure_apt redis-server:redis-server fonts-wqy-microhei ...
+  local missing=() spec cmd pkg
+  for spec in "$@"; do
+    pkg="${spec#*:}"
+    cmd="${spec%%:*}"
+    if [ "$cmd" != "$spec" ]; then
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    else
+      dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   log "installing Debian packages: ${missing[*]}"
@@ -98,8 +104,31 @@ stop_pidfile() { # stop_pidfile <file>: TERM the process, wait briefly, then KIL
   rm -f "$1"
 }
 
+# Throwaway FerretDB and Redis on free ports under <dir>, unless MONGODB_URI / REDIS_URL are set.
+# Exports both URLs. Stop them with stop_throwaway_services <dir>.
+start_throwaway_services() {
+  local port
+  if [ -z "${MONGODB_URI:-}" ]; then
+    port="$(free_port)"
+    start_ferretdb "$1/ferretdb" "$port"
+    export MONGODB_URI="mongodb://127.0.0.1:$port"
+    log "FerretDB (MongoDB wire) on $MONGODB_URI"
+  fi
+  if [ -z "${REDIS_URL:-}" ]; then
+    port="$(free_port)"
+    start_redis "$1/redis" "$port"
+    export REDIS_URL="redis://127.0.0.1:$port"
+    log "Redis on $REDIS_URL"
+  fi
+}
+
+stop_throwaway_services() {
+  stop_pidfile "$1/redis/redis.pid"
+  stop_pidfile "$1/ferretdb/ferretdb.pid"
+}
+
 ensure_toolchain() { # everything both commands need
   ensure_pnpm
-  ensure_apt redis-server redis-server
+  ensure_apt redis-server:redis-server
   [ -n "${MONGODB_URI:-}" ] || ensure_ferretdb
 }

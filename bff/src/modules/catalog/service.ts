@@ -100,17 +100,22 @@ export class CatalogService {
    * Returns seconds until the earliest upcoming change, to bound cache lifetimes.
    */
   private async refreshDuePrices(now: Date): Promise<number | undefined> {
-    const due = await this.Models.find({ nextPriceChangeAt: { $lte: now } }).lean<StoredModel[]>();
-    for (const doc of due) {
-      await this.Models.updateOne(
-        { code: doc.code, version: doc.version },
-        { $set: derivedFields(stripDoc(doc), now), $inc: { version: 1 } },
-      );
-    }
-    if (due.length) await this.cache.invalidate();
-    const next = await this.Models.findOne({ nextPriceChangeAt: { $ne: null } }, 'nextPriceChangeAt')
+    // One small indexed query finds both the models that are due and the next change after now.
+    const scheduled = await this.Models.find({ nextPriceChangeAt: { $ne: null } }, 'code nextPriceChangeAt')
       .sort({ nextPriceChangeAt: 1 })
-      .lean<{ nextPriceChangeAt: Date }>();
+      .lean<{ code: string; nextPriceChangeAt: Date }[]>();
+    const dueCodes = scheduled.filter((m) => m.nextPriceChangeAt <= now).map((m) => m.code);
+    if (dueCodes.length) {
+      const due = await this.Models.find({ code: { $in: dueCodes } }).lean<StoredModel[]>();
+      for (const doc of due) {
+        await this.Models.updateOne(
+          { code: doc.code, version: doc.version },
+          { $set: derivedFields(stripDoc(doc), now), $inc: { version: 1 } },
+        );
+      }
+      await this.cache.invalidate();
+    }
+    const next = scheduled.find((m) => m.nextPriceChangeAt > now);
     return next ? Math.max(1, (next.nextPriceChangeAt.getTime() - now.getTime()) / 1000) : undefined;
   }
 
