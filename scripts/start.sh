@@ -18,6 +18,7 @@ export HOST="${HOST:-127.0.0.1}"
 started=()
 cleanup() {
   log "stopping"
+  if [ -n "${BFF_PID:-}" ]; then kill "$BFF_PID" 2>/dev/null || true; wait "$BFF_PID" 2>/dev/null || true; fi
   [ -n "${SIM_PID:-}" ] && kill "$SIM_PID" 2>/dev/null || true
   for pidfile in "${started[@]}"; do stop_pidfile "$pidfile"; done
 }
@@ -71,5 +72,9 @@ cat >&2 <<INFO
   Ctrl-C stops everything started here.
 
 INFO
+# In the background plus `wait`, so a TERM/INT to this script runs the cleanup (bash defers traps
+# while a foreground child runs); the BFF itself drains gracefully on SIGTERM.
 cd bff
-node --import tsx src/server.ts
+node --import tsx src/server.ts &
+BFF_PID=$!
+wait "$BFF_PID"
