@@ -4,3 +4,4 @@ export * from './privacy';
 export * from './catalog';
 export * from './errors';
 export * from './configurator';
+export * from './orders';
