@@ -24,6 +24,21 @@ const envSchema = z
     WECHAT_SECRET: z.string().min(1).default('dev-wechat-secret'),
     /** https://api.weixin.qq.com in production; the local simulator in dev and tests. */
     WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+    /** Public URL of this BFF as WeChat Pay reaches it (notify_url is built from it). */
+    PUBLIC_BASE_URL: z.url().optional(),
+    /** WeChat Pay v3. Payments are refused (503 PAYMENT_NOT_CONFIGURED) until WXPAY_MCHID is set. */
+    WXPAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
+    WXPAY_MCHID: z.string().regex(/^\d{8,12}$/, 'must be the 8-12 digit merchant id').optional(),
+    WXPAY_MERCHANT_SERIAL: z.string().regex(/^[0-9A-Fa-f]{8,40}$/, 'must be the merchant certificate serial (hex)').optional(),
+    /** Path of the merchant's apiclient_key.pem. */
+    WXPAY_MERCHANT_KEY_FILE: z.string().min(1).optional(),
+    /** SERIAL=path pairs, comma-separated: platform certificate serials and/or PUB_KEY_ID_… keys. */
+    WXPAY_PLATFORM_KEY_FILES: z.string().regex(/^[A-Za-z0-9_]+=[^,]+(,[A-Za-z0-9_]+=[^,]+)*$/, 'must be SERIAL=path[,SERIAL=path…]').optional(),
+    WXPAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+    /** Overrides the deposit terms' payment window (tests use seconds). */
+    ORDER_PAYMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).optional(),
+    /** Run the BullMQ workers inside the API process (default) or only in `pnpm --filter @carmall/bff worker`. */
+    RUN_WORKERS: bool.default(true),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     /** When set, the BFF also serves the H5 build from this folder at "/". */
     STATIC_H5_DIR: z.string().min(1).optional(),
@@ -32,8 +47,15 @@ const envSchema = z
     TRUST_PROXY: bool.default(false),
   })
   .superRefine((env, ctx) => {
+    if (env.WXPAY_MCHID) {
+      for (const name of ['WXPAY_MERCHANT_SERIAL', 'WXPAY_MERCHANT_KEY_FILE', 'WXPAY_PLATFORM_KEY_FILES', 'WXPAY_APIV3_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when WXPAY_MCHID is set' });
+      }
+    }
     if (env.NODE_ENV === 'production') {
       if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+      if (env.WXPAY_MCHID && !env.PUBLIC_BASE_URL)
+        ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when WXPAY_MCHID is set (notify_url)' });
       if (env.WECHAT_SECRET === 'dev-wechat-secret')
         ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'is required in production' });
     }
