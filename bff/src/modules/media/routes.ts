@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { AppError, notFound } from '../../infra/errors';
 import type { CatalogService } from '../catalog/service';
 import { renderCoverSvg } from './cover';
+import { carModelRoutes } from './models';
 
 /** Images live outside /api/v1: they are linked from <Image src>, cached by CDNs and browsers. */
 export function mediaRouter(catalog: CatalogService) {
@@ -20,5 +21,6 @@ export function mediaRouter(catalog: CatalogService) {
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = renderCoverSvg({ name: model.name, bodyType: model.bodyType, color: model.coverColor ?? '#5b6b7f' });
   });
+  carModelRoutes(router);
   return router;
 }
