@@ -23,6 +23,17 @@ import { catalogAdminRoutes } from './modules/catalog-admin/routes';
 import { ConfigurationService } from './modules/configurations/service';
 import { configurationRoutes } from './modules/configurations/routes';
 import { healthRouter } from './modules/health/routes';
+import { readFileSync } from 'node:fs';
+import type { Queue, Worker } from 'bullmq';
+import { createQueueConnection } from './infra/redis';
+import { Locks } from './infra/lock';
+import { createOrderQueue, startOrderWorker } from './jobs/order-jobs';
+import { InventoryService } from './modules/inventory/service';
+import { OrderService } from './modules/orders/service';
+import { orderRoutes } from './modules/orders/routes';
+import { PaymentService } from './modules/payments/service';
+import { paymentNotifyRouter } from './modules/payments/routes';
+import { WechatPayClient } from './modules/payments/wechatpay';
 import { mediaRouter } from './modules/media/routes';
 
 export const API_VERSION = '0.1.0';
@@ -43,6 +54,28 @@ export interface App {
   close: () => Promise<void>;
 }
 
+/** The WeChat Pay adapter, when the merchant is configured (key material is read from files). */
+function createWechatPay(config: Config): WechatPayClient | null {
+  if (!config.WXPAY_MCHID) return null;
+  const platformPublicKeys = Object.fromEntries(
+    config.WXPAY_PLATFORM_KEY_FILES!.split(',').map((pair) => {
+      const [serial, file] = pair.split('=');
+      return [serial, readFileSync(file, 'utf8')];
+    }),
+  );
+  return new WechatPayClient({
+    apiBase: config.WXPAY_API_BASE,
+    appid: config.WECHAT_APPID,
+    mchid: config.WXPAY_MCHID,
+    merchantSerial: config.WXPAY_MERCHANT_SERIAL!,
+    merchantPrivateKeyPem: readFileSync(config.WXPAY_MERCHANT_KEY_FILE!, 'utf8'),
+    platformPublicKeys,
+    apiV3Key: config.WXPAY_APIV3_KEY!,
+    notifyUrl: `${config.PUBLIC_BASE_URL!.replace(/\/$/, '')}/api/v1/payments/wechat/notify`,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
+}
+
 export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const mongo = connectMongo(config.MONGODB_URI, logger);
@@ -59,11 +92,27 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
   const catalogCache = new ReadThroughCache(redis, 'catalog', logger);
-  const catalog = new CatalogService(mongo.conn, catalogCache);
+  const locks = new Locks(redis);
+  const catalog = new CatalogService(mongo.conn, catalogCache, locks);
+  const configurations = new ConfigurationService(mongo.conn, catalog);
+
+  // Orders and payments, with their BullMQ jobs (own Redis connections: BullMQ blocks on them).
+  const inventory = new InventoryService(mongo.conn);
+  const orders = new OrderService(mongo.conn, configurations, inventory, logger, locks, { paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS });
+  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '');
+  const bullPrefix = `${config.REDIS_KEY_PREFIX}bull`;
+  const queueConnection = createQueueConnection(config.REDIS_URL);
+  const orderQueue = createOrderQueue(queueConnection, bullPrefix);
+  orders.jobs = orderQueue;
+  const workers: Worker[] = [];
+  if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, payments, logger));
+  const queues: Queue[] = [orderQueue];
+
   const routes: AnyRoute[] = [
     ...catalogRoutes(catalog),
-    ...configurationRoutes(new ConfigurationService(mongo.conn, catalog)),
-    ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache)),
+    ...configurationRoutes(configurations),
+    ...orderRoutes(orders, payments),
+    ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
     ...authRoutes(new AuthService(mongo.conn, wechat, sessions), sessions),
   ];
 
@@ -85,6 +134,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   koa.use(bodyParser({ enableTypes: ['json'], jsonLimit: '100kb', encoding: 'utf-8' }));
   const health = healthRouter(deps, draining);
   koa.use(health.routes());
+  koa.use(paymentNotifyRouter(payments).routes());
   koa.use(api.routes()).use(api.allowedMethods());
   const media = mediaRouter(catalog);
   koa.use(media.routes());
@@ -95,7 +145,10 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     deps,
     draining,
     close: async () => {
-      await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect())]);
+      // Workers first (they finish their current job), then queues, then connections.
+      await Promise.allSettled(workers.map((w) => w.close()));
+      await Promise.allSettled(queues.map((q) => q.close()));
+      await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), queueConnection.quit().catch(() => queueConnection.disconnect())]);
     },
   };
 }

@@ -1,11 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { startWechatSimulator } from '@carmall/simulators';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateWechatPayKeys, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
 import { loadConfig } from '../src/config';
 import { startServer } from '../src/server';
 import { seedDemoData } from '../src/seed/seed';
 
 export const WECHAT = { appId: 'wx1234567890abcdef', secret: 'test-wechat-secret' };
+export const MCHID = '1900000109';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
 
 /** Point a MongoDB URI at another database, keeping hosts and options. */
 export function withDatabase(uri: string, db: string) {
@@ -34,10 +48,33 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   const services = requireServices();
   const db = `t_${name.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
   const wechat = await startWechatSimulator({ ...WECHAT });
+  // WeChat Pay: fresh merchant/platform keys per file, written to files as in production.
+  const keys = generateWechatPayKeys(env.WXPAY_KEY_MODE === 'certificate' ? 'certificate' : 'public_key');
+  const keyDir = mkdtempSync(join(tmpdir(), 'carmall-wxpay-'));
+  writeFileSync(join(keyDir, 'merchant.pem'), keys.merchantPrivateKeyPem);
+  writeFileSync(join(keyDir, 'platform.pem'), keys.platformPublicKeyPem);
+  const wxpay = await startWechatPaySimulator({
+    mchid: MCHID,
+    appid: WECHAT.appId,
+    merchantSerial: keys.merchantSerial,
+    merchantPublicKeyPem: keys.merchantPublicKeyPem,
+    platformSerial: keys.platformSerial,
+    platformPrivateKeyPem: keys.platformPrivateKeyPem,
+    apiV3Key: keys.apiV3Key,
+    notifyRetryDelaysMs: [300, 600, 1200],
+  });
+  const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    PORT: '0',
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    WXPAY_API_BASE: wxpay.url,
+    WXPAY_MCHID: MCHID,
+    WXPAY_MERCHANT_SERIAL: keys.merchantSerial,
+    WXPAY_MERCHANT_KEY_FILE: join(keyDir, 'merchant.pem'),
+    WXPAY_PLATFORM_KEY_FILES: `${keys.platformSerial}=${join(keyDir, 'platform.pem')}`,
+    WXPAY_APIV3_KEY: keys.apiV3Key,
     MONGODB_URI: withDatabase(services.MONGODB_URI, db),
     REDIS_URL: services.REDIS_URL,
     REDIS_KEY_PREFIX: `t:${db}:`,
@@ -46,7 +83,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     WECHAT_API_BASE: wechat.url,
     UPSTREAM_TIMEOUT_MS: '2000',
     SHUTDOWN_TIMEOUT_MS: '2000',
-    ...env,
+    ...Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'WXPAY_KEY_MODE')),
   });
   const running = await startServer(config);
   const { mongo, redis } = running.app.deps;
@@ -87,6 +124,8 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     conn: mongo.conn,
     redis,
     wechat,
+    wxpay,
+    wxpayKeys: keys,
     api,
     wxCode,
     login,
@@ -101,6 +140,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
       }
       await running.stop();
       await wechat.close();
+      await wxpay.close();
     },
   };
 }

@@ -25,6 +25,10 @@ describe('order state machine', () => {
 
   it('has no way out of a terminal state, and every state is reachable', () => {
     for (const s of TERMINAL_STATES) for (const a of ACTORS) expect(availableEvents(s, a)).toEqual([]);
+    // A cancelled order only comes back through a payment (a late one), never by a person.
+    expect(availableEvents('cancelled', 'buyer')).toEqual([]);
+    expect(availableEvents('cancelled', 'staff')).toEqual([]);
+    expect(availableEvents('cancelled', 'payment')).toEqual(['reinstate']);
     const reachable = new Set(['pending_payment']);
     let grew = true;
     while (grew) {

@@ -1,11 +1,13 @@
 import type { Connection } from 'mongoose';
 import { validateCatalogModel, type CatalogModel } from '@carmall/shared-types';
 import { carModelModel } from '../modules/catalog/model';
+import { stockKey, stockModel } from '../modules/inventory/model';
 import { derivedFields } from '../modules/catalog/service';
 import { LINEUP } from './lineup';
 
 /** Bump when the demo lineup changes so `pnpm start` reseeds an old local database. */
-export const SEED_VERSION = 1;
+export const SEED_VERSION = 2;
+export const DEMO_STOCK_PER_VARIANT = 20;
 
 /**
  * Load the demo lineup. Idempotent: models are upserted by code, and a marker document records
@@ -32,6 +34,22 @@ export async function seedDemoData(conn: Connection, opts: { force?: boolean; at
       },
     })),
   );
+  // Cars to sell: every trim in every paint it offers.
+  const stock = lineup.flatMap((m) =>
+    m.trims.flatMap((t) =>
+      m.options
+        .filter((o) => o.group === 'paint' && o.availableOn.includes(t.code))
+        .map((o) => ({ modelCode: m.code, trimCode: t.code, paintCode: o.code })),
+    ),
+  );
+  const Stock = stockModel(conn);
+  await Stock.init();
+  // Only an empty stock collection is filled (one bulk insert): a reseed never resets live stock.
+  if ((await Stock.estimatedDocumentCount()) === 0) {
+    await Stock.insertMany(
+      stock.map((s) => ({ ...s, key: stockKey(s.modelCode, s.trimCode, s.paintCode), region: 'national', total: DEMO_STOCK_PER_VARIANT })),
+    );
+  }
   await meta.updateOne({ _id: 'demo-seed' }, { $set: { version: SEED_VERSION, at: new Date() } }, { upsert: true });
   return { seeded: true, models: lineup.length };
 }

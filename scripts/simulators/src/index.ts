@@ -1,2 +1,4 @@
 export { startSimulator, sendJson, readBody, type RunningSimulator, type Handler } from './server';
 export { startWechatSimulator, type WechatSimulatorOptions } from './wechat';
+export { startWechatPaySimulator, encryptResource, signMessage, type WechatPaySimulatorOptions } from './wechatpay';
+export { generateWechatPayKeys, type WechatPayKeys } from './keys';

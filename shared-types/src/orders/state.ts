@@ -4,9 +4,10 @@
  *
  *   pending_payment ──pay──▶ deposit_paid ──lock──▶ locked ──allocate──▶ allocated ──ship──▶ in_transit
  *        │                      │                                                            │
- *        │ cancel/timeout       │ cancel (refundable deposit)                      arrive ─────┘
+ *        │ cancel/timeout       │ refund_requested (intent deposit is refundable)  arrive ─────┘
  *        ▼                      ▼                                                     ▼
- *    cancelled              refunding ──refunded──▶ refunded            ready_for_delivery ──deliver──▶ delivered
+ *    cancelled ─(late payment: reinstate)─▶ deposit_paid     ready_for_delivery ──deliver──▶ delivered
+ *                           refunding ──refunded──▶ refunded
  *
  * The intent deposit (小订) is refundable until the order is locked; locking (锁单) turns it into
  * the firm deposit (大定) under the terms shown before payment, and freezes the configuration.
@@ -41,7 +42,7 @@ export const ORDER_STATE_LABELS: Record<OrderState, string> = {
 
 export type OrderActorKind = 'buyer' | 'staff' | 'system' | 'payment';
 
-export const ORDER_EVENTS = ['pay', 'lock', 'allocate', 'ship', 'arrive', 'deliver', 'cancel', 'timeout', 'refund_requested', 'refunded'] as const;
+export const ORDER_EVENTS = ['pay', 'reinstate', 'lock', 'allocate', 'ship', 'arrive', 'deliver', 'cancel', 'timeout', 'refund_requested', 'refunded'] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 interface TransitionRule {
@@ -55,6 +56,9 @@ interface TransitionRule {
 /** Every allowed move. Anything not listed is refused. */
 export const ORDER_TRANSITIONS: Record<OrderEvent, TransitionRule> = {
   pay: { from: ['pending_payment'], to: 'deposit_paid', by: ['payment'], label: '支付意向金' },
+  // A payment that lands after the order timed out wins: the order comes back (and is refunded
+  // at once by the system if its car is gone). Money is never kept without an order.
+  reinstate: { from: ['cancelled'], to: 'deposit_paid', by: ['payment'], label: '支付到账，恢复订单' },
   lock: { from: ['deposit_paid'], to: 'locked', by: ['buyer'], label: '确认锁单' },
   allocate: { from: ['locked'], to: 'allocated', by: ['staff', 'system'], label: '分配车辆' },
   ship: { from: ['allocated'], to: 'in_transit', by: ['staff', 'system'], label: '发车' },
@@ -62,7 +66,7 @@ export const ORDER_TRANSITIONS: Record<OrderEvent, TransitionRule> = {
   deliver: { from: ['ready_for_delivery'], to: 'delivered', by: ['staff'], label: '交付' },
   cancel: { from: ['pending_payment'], to: 'cancelled', by: ['buyer', 'staff'], label: '取消订单' },
   timeout: { from: ['pending_payment'], to: 'cancelled', by: ['system'], label: '超时未支付' },
-  refund_requested: { from: ['deposit_paid'], to: 'refunding', by: ['buyer', 'staff'], label: '申请退款' },
+  refund_requested: { from: ['deposit_paid'], to: 'refunding', by: ['buyer', 'staff', 'system'], label: '申请退款' },
   refunded: { from: ['refunding'], to: 'refunded', by: ['payment', 'system'], label: '退款完成' },
 };
 
@@ -81,7 +85,8 @@ export function availableEvents(state: OrderState, actor: OrderActorKind): Order
   return ORDER_EVENTS.filter((e) => checkTransition(state, e, actor).ok);
 }
 
-export const TERMINAL_STATES: OrderState[] = ['delivered', 'refunded', 'cancelled'];
+/** No event leads out of these. (A cancelled order can only come back through a late payment.) */
+export const TERMINAL_STATES: OrderState[] = ['delivered', 'refunded'];
 
 /** One line of an order's timeline. */
 export interface OrderTimelineEntry {

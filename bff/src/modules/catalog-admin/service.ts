@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { validateCatalogModel, type CatalogModel, type CatalogOption, type PriceEntry } from '@carmall/shared-types';
 import type { ReadThroughCache } from '../../infra/cache';
+import type { Locks } from '../../infra/lock';
 import { AppError, notFound } from '../../infra/errors';
 import { carModelModel } from '../catalog/model';
 import { derivedFields, type CatalogService, type StoredModel } from '../catalog/service';
@@ -23,9 +24,18 @@ export class CatalogAdminService {
     private readonly conn: Connection,
     private readonly catalog: CatalogService,
     private readonly cache: ReadThroughCache,
+    private readonly locks: Locks,
   ) {}
 
   private async change(
+    opts: { modelCode: string; expectedVersion: number; actorId: string; action: 'trim.prices' | 'option.update'; target: string; note?: string },
+    mutate: (model: CatalogModel) => { before: unknown; after: unknown },
+  ) {
+    // One writer per model at a time (see infra/lock.ts); the version check then reports real conflicts.
+    return this.locks.withLock(`model:${opts.modelCode}`, () => this.changeLocked(opts, mutate));
+  }
+
+  private async changeLocked(
     opts: { modelCode: string; expectedVersion: number; actorId: string; action: 'trim.prices' | 'option.update'; target: string; note?: string },
     mutate: (model: CatalogModel) => { before: unknown; after: unknown },
   ) {

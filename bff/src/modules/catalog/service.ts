@@ -14,6 +14,7 @@ import {
 } from '@carmall/shared-types';
 import type { ModelListQuery } from '@carmall/shared-types/schemas';
 import type { ReadThroughCache } from '../../infra/cache';
+import type { Locks } from '../../infra/lock';
 import { AppError, notFound } from '../../infra/errors';
 import { carModelModel } from './model';
 
@@ -88,6 +89,7 @@ export class CatalogService {
   constructor(
     private readonly conn: Connection,
     private readonly cache: ReadThroughCache,
+    private readonly locks: Locks,
   ) {}
 
   private get Models() {
@@ -106,12 +108,12 @@ export class CatalogService {
       .lean<{ code: string; nextPriceChangeAt: Date }[]>();
     const dueCodes = scheduled.filter((m) => m.nextPriceChangeAt <= now).map((m) => m.code);
     if (dueCodes.length) {
-      const due = await this.Models.find({ code: { $in: dueCodes } }).lean<StoredModel[]>();
-      for (const doc of due) {
-        await this.Models.updateOne(
-          { code: doc.code, version: doc.version },
-          { $set: derivedFields(stripDoc(doc), now), $inc: { version: 1 } },
-        );
+      for (const code of dueCodes) {
+        await this.locks.withLock(`model:${code}`, async () => {
+          const doc = await this.Models.findOne({ code }).lean<StoredModel>();
+          if (!doc || !doc.nextPriceChangeAt || doc.nextPriceChangeAt > now) return; // another reader did it
+          await this.Models.updateOne({ code }, { $set: derivedFields(stripDoc(doc), now), $inc: { version: 1 } });
+        });
       }
       await this.cache.invalidate();
     }

@@ -1,0 +1,168 @@
+import { createVerify } from 'node:crypto';
+import WxPay from 'wechatpay-node-v3';
+import { AppError } from '../../infra/errors';
+
+/**
+ * WeChat Pay API v3 adapter built on the wechatpay-node-v3 SDK: the SDK signs requests
+ * (WECHATPAY2-SHA256-RSA2048), builds the requestPayment parameters (paySign) and decrypts
+ * notify resources. Two things it does not do well are done here:
+ *  - transport: the SDK hard-codes api.mch.weixin.qq.com; our HTTP layer sends the same request to
+ *    WXPAY_API_BASE (the real host in production, the simulator locally), body byte-for-byte as signed;
+ *  - verification: every response and notify is verified on the RAW body (the SDK re-serialises
+ *    parsed JSON), against a platform certificate's key or a WeChat Pay public key (PUB_KEY_ID_…),
+ *    chosen by the Wechatpay-Serial header.
+ */
+export interface WechatPayConfig {
+  apiBase: string;
+  appid: string;
+  mchid: string;
+  merchantSerial: string;
+  merchantPrivateKeyPem: string;
+  /** Wechatpay-Serial → PEM public key (platform certificate keys and/or PUB_KEY_ID_ keys). */
+  platformPublicKeys: Record<string, string>;
+  apiV3Key: string;
+  notifyUrl: string;
+  timeoutMs: number;
+}
+
+export interface WxResult {
+  status: number;
+  data?: any;
+  error?: { code?: string; message?: string };
+}
+
+const REAL_HOST = 'https://api.mch.weixin.qq.com';
+
+export class WechatSignatureError extends Error {}
+
+export class WechatPayClient {
+  private readonly sdk: WxPay;
+
+  constructor(private readonly cfg: WechatPayConfig) {
+    this.sdk = new WxPay({
+      appid: cfg.appid,
+      mchid: cfg.mchid,
+      serial_no: cfg.merchantSerial,
+      // The SDK wants a "public key" only to read a certificate serial, which we pass explicitly.
+      publicKey: Buffer.from('unused: serial_no is given'),
+      privateKey: Buffer.from(cfg.merchantPrivateKeyPem),
+      key: cfg.apiV3Key,
+    });
+    this.sdk.createHttp({
+      get: (url, headers) => this.send('GET', url, undefined, headers),
+      post: (url, params, headers) => this.send('POST', url, params, headers),
+      upload: async () => ({ status: 501, error: 'not used' }) as never,
+    });
+  }
+
+  /** Verify "timestamp\nnonce\nbody\n" against the platform key named by the serial. */
+  verify(headers: { timestamp?: string; nonce?: string; signature?: string; serial?: string }, rawBody: string, maxSkewSeconds = 300): void {
+    const { timestamp, nonce, signature, serial } = headers;
+    if (!timestamp || !nonce || !signature || !serial) throw new WechatSignatureError('missing Wechatpay-* headers');
+    const key = this.cfg.platformPublicKeys[serial];
+    if (!key) throw new WechatSignatureError(`unknown Wechatpay-Serial ${serial}`);
+    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxSkewSeconds) throw new WechatSignatureError('stale Wechatpay-Timestamp');
+    const ok = createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${rawBody}\n`).verify(key, signature, 'base64');
+    if (!ok) throw new WechatSignatureError('bad Wechatpay-Signature');
+  }
+
+  private verifyOrThrowUpstream(headers: Parameters<WechatPayClient['verify']>[0], rawBody: string) {
+    try {
+      this.verify(headers, rawBody);
+    } catch (err) {
+      throw new AppError(502, 'UPSTREAM_UNAVAILABLE', '微信支付应答验签失败', { reason: (err as Error).message });
+    }
+  }
+
+  private async send(method: 'GET' | 'POST', url: string, params: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<any> {
+    const target = this.cfg.apiBase.replace(/\/$/, '') + url.replace(REAL_HOST, '');
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(target, {
+        method,
+        headers: { Accept: 'application/json', ...headers },
+        // Exactly the JSON the SDK signed.
+        body: params === undefined ? undefined : JSON.stringify(params),
+        signal: AbortSignal.timeout(this.cfg.timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      throw new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付暂不可用，请稍后再试', { cause: (err as Error).name });
+    }
+    if (res.status >= 200 && res.status < 300) {
+      // A 2xx that is not signed by WeChat is not WeChat: refuse it.
+      this.verifyOrThrowUpstream(
+        {
+          timestamp: res.headers.get('wechatpay-timestamp') ?? undefined,
+          nonce: res.headers.get('wechatpay-nonce') ?? undefined,
+          signature: res.headers.get('wechatpay-signature') ?? undefined,
+          serial: res.headers.get('wechatpay-serial') ?? undefined,
+        },
+        text,
+      );
+      return { status: res.status, data: text ? JSON.parse(text) : {} };
+    }
+    let error: WxResult['error'] = {};
+    try {
+      error = JSON.parse(text);
+    } catch {
+      /* non-JSON error page */
+    }
+    return { status: res.status, error };
+  }
+
+  /** JSAPI prepay + the parameters for wx.requestPayment (paySign by the SDK). */
+  async jsapiPrepay(p: { outTradeNo: string; description: string; totalFen: number; openid: string; attach?: string; expiresAt: Date }) {
+    const r = (await this.sdk.transactions_jsapi({
+      description: p.description,
+      out_trade_no: p.outTradeNo,
+      notify_url: this.cfg.notifyUrl,
+      amount: { total: p.totalFen, currency: 'CNY' },
+      payer: { openid: p.openid },
+      attach: p.attach,
+      time_expire: p.expiresAt.toISOString().replace(/\.\d+Z$/, '+00:00'),
+    } as never)) as WxResult;
+    if (r.status !== 200 || !r.data?.paySign) throw upstreamError(r);
+    return r.data as { appId: string; timeStamp: string; nonceStr: string; package: string; signType: 'RSA'; paySign: string };
+  }
+
+  async queryByOutTradeNo(outTradeNo: string) {
+    const r = (await this.sdk.query({ out_trade_no: outTradeNo })) as WxResult;
+    if (r.status === 404) return null;
+    if (r.status !== 200) throw upstreamError(r);
+    return r.data as { trade_state: string; transaction_id?: string; amount: { total: number; payer_total?: number }; success_time?: string; out_trade_no: string };
+  }
+
+  /** Close an unpaid transaction. Returns 'closed', or 'paid' when WeChat says it was paid meanwhile. */
+  async close(outTradeNo: string): Promise<'closed' | 'paid' | 'absent'> {
+    const r = (await this.sdk.close(outTradeNo)) as WxResult;
+    if (r.status === 204 || r.status === 200) return 'closed';
+    if (r.error?.code === 'ORDERPAID') return 'paid';
+    if (r.status === 404) return 'absent';
+    throw upstreamError(r);
+  }
+
+  async refund(p: { outTradeNo: string; outRefundNo: string; refundFen: number; totalFen: number; reason: string }) {
+    const r = (await this.sdk.refunds({
+      out_trade_no: p.outTradeNo,
+      out_refund_no: p.outRefundNo,
+      reason: p.reason,
+      notify_url: this.cfg.notifyUrl.replace(/notify$/, 'refund-notify'),
+      amount: { refund: p.refundFen, total: p.totalFen, currency: 'CNY' },
+    } as never)) as WxResult;
+    if (r.status !== 200) throw upstreamError(r);
+    return r.data as { refund_id: string; status: string };
+  }
+
+  /** AEAD_AES_256_GCM resource of a notify, decrypted by the SDK. */
+  decrypt(resource: { ciphertext: string; associated_data?: string; nonce: string }): unknown {
+    return this.sdk.decipher_gcm(resource.ciphertext, resource.associated_data ?? '', resource.nonce, this.cfg.apiV3Key);
+  }
+}
+
+function upstreamError(r: WxResult): AppError {
+  if (r.status === 429 || r.error?.code === 'FREQUENCY_LIMITED') return new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付繁忙，请稍后再试', { status: r.status, code: r.error?.code });
+  if (r.status >= 500) return new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付暂不可用，请稍后再试', { status: r.status, code: r.error?.code });
+  return new AppError(502, 'UPSTREAM_UNAVAILABLE', '微信支付请求被拒绝', { status: r.status, code: r.error?.code, message: r.error?.message });
+}

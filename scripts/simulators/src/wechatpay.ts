@@ -1,0 +1,331 @@
+import { createCipheriv, createSign, createVerify, randomBytes, randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
+
+/**
+ * WeChat Pay API v3 simulator (api.mch.weixin.qq.com), for JSAPI / mini-program payments.
+ * Same paths, same WECHATPAY2-SHA256-RSA2048 request signatures (checked against the merchant's
+ * public key), same signed responses and notifies (Wechatpay-Timestamp/Nonce/Signature/Serial,
+ * signed by the platform key — in "platform certificate" mode the serial is a certificate serial,
+ * in "public key" mode it is PUB_KEY_ID_…), notify resources encrypted with AEAD_AES_256_GCM under
+ * the APIv3 key, and the documented error codes (PARAM_ERROR, SIGN_ERROR, ORDERPAID, ORDER_NOT_EXIST,
+ * OUT_TRADE_NO_USED, SYSTEM_ERROR, FREQUENCY_LIMITED…).
+ *
+ *   POST /v3/pay/transactions/jsapi                      -> { prepay_id }
+ *   GET  /v3/pay/transactions/out-trade-no/{no}?mchid=   -> transaction (trade_state NOTPAY|SUCCESS|CLOSED|REFUND)
+ *   POST /v3/pay/transactions/out-trade-no/{no}/close    -> 204 (400 ORDERPAID if already paid)
+ *   POST /v3/refund/domestic/refunds                     -> refund (PROCESSING); REFUND.SUCCESS notify follows
+ *
+ * Test controls (not WeChat's): the buyer paying in WeChat, faults, and the ledger.
+ *   POST /__sim/wxpay/pay     { out_trade_no, openid?, force? }     buyer confirms; TRANSACTION.SUCCESS notify is sent
+ *                                                                   (force: even if closed — the close/pay race on WeChat's side)
+ *   POST /__sim/wxpay/fail    { times, status, code, path? }        next N API calls fail (path: substring filter)
+ *   POST /__sim/wxpay/notify  { duplicates?, delayMs?, tamper?, amountDelta?, payBeforeResponse? }  how the next notifies are sent
+ *                             (payBeforeResponse: the next prepay is paid and its notify delivered before the prepay is answered)
+ *   GET  /__sim/wxpay/ledger                                        every transaction and refund
+ *   GET  /__sim/wxpay/deliveries                                    every notify attempt and the answer it got
+ */
+export interface WechatPaySimulatorOptions {
+  mchid: string;
+  appid: string;
+  merchantSerial: string;
+  merchantPublicKeyPem: string;
+  platformSerial: string;
+  platformPrivateKeyPem: string;
+  apiV3Key: string;
+  port?: number;
+  /** Delays between notify attempts; WeChat uses 15s/15s/30s/3m/10m/20m/30m/…; tests shorten them. */
+  notifyRetryDelaysMs?: number[];
+}
+
+interface Txn {
+  out_trade_no: string;
+  prepay_id: string;
+  transaction_id?: string;
+  description: string;
+  notify_url: string;
+  amount: { total: number; currency: string };
+  payer: { openid: string };
+  attach?: string;
+  trade_state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
+  success_time?: string;
+  created_at: string;
+  requestBody: string;
+}
+interface Refund {
+  refund_id: string;
+  out_refund_no: string;
+  out_trade_no: string;
+  transaction_id?: string;
+  amount: { refund: number; total: number; currency: string };
+  status: 'PROCESSING' | 'SUCCESS';
+  notify_url?: string;
+  success_time?: string;
+}
+
+const err = (res: ServerResponse, status: number, code: string, message: string) => sendJson(res, status, { code, message });
+
+export function signMessage(privateKeyPem: string, message: string) {
+  return createSign('RSA-SHA256').update(message).sign(privateKeyPem, 'base64');
+}
+
+export function encryptResource(apiV3Key: string, plaintext: string, associatedData: string) {
+  const nonce = randomBytes(6).toString('hex'); // 12 chars, as WeChat sends
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key), nonce);
+  cipher.setAAD(Buffer.from(associatedData));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]).toString('base64');
+  return { algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: associatedData, nonce };
+}
+
+export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): Promise<RunningSimulator & { ledger: () => { transactions: Txn[]; refunds: Refund[] } }> {
+  const txns = new Map<string, Txn>();
+  const refunds = new Map<string, Refund>();
+  const deliveries: { id: string; event_type: string; attempt: number; status: number | string }[] = [];
+  let fault: { times: number; status: number; code: string; path?: string } | null = null;
+  let notifyMode: { duplicates?: number; delayMs?: number; tamper?: boolean; amountDelta?: number; payBeforeResponse?: boolean } = {};
+  const retryDelays = opts.notifyRetryDelaysMs ?? [15_000, 15_000, 30_000, 180_000, 600_000, 1_200_000, 1_800_000];
+  const timers = new Set<NodeJS.Timeout>();
+
+  /** Responses are signed like WeChat's: over "timestamp\nnonce\nbody\n" with the platform key. */
+  function signedJson(res: ServerResponse, status: number, body: unknown) {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const nonce = randomBytes(16).toString('hex');
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'Request-ID': randomUUID(),
+      'Wechatpay-Timestamp': timestamp,
+      'Wechatpay-Nonce': nonce,
+      'Wechatpay-Serial': opts.platformSerial,
+      'Wechatpay-Signature': signMessage(opts.platformPrivateKeyPem, `${timestamp}\n${nonce}\n${text}\n`),
+      'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+      'Content-Length': Buffer.byteLength(text),
+    });
+    res.end(text);
+  }
+
+  /** Check the merchant's Authorization header: WECHATPAY2-SHA256-RSA2048 mchid="",nonce_str="",timestamp="",serial_no="",signature="". */
+  function authorised(req: IncomingMessage, pathWithQuery: string, body: string): string | null {
+    const header = req.headers.authorization ?? '';
+    if (!header.startsWith('WECHATPAY2-SHA256-RSA2048 ')) return '缺少或错误的认证类型';
+    const fields = Object.fromEntries([...header.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    if (fields.mchid !== opts.mchid) return '商户号不匹配';
+    if (fields.serial_no !== opts.merchantSerial) return '商户证书序列号不匹配';
+    if (Math.abs(Date.now() / 1000 - Number(fields.timestamp)) > 300) return '请求时间戳过期';
+    const message = `${req.method}\n${pathWithQuery}\n${fields.timestamp}\n${fields.nonce_str}\n${body}\n`;
+    const ok = createVerify('RSA-SHA256').update(message).verify(opts.merchantPublicKeyPem, fields.signature ?? '', 'base64');
+    return ok ? null : '签名错误';
+  }
+
+  function schedule(fn: () => void, ms: number) {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  }
+
+  /** Send an event to the merchant's notify_url, retrying like WeChat until it answers 2xx. */
+  function notify(url: string, eventType: string, originalType: string, resource: object, summary: string) {
+    const mode = notifyMode;
+    notifyMode = {};
+    const id = randomUUID();
+    const plaintext = JSON.stringify(resource);
+    const body = JSON.stringify({
+      id,
+      create_time: new Date().toISOString().replace(/\.\d+Z$/, '+08:00'),
+      resource_type: 'encrypt-resource',
+      event_type: eventType,
+      summary,
+      resource: { original_type: originalType, ...encryptResource(opts.apiV3Key, plaintext, originalType) },
+    });
+    const send = async (attempt: number) => {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(16).toString('hex');
+      let signature = signMessage(opts.platformPrivateKeyPem, `${timestamp}\n${nonce}\n${body}\n`);
+      if (mode.tamper) signature = signMessage(opts.platformPrivateKeyPem, `${timestamp}\n${nonce}\n${body} \n`);
+      let status: number | string;
+      try {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'Wechatpay-Timestamp': timestamp,
+            'Wechatpay-Nonce': nonce,
+            'Wechatpay-Serial': opts.platformSerial,
+            'Wechatpay-Signature': signature,
+            'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+          },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
+        status = res.status;
+      } catch (e) {
+        status = (e as Error).name;
+      }
+      deliveries.push({ id, event_type: eventType, attempt, status });
+      const ok = typeof status === 'number' && status >= 200 && status < 300;
+      if (!ok && !mode.tamper && attempt <= retryDelays.length) schedule(() => void send(attempt + 1), retryDelays[attempt - 1]);
+    };
+    const copies = 1 + (mode.duplicates ?? 0);
+    if (mode.payBeforeResponse) return send(1); // delivered now, before the caller answers anything
+    for (let i = 0; i < copies; i++) schedule(() => void send(1), (mode.delayMs ?? 0) + i * 20);
+    return Promise.resolve();
+  }
+
+  /** The buyer paid: record it and tell the merchant. Returns the transaction as WeChat shows it. */
+  function pay(t: Txn) {
+    t.trade_state = 'SUCCESS';
+    t.transaction_id = `4200${Date.now()}${randomBytes(3).toString('hex')}`;
+    t.success_time = new Date().toISOString().replace(/\.\d+Z$/, '+08:00');
+    const view = transactionView(t);
+    const delta = notifyMode.amountDelta ?? 0;
+    const resource = delta ? { ...view, amount: { ...view.amount, total: view.amount.total + delta, payer_total: view.amount.total + delta } } : view;
+    return { view, sent: notify(t.notify_url, 'TRANSACTION.SUCCESS', 'transaction', resource, '支付成功') };
+  }
+
+  function transactionView(t: Txn) {
+    return {
+      appid: opts.appid,
+      mchid: opts.mchid,
+      out_trade_no: t.out_trade_no,
+      ...(t.transaction_id ? { transaction_id: t.transaction_id } : {}),
+      trade_type: 'JSAPI',
+      trade_state: t.trade_state,
+      trade_state_desc: { NOTPAY: '未支付', SUCCESS: '支付成功', CLOSED: '已关闭', REFUND: '转入退款' }[t.trade_state],
+      ...(t.success_time ? { success_time: t.success_time, bank_type: 'OTHERS' } : {}),
+      attach: t.attach ?? '',
+      payer: t.payer,
+      amount: { total: t.amount.total, currency: 'CNY', ...(t.trade_state === 'SUCCESS' || t.trade_state === 'REFUND' ? { payer_total: t.amount.total, payer_currency: 'CNY' } : {}) },
+    };
+  }
+
+  const sim = await startSimulator(
+    'wechatpay',
+    async (req, res, url) => {
+      const path = url.pathname;
+      // ---- test controls ----
+      if (path.startsWith('/__sim/wxpay/')) {
+        if (req.method === 'GET' && path === '/__sim/wxpay/ledger') return sendJson(res, 200, { transactions: [...txns.values()].map(transactionView), refunds: [...refunds.values()] });
+        if (req.method === 'GET' && path === '/__sim/wxpay/deliveries') return sendJson(res, 200, { deliveries });
+        const body = JSON.parse((await readBody(req)) || '{}');
+        if (path === '/__sim/wxpay/fail') {
+          fault = body;
+          return sendJson(res, 200, { ok: true });
+        }
+        if (path === '/__sim/wxpay/notify') {
+          notifyMode = body;
+          return sendJson(res, 200, { ok: true });
+        }
+        if (path === '/__sim/wxpay/pay') {
+          const t = txns.get(body.out_trade_no);
+          if (!t) return err(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
+          const allowed = t.trade_state === 'NOTPAY' || (body.force && t.trade_state === 'CLOSED');
+          if (!allowed) return err(res, 400, t.trade_state === 'SUCCESS' ? 'ORDERPAID' : 'ORDER_CLOSED', '订单状态不允许支付');
+          if (body.openid) t.payer = { openid: body.openid };
+          return sendJson(res, 200, pay(t).view);
+        }
+        return sendJson(res, 404, { code: 'NOT_FOUND', message: 'unknown control' });
+      }
+
+      // ---- WeChat Pay API v3 ----
+      const raw = req.method === 'GET' ? '' : await readBody(req);
+      const problem = authorised(req, url.pathname + url.search, raw);
+      if (problem) return err(res, 401, 'SIGN_ERROR', problem);
+      if (fault && fault.times > 0 && (!fault.path || path.includes(fault.path))) {
+        fault.times -= 1;
+        return err(res, fault.status, fault.code, '模拟故障');
+      }
+      let body: any = {};
+      try {
+        body = raw ? JSON.parse(raw) : {};
+      } catch {
+        return err(res, 400, 'PARAM_ERROR', '请求体不是有效的 JSON');
+      }
+
+      if (req.method === 'POST' && path === '/v3/pay/transactions/jsapi') {
+        const missing = ['appid', 'mchid', 'description', 'out_trade_no', 'notify_url'].find((k) => typeof body[k] !== 'string' || !body[k]);
+        if (missing) return err(res, 400, 'PARAM_ERROR', `输入源“/body/${missing}”映射到字段“${missing}”必填性规则校验失败，此字段为必填项`);
+        if (!Number.isInteger(body.amount?.total) || body.amount.total < 1) return err(res, 400, 'PARAM_ERROR', '订单金额不正确');
+        if (typeof body.payer?.openid !== 'string') return err(res, 400, 'PARAM_ERROR', '缺少 payer.openid');
+        if (body.mchid !== opts.mchid || body.appid !== opts.appid) return err(res, 400, 'INVALID_REQUEST', 'appid 和 mch_id 不匹配');
+        if (!/^[A-Za-z0-9_*|-]{6,32}$/.test(body.out_trade_no)) return err(res, 400, 'PARAM_ERROR', 'out_trade_no 格式不正确');
+        const existing = txns.get(body.out_trade_no);
+        if (existing) {
+          if (existing.trade_state === 'SUCCESS') return err(res, 400, 'ORDERPAID', '该订单已支付');
+          if (existing.trade_state === 'CLOSED') return err(res, 400, 'ORDER_CLOSED', '订单已关闭');
+          if (existing.amount.total !== body.amount.total || existing.description !== body.description)
+            return err(res, 400, 'OUT_TRADE_NO_USED', '商户订单号重复');
+          return signedJson(res, 200, { prepay_id: existing.prepay_id }); // same order, same prepay
+        }
+        const t: Txn = {
+          out_trade_no: body.out_trade_no,
+          prepay_id: `wx${Date.now()}${randomBytes(8).toString('hex')}`,
+          description: body.description,
+          notify_url: body.notify_url,
+          amount: { total: body.amount.total, currency: 'CNY' },
+          payer: { openid: body.payer.openid },
+          attach: body.attach,
+          trade_state: 'NOTPAY',
+          created_at: new Date().toISOString(),
+          requestBody: raw,
+        };
+        txns.set(t.out_trade_no, t);
+        if (notifyMode.payBeforeResponse) await pay(t).sent;
+        return signedJson(res, 200, { prepay_id: t.prepay_id });
+      }
+      let m = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/.exec(path);
+      if (req.method === 'GET' && m) {
+        if (url.searchParams.get('mchid') !== opts.mchid) return err(res, 400, 'PARAM_ERROR', 'mchid 不正确');
+        const t = txns.get(decodeURIComponent(m[1]));
+        return t ? signedJson(res, 200, transactionView(t)) : err(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
+      }
+      m = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)\/close$/.exec(path);
+      if (req.method === 'POST' && m) {
+        const t = txns.get(decodeURIComponent(m[1]));
+        if (!t) return err(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
+        if (t.trade_state === 'SUCCESS' || t.trade_state === 'REFUND') return err(res, 400, 'ORDERPAID', '订单已支付');
+        t.trade_state = 'CLOSED';
+        return signedJson(res, 204, undefined);
+      }
+      if (req.method === 'POST' && path === '/v3/refund/domestic/refunds') {
+        const t = txns.get(body.out_trade_no ?? '');
+        if (!t) return err(res, 404, 'RESOURCE_NOT_EXISTS', '订单不存在');
+        if (typeof body.out_refund_no !== 'string' || !Number.isInteger(body.amount?.refund)) return err(res, 400, 'PARAM_ERROR', '参数错误');
+        const existing = refunds.get(body.out_refund_no);
+        if (existing) return signedJson(res, 200, existing);
+        if (t.trade_state !== 'SUCCESS') return err(res, 403, 'TRADE_ERROR', '订单状态不允许退款');
+        if (body.amount.refund > t.amount.total || body.amount.total !== t.amount.total) return err(res, 400, 'PARAM_ERROR', '退款金额不正确');
+        const r: Refund = {
+          refund_id: `5030${Date.now()}${randomBytes(3).toString('hex')}`,
+          out_refund_no: body.out_refund_no,
+          out_trade_no: t.out_trade_no,
+          transaction_id: t.transaction_id,
+          amount: { refund: body.amount.refund, total: t.amount.total, currency: 'CNY' },
+          status: 'PROCESSING',
+          notify_url: body.notify_url,
+        };
+        refunds.set(r.out_refund_no, r);
+        t.trade_state = 'REFUND';
+        schedule(() => {
+          r.status = 'SUCCESS';
+          r.success_time = new Date().toISOString().replace(/\.\d+Z$/, '+08:00');
+          if (r.notify_url)
+            notify(r.notify_url, 'REFUND.SUCCESS', 'refund', { mchid: opts.mchid, out_trade_no: r.out_trade_no, transaction_id: r.transaction_id, out_refund_no: r.out_refund_no, refund_id: r.refund_id, refund_status: 'SUCCESS', success_time: r.success_time, amount: { total: r.amount.total, refund: r.amount.refund, payer_total: r.amount.total, payer_refund: r.amount.refund } }, '退款成功');
+        }, 50);
+        return signedJson(res, 200, r);
+      }
+      return err(res, 404, 'NOT_FOUND', '接口不存在');
+    },
+    opts.port,
+  );
+  const close = sim.close;
+  return {
+    ...sim,
+    ledger: () => ({ transactions: [...txns.values()], refunds: [...refunds.values()] }),
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      await close();
+    },
+  };
+}
