@@ -43,12 +43,23 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 
 # Outside services: local simulators unless a real base URL is configured.
+sims=()
 if [ -z "${WECHAT_API_BASE:-}" ]; then
-  sim_port="${WECHAT_SIM_PORT:-3901}"
-  (cd scripts/simulators && exec node --import tsx src/run.ts "wechat=$sim_port") >"$RUN_DIR/simulators.log" 2>&1 &
+  sims+=("wechat=${WECHAT_SIM_PORT:-3901}")
+  export WECHAT_API_BASE="http://127.0.0.1:${WECHAT_SIM_PORT:-3901}"
+fi
+if [ -z "${WXPAY_MCHID:-}" ]; then
+  # Local merchant: keys made once in .run/wxpay, the WeChat Pay simulator plays WeChat's side.
+  export WXPAY_MCHID=1900000109 WXPAY_DEV_KEYS_DIR="$RUN_DIR/wxpay"
+  set -a; eval "$(cd scripts/simulators && node --import tsx src/dev-keys.ts "$WXPAY_DEV_KEYS_DIR")"; set +a
+  sims+=("wechatpay=${WXPAY_SIM_PORT:-3902}")
+  export WXPAY_API_BASE="http://127.0.0.1:${WXPAY_SIM_PORT:-3902}"
+fi
+export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://$HOST:$PORT}"
+if [ ${#sims[@]} -gt 0 ]; then
+  (cd scripts/simulators && exec node --import tsx src/run.ts "${sims[@]}") >"$RUN_DIR/simulators.log" 2>&1 &
   SIM_PID=$!
-  wait_for_port "$sim_port" "WeChat simulator"
-  export WECHAT_API_BASE="http://127.0.0.1:$sim_port"
+  for sim in "${sims[@]}"; do wait_for_port "${sim#*=}" "${sim%%=*} simulator"; done
 fi
 
 if [ "${SKIP_H5_BUILD:-}" != 1 ]; then
@@ -68,6 +79,7 @@ cat >&2 <<INFO
     MongoDB       $MONGODB_URI
     Redis         $REDIS_URL
     WeChat API    $WECHAT_API_BASE
+    WeChat Pay    ${WXPAY_API_BASE:-https://api.mch.weixin.qq.com}
   WeChat devtools: run 'pnpm --filter @carmall/miniapp dev:weapp' and open this folder (project.config.json).
   Ctrl-C stops everything started here.
 

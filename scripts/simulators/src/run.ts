@@ -2,9 +2,12 @@
  * Start simulators from the command line for local development:
  *   tsx src/run.ts wechat=3901 [other=port ...]
  * Prints one JSON line per simulator ({ name, url }) and runs until SIGINT/SIGTERM.
- * Credentials come from the same variables the BFF reads (WECHAT_APPID, WECHAT_SECRET).
+ * Credentials come from the same variables the BFF reads (WECHAT_APPID, WECHAT_SECRET, WXPAY_MCHID);
+ * WeChat Pay keys from WXPAY_DEV_KEYS_DIR (created there on first use, see dev-keys.ts).
  */
 import { startWechatSimulator } from './wechat';
+import { startWechatPaySimulator } from './wechatpay';
+import { loadOrCreateDevKeys } from './dev-keys';
 import type { RunningSimulator } from './server';
 
 const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
@@ -15,6 +18,19 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       port,
       acceptUnknownCodes: true,
     }),
+  wechatpay: (port) => {
+    const keys = loadOrCreateDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');
+    return startWechatPaySimulator({
+      mchid: process.env.WXPAY_MCHID || '1900000109',
+      appid: process.env.WECHAT_APPID || 'wx0000000000000000',
+      merchantSerial: keys.merchantSerial,
+      merchantPublicKeyPem: keys.merchantPublicKeyPem,
+      platformSerial: keys.platformSerial,
+      platformPrivateKeyPem: keys.platformPrivateKeyPem,
+      apiV3Key: keys.apiV3Key,
+      port,
+    });
+  },
 };
 
 const running: RunningSimulator[] = [];
