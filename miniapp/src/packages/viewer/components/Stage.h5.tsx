@@ -1,0 +1,198 @@
+import { View, Text } from '@tarojs/components'
+import { useEffect, useRef, useState } from 'react'
+import { BrowserPlatform } from 'three-platformize/src/BrowserPlatform'
+import { CarViewer } from '../lib/engine'
+import type { Point } from '../lib/orbit'
+import { Gallery } from './Gallery'
+import type { StageProps, StageStatus } from './types'
+
+/** Download with progress (fetch + stream reader); `onProgress(loaded, total|null)`. */
+async function download(url: string, signal: AbortSignal, onProgress: (loaded: number, total: number | null) => void): Promise<ArrayBuffer> {
+  const res = await fetch(url, { signal })
+  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+  const total = Number(res.headers.get('content-length')) || null
+  if (!res.body) {
+    const buf = await res.arrayBuffer()
+    onProgress(buf.byteLength, buf.byteLength)
+    return buf
+  }
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let loaded = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    loaded += value.byteLength
+    onProgress(loaded, total)
+  }
+  const out = new Uint8Array(loaded)
+  let o = 0
+  for (const c of chunks) {
+    out.set(c, o)
+    o += c.byteLength
+  }
+  return out.buffer
+}
+
+export function hasWebGL(): boolean {
+  try {
+    const c = document.createElement('canvas')
+    return !!(c.getContext('webgl') || c.getContext('experimental-webgl'))
+  } catch {
+    return false
+  }
+}
+
+/** H5: a DOM <canvas> driven by three-platformize's BrowserPlatform; pointer + wheel input. */
+export default function Stage(props: StageProps) {
+  const { modelUrl, appearance, doorsOpen, onStatus } = props
+  const hostRef = useRef<HTMLDivElement | null>(null)
+  const viewerRef = useRef<CarViewer | null>(null)
+  const [status, setStatus] = useState<StageStatus>('loading')
+  const [progress, setProgress] = useState(0)
+  const [reason, setReason] = useState('')
+  const latest = useRef({ appearance, doorsOpen })
+  latest.current = { appearance, doorsOpen }
+
+  const report = (s: StageStatus, detail?: string) => {
+    setStatus(s)
+    if (detail) setReason(detail)
+    onStatus?.(s, detail)
+  }
+
+  useEffect(() => {
+    const host = hostRef.current
+    if (!host) return
+    if (!hasWebGL()) {
+      report('fallback', '当前浏览器不支持 WebGL，为您展示车型图片与车漆颜色')
+      return
+    }
+    const canvas = document.createElement('canvas')
+    canvas.className = 'viewer-stage__canvas'
+    host.appendChild(canvas)
+    const rect = host.getBoundingClientRect()
+    const width = Math.max(1, Math.round(rect.width))
+    const height = Math.max(1, Math.round(rect.height))
+    let viewer: CarViewer
+    try {
+      viewer = new CarViewer({
+        platform: new BrowserPlatform(),
+        canvas,
+        width,
+        height,
+        pixelRatio: window.devicePixelRatio || 1,
+        requestFrame: (cb) => window.requestAnimationFrame(cb),
+        cancelFrame: (id) => window.cancelAnimationFrame(id),
+      })
+    } catch (err) {
+      canvas.remove()
+      report('fallback', '无法创建 3D 画布，为您展示车型图片与车漆颜色')
+      return
+    }
+    viewerRef.current = viewer
+    const { tracker } = viewer
+    tracker.onDispose(() => canvas.remove())
+
+    // Input: pointer events cover mouse and touch; two touch pointers pinch.
+    const active = new Map<number, Point>()
+    const pt = (e: PointerEvent): Point => {
+      const r = canvas.getBoundingClientRect()
+      return { id: e.pointerId, x: e.clientX - r.left, y: e.clientY - r.top }
+    }
+    const listen = <K extends keyof HTMLElementEventMap>(type: K, fn: (e: HTMLElementEventMap[K]) => void, opts?: AddEventListenerOptions) => {
+      canvas.addEventListener(type, fn as EventListener, opts)
+      tracker.onDispose(() => canvas.removeEventListener(type, fn as EventListener, opts))
+    }
+    listen('pointerdown', (e) => {
+      const p = pt(e)
+      active.set(p.id, p)
+      canvas.setPointerCapture?.(e.pointerId)
+      viewer.pointerDown([p])
+    })
+    listen('pointermove', (e) => {
+      if (!active.has(e.pointerId)) return
+      const p = pt(e)
+      active.set(p.id, p)
+      viewer.pointerMove([p])
+    })
+    const lift = (e: PointerEvent) => {
+      if (!active.delete(e.pointerId)) return
+      viewer.pointerUp([e.pointerId])
+    }
+    listen('pointerup', lift)
+    listen('pointercancel', lift)
+    listen('wheel', (e) => {
+      e.preventDefault()
+      viewer.wheel(e.deltaY)
+    }, { passive: false })
+    const onResize = () => {
+      const r = host.getBoundingClientRect()
+      if (r.width > 0 && r.height > 0) viewer.resize(Math.round(r.width), Math.round(r.height))
+    }
+    window.addEventListener('resize', onResize)
+    tracker.onDispose(() => window.removeEventListener('resize', onResize))
+
+    const abort = new AbortController()
+    tracker.onDispose(() => abort.abort())
+    download(modelUrl, abort.signal, (loaded, total) => setProgress(total ? Math.min(1, loaded / total) : 0))
+      .then((glb) => viewer.load(glb))
+      .then(() => {
+        if (tracker.isDisposed) return
+        viewer.setAppearance(latest.current.appearance)
+        viewer.setDoorsOpen(latest.current.doorsOpen)
+        setProgress(1)
+        // "ready" once the first frame with the car is on screen.
+        viewer.onFrame = () => {
+          viewer.onFrame = null
+          report('ready')
+        }
+        viewer.invalidate()
+      })
+      .catch((err) => {
+        if (tracker.isDisposed) return
+        viewer.dispose() // the gallery replaces the canvas: release the GL context now
+        report('error', `模型加载失败（${(err as Error)?.message ?? err}），为您展示车型图片`)
+      })
+
+    return () => {
+      viewerRef.current = null
+      viewer.dispose()
+    }
+    // The model file is fixed for the page; appearance/doors are pushed by the effects below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [modelUrl])
+
+  useEffect(() => {
+    viewerRef.current?.setAppearance(appearance)
+  }, [appearance])
+  useEffect(() => {
+    viewerRef.current?.setDoorsOpen(doorsOpen)
+  }, [doorsOpen])
+
+  if (status === 'fallback' || status === 'error') {
+    return (
+      <Gallery
+        name={props.name}
+        coverUrl={props.coverUrl}
+        paints={props.paints}
+        activePaint={appearance.codes.paint}
+        paintColor={appearance.paint.color}
+        reason={reason}
+      />
+    )
+  }
+  return (
+    <View className='viewer-stage' data-viewer-status={status}>
+      <div className='viewer-stage__host' ref={hostRef} />
+      {status === 'loading' && (
+        <View className='viewer-stage__loading'>
+          <View className='viewer-stage__bar'>
+            <View className='viewer-stage__bar-fill' style={{ width: `${Math.round(progress * 100)}%` }} />
+          </View>
+          <Text className='viewer-stage__percent'>模型加载中 {Math.round(progress * 100)}%</Text>
+        </View>
+      )}
+    </View>
+  )
+}
