@@ -1,0 +1,274 @@
+#!/usr/bin/env node
+/**
+ * H5 browser e2e for the 3D viewer (subpackage packages/viewer), run against the real BFF (which
+ * serves the H5 build at `/`, the API at `/api/v1` and the .glb files at `/media/car-models/`).
+ * Build first: `pnpm --filter @carmall/miniapp build:h5`.
+ *
+ *   E2E_BASE_URL=http://127.0.0.1:3000 node e2e/viewer.e2e.mjs
+ *
+ * Env (same as the other e2e files):
+ *   E2E_BASE_URL       BFF origin (default http://127.0.0.1:3000)
+ *   E2E_ARTIFACTS_DIR  where screenshots go (default miniapp/test-results)
+ *   E2E_CHROMIUM       browser binary (default /usr/bin/chromium)
+ *
+ * Headless Chromium renders WebGL in software (SwiftShader through ANGLE). The test stops the
+ * auto-rotation by dragging (as a buyer would), waits until the picture is still, then checks that
+ * switching paint and opening a door change the rendered pixels, and that a browser without WebGL
+ * gets the image fallback instead of an error.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '')
+const ARTIFACTS = path.resolve(process.env.E2E_ARTIFACTS_DIR || path.join(here, '..', 'test-results'))
+const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
+const MODEL = 'yuanshan-s5'
+const STAGE = '.taro_page_stationed .viewer-stage'
+
+class E2EFailure extends Error {}
+function check(condition, message) {
+  if (!condition) throw new E2EFailure(message)
+}
+
+async function fetchOk(url, what) {
+  let res
+  try {
+    res = await fetch(url)
+  } catch (err) {
+    throw new E2EFailure(`cannot reach the BFF at ${url}: ${err.cause?.message ?? err.message} (is it running? set E2E_BASE_URL)`)
+  }
+  if (!res.ok) throw new E2EFailure(`${what}: GET ${url} -> HTTP ${res.status}`)
+  return res
+}
+
+const hexToRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
+const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+/** PNG of the stage's canvas only. */
+async function canvasShot(page) {
+  const box = await page.locator(`${STAGE} canvas`).boundingBox()
+  check(box && box.width > 50 && box.height > 50, 'the viewer canvas is missing or tiny')
+  return page.screenshot({ clip: box })
+}
+
+/** Wait until two canvas screenshots 400 ms apart are identical (auto-rotate/inertia/doors settled). */
+async function settled(page, what, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  let prev = await canvasShot(page)
+  while (Date.now() < deadline) {
+    await page.waitForTimeout(400)
+    const next = await canvasShot(page)
+    if (next.equals(prev)) return next
+    prev = next
+  }
+  throw new E2EFailure(`${what}: the canvas kept changing for ${timeoutMs} ms (auto-rotate not stopped?)`)
+}
+
+/**
+ * Decode two PNGs in the page and compare: pixels whose colour differs by more than `tolerance` on
+ * some channel, and the mean colour of those pixels in each image.
+ */
+async function comparePngs(page, a, b, tolerance = 24) {
+  return page.evaluate(
+    async ({ a, b, tolerance }) => {
+      const decode = async (b64) => {
+        const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob()
+        const bmp = await createImageBitmap(blob)
+        const c = document.createElement('canvas')
+        c.width = bmp.width
+        c.height = bmp.height
+        const ctx = c.getContext('2d')
+        ctx.drawImage(bmp, 0, 0)
+        return ctx.getImageData(0, 0, c.width, c.height)
+      }
+      const [ia, ib] = await Promise.all([decode(a), decode(b)])
+      if (ia.width !== ib.width || ia.height !== ib.height) return { error: `sizes differ: ${ia.width}x${ia.height} vs ${ib.width}x${ib.height}` }
+      let changed = 0
+      const sumA = [0, 0, 0]
+      const sumB = [0, 0, 0]
+      for (let i = 0; i < ia.data.length; i += 4) {
+        let differs = false
+        for (let k = 0; k < 3; k++) if (Math.abs(ia.data[i + k] - ib.data[i + k]) > tolerance) differs = true
+        if (!differs) continue
+        changed++
+        for (let k = 0; k < 3; k++) {
+          sumA[k] += ia.data[i + k]
+          sumB[k] += ib.data[i + k]
+        }
+      }
+      const total = ia.width * ia.height
+      const mean = (s) => s.map((v) => (changed ? Math.round(v / changed) : 0))
+      return { total, changed, fraction: changed / total, meanA: mean(sumA), meanB: mean(sumB) }
+    },
+    { a: a.toString('base64'), b: b.toString('base64'), tolerance },
+  )
+}
+
+function launch(profile) {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 414, height: 896 },
+    deviceScaleFactor: 2,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // WebGL without a GPU: SwiftShader through ANGLE (Chromium refuses it without the second flag).
+      '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
+    ],
+  })
+}
+
+function watchErrors(page) {
+  const errors = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`)
+  })
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) errors.push(`HTTP ${res.status()} ${res.url()}`)
+  })
+  return errors
+}
+
+async function main() {
+  mkdirSync(ARTIFACTS, { recursive: true })
+
+  // 1. What the BFF says: the model, its body type's .glb, the default paint and a contrasting one.
+  const detail = await (await fetchOk(`${BASE}/api/v1/catalog/models/${MODEL}`, 'model detail')).json()
+  const { model } = detail
+  const glb = await fetchOk(`${BASE}/media/car-models/${model.bodyType}.glb`, 'car model file')
+  check(glb.headers.get('content-type') === 'model/gltf-binary', `the .glb is served as ${glb.headers.get('content-type')}`)
+  const trim = model.trims[0]
+  const paints = model.options.filter((o) => o.group === 'paint' && o.availableOn.includes(trim.code) && o.swatch)
+  const defaultPaint = paints.find((p) => trim.defaults.includes(p.code))
+  check(defaultPaint, `trim ${trim.code} has no default paint with a swatch`)
+  const target = paints
+    .filter((p) => p.code !== defaultPaint.code && !p.requires?.length && !p.requiresAny?.length)
+    .sort((a, b) => dist(hexToRgb(b.swatch), hexToRgb(defaultPaint.swatch)) - dist(hexToRgb(a.swatch), hexToRgb(defaultPaint.swatch)))[0]
+  check(target, 'no second paint to switch to')
+  console.log(`model ${MODEL} (${model.bodyType}): default paint ${defaultPaint.code} ${defaultPaint.swatch}, switching to ${target.code} ${target.swatch}`)
+
+  const profile = mkdtempSync(path.join(tmpdir(), 'carmall-viewer-e2e-'))
+  const context = await launch(profile)
+  const page = context.pages()[0] ?? (await context.newPage())
+  const pageErrors = watchErrors(page)
+  try {
+    // 2. Open the viewer standalone (no configurator behind it): trim defaults apply.
+    await page.goto(`${BASE}/#/packages/viewer/pages/index?model=${MODEL}`, { waitUntil: 'domcontentloaded' })
+    await page.waitForSelector('.taro_page_stationed', { timeout: 20_000 }).catch(() => {
+      throw new E2EFailure('the H5 app never showed a page (.taro_page_stationed); is the H5 build served at /?')
+    })
+    const sawLoading = await page
+      .waitForSelector(`${STAGE}[data-viewer-status="loading"]`, { timeout: 10_000 })
+      .then(() => true)
+      .catch(() => false)
+    await page.waitForSelector(`${STAGE}[data-viewer-status="ready"]`, { timeout: 60_000 }).catch(async () => {
+      const status = await page.getAttribute('.taro_page_stationed [data-viewer-status]', 'data-viewer-status').catch(() => null)
+      throw new E2EFailure(`the model never finished loading (viewer status: ${status}); page errors: ${pageErrors.join('; ') || 'none'}`)
+    })
+    console.log(`model loaded and rendered${sawLoading ? ' (loading state seen first)' : ''}`)
+    check(
+      await page.locator(`.taro_page_stationed [data-group="paint"] [data-code="${defaultPaint.code}"].viewer-option--active`).count() === 1,
+      `the trim's default paint ${defaultPaint.code} is not marked as selected`,
+    )
+
+    // 3. Auto-rotation runs until touched: two shots differ, then a drag stops it and the view settles.
+    const r1 = await canvasShot(page)
+    await page.waitForTimeout(500)
+    const r2 = await canvasShot(page)
+    check(!r1.equals(r2), 'the model does not auto-rotate before it is touched')
+    const box = await page.locator(`${STAGE} canvas`).boundingBox()
+    const cx = box.x + box.width / 2
+    const cy = box.y + box.height / 2
+    await page.mouse.move(cx, cy)
+    await page.mouse.down()
+    for (let i = 1; i <= 6; i++) await page.mouse.move(cx - i * 12, cy, { steps: 2 })
+    await page.waitForTimeout(300) // hold still before releasing: no flick
+    await page.mouse.up()
+    const before = await settled(page, 'after dragging')
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-initial.png') })
+    console.log('drag stopped the auto-rotation; the view is still')
+
+    // 4. Switch paint: body pixels change toward the new swatch.
+    await page.click(`.taro_page_stationed [data-group="paint"] [data-code="${target.code}"]`)
+    await page.waitForSelector(`.taro_page_stationed [data-group="paint"] [data-code="${target.code}"].viewer-option--active`, { timeout: 5_000 })
+    const painted = await settled(page, 'after switching paint')
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-paint.png') })
+    const paintDiff = await comparePngs(page, before, painted)
+    check(!paintDiff.error, paintDiff.error)
+    const want = hexToRgb(target.swatch)
+    console.log(
+      `paint switch: ${(paintDiff.fraction * 100).toFixed(1)}% of canvas pixels changed, mean of changed pixels ${paintDiff.meanA} -> ${paintDiff.meanB} (swatch ${want})`,
+    )
+    check(paintDiff.fraction > 0.03, `switching paint changed only ${(paintDiff.fraction * 100).toFixed(2)}% of the canvas`)
+    check(
+      dist(paintDiff.meanB, want) < dist(paintDiff.meanA, want),
+      `the changed pixels did not move toward the new paint ${target.swatch}: ${paintDiff.meanA} -> ${paintDiff.meanB}`,
+    )
+
+    // 5. Open the doors: the button flips to 关门 and the pixels change again.
+    const doorButton = page.locator('.taro_page_stationed [data-action="doors"]')
+    check((await doorButton.innerText()).includes('开门'), 'the door button does not read 开门')
+    await doorButton.click()
+    await page.waitForFunction(
+      () => document.querySelector('.taro_page_stationed [data-action="doors"]')?.textContent?.includes('关门'),
+      null,
+      { timeout: 5_000 },
+    )
+    const opened = await settled(page, 'after opening the doors')
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-doors-open.png') })
+    const doorDiff = await comparePngs(page, painted, opened)
+    check(!doorDiff.error, doorDiff.error)
+    console.log(`doors open: ${(doorDiff.fraction * 100).toFixed(1)}% of canvas pixels changed`)
+    check(doorDiff.fraction > 0.005, `opening the doors changed only ${(doorDiff.fraction * 100).toFixed(2)}% of the canvas`)
+
+    // Closing brings the same picture back (the door animation is reversible, nothing drifts).
+    await doorButton.click()
+    const closed = await settled(page, 'after closing the doors')
+    const closeDiff = await comparePngs(page, painted, closed)
+    console.log(`doors closed again: ${(closeDiff.fraction * 100).toFixed(2)}% differ from before opening`)
+    check(closeDiff.fraction < 0.002, `closing the doors did not restore the picture (${(closeDiff.fraction * 100).toFixed(2)}% differ)`)
+
+    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+
+    // 6. No WebGL: the image fallback, not an error.
+    const noGl = await context.newPage()
+    const noGlErrors = watchErrors(noGl)
+    await noGl.addInitScript(() => {
+      const original = HTMLCanvasElement.prototype.getContext
+      HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+        if (/webgl/i.test(String(type))) return null
+        return original.call(this, type, ...rest)
+      }
+    })
+    await noGl.goto(`${BASE}/#/packages/viewer/pages/index?model=${MODEL}`, { waitUntil: 'domcontentloaded' })
+    await noGl.waitForSelector('.taro_page_stationed .viewer-gallery[data-viewer-status="fallback"]', { timeout: 20_000 }).catch(() => {
+      throw new E2EFailure(`without WebGL the viewer did not show the image fallback; errors: ${noGlErrors.join('; ') || 'none'}`)
+    })
+    check(await noGl.locator('.taro_page_stationed .viewer-gallery__paint').count() === paints.length, 'the fallback does not list every paint')
+    await noGl.waitForTimeout(300)
+    await noGl.screenshot({ path: path.join(ARTIFACTS, 'viewer-fallback.png') })
+    check(noGlErrors.length === 0, `the no-WebGL page logged errors:\n  ${noGlErrors.join('\n  ')}`)
+    console.log('without WebGL: image fallback with the paint colours, no errors')
+    console.log(`PASS: viewer screenshots in ${ARTIFACTS}`)
+  } catch (err) {
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-failure.png') }).catch(() => {})
+    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
+      console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
+    }
+    throw err
+  } finally {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  }
+}
+
+main().catch((err) => {
+  console.error(`FAIL (viewer e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
+  process.exit(1)
+})
