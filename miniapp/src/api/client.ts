@@ -98,3 +98,4 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 export const get = <T>(path: string, query?: Query) => request<T>(path, { query })
 export const post = <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body })
+export const del = <T = void>(path: string) => request<T>(path, { method: 'DELETE' })
