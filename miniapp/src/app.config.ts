@@ -1,7 +1,17 @@
 // Pages listed here are in the main package; tabBar pages must be. Heavy features (the 3D viewer)
 // live in subpackages so the main package stays well under WeChat's 2 MB limit.
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/models/index', 'pages/orders/index', 'pages/me/index'],
+  // The configurator (model detail), compare and 我的配置 pages are light (no 3D) and are where most
+  // taps and share links land, so they stay in the main package: no subpackage download first.
+  pages: [
+    'pages/index/index',
+    'pages/models/index',
+    'pages/orders/index',
+    'pages/me/index',
+    'pages/model/index',
+    'pages/compare/index',
+    'pages/my-configs/index',
+  ],
   subPackages: [
     {
       root: 'packages/viewer',

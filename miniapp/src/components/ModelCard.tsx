@@ -5,6 +5,8 @@ import { startingPriceWan, startingPriceYuan } from '../utils/price'
 
 interface Props {
   model: ModelSummary
+  /** Called when the card itself is tapped (opens the model detail page). */
+  onOpen?: (model: ModelSummary) => void
   /** Called by the "3D 看车" action. */
   onView3D?: (model: ModelSummary) => void
 }
@@ -13,9 +15,9 @@ interface Props {
  * One catalog model. `model-card` + `data-code` are stable hooks for the H5 e2e test, so keep
  * them when restyling.
  */
-export function ModelCard({ model, onView3D }: Props) {
+export function ModelCard({ model, onOpen, onView3D }: Props) {
   return (
-    <View className='model-card' data-code={model.code}>
+    <View className='model-card' data-code={model.code} onClick={onOpen ? () => onOpen(model) : undefined}>
       <Image className='model-card__cover' src={mediaUrl(model.coverImage)} mode='aspectFill' lazyLoad />
       <View className='model-card__body'>
         <Text className='model-card__name'>{model.name}</Text>
@@ -33,7 +35,14 @@ export function ModelCard({ model, onView3D }: Props) {
             <Text className='model-card__price-full'>指导价 {startingPriceYuan(model.startingPriceFen)}</Text>
           </View>
           {onView3D && (
-            <Button className='btn-primary model-card__action' size='mini' onClick={() => onView3D(model)}>
+            <Button
+              className='btn-primary model-card__action'
+              size='mini'
+              onClick={(e) => {
+                e.stopPropagation() // the card behind the button opens the detail page
+                onView3D(model)
+              }}
+            >
               3D 看车
             </Button>
           )}

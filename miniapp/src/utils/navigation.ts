@@ -7,3 +7,23 @@ export function openViewer(model: Pick<ModelSummary, 'code' | 'name'>) {
     url: `/packages/viewer/pages/index?code=${encodeURIComponent(model.code)}&name=${encodeURIComponent(model.name)}`,
   })
 }
+
+/** Open the model detail / configurator page. */
+export function openModel(model: Pick<ModelSummary, 'code'>) {
+  return Taro.navigateTo({ url: `/pages/model/index?code=${encodeURIComponent(model.code)}` })
+}
+
+/**
+ * Open the 3D viewer on a configuration. This URL is a contract with the viewer subpackage:
+ * keep it exactly (`model`, `trim`, `selected` as a comma list of option codes).
+ */
+export function openViewerWithConfig(modelCode: string, trimCode: string, selected: readonly string[]) {
+  return Taro.navigateTo({
+    url: `/packages/viewer/pages/index?model=${modelCode}&trim=${trimCode}&selected=${selected.join(',')}`,
+  })
+}
+
+/** Open the compare page on 2-3 `modelCode:trimCode` pairs. */
+export function openCompare(pairs: readonly string[]) {
+  return Taro.navigateTo({ url: `/pages/compare/index?trims=${pairs.join(',')}` })
+}

@@ -6,7 +6,7 @@ import { listModels } from '../../api/catalog'
 import { ApiError } from '../../api/client'
 import { ModelCard } from '../../components/ModelCard'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
-import { openViewer } from '../../utils/navigation'
+import { openModel, openViewer } from '../../utils/navigation'
 import './index.scss'
 
 type State =
@@ -51,7 +51,7 @@ export default function HomePage() {
       {state.status === 'error' && <ErrorState message={state.message} onRetry={load} />}
       {state.status === 'ready' && state.items.length === 0 && <EmptyState text='暂无推荐车型' />}
       {state.status === 'ready' &&
-        state.items.map((model) => <ModelCard key={model.id} model={model} onView3D={openViewer} />)}
+        state.items.map((model) => <ModelCard key={model.id} model={model} onOpen={openModel} onView3D={openViewer} />)}
 
       {state.status === 'ready' && state.items.length > 0 && (
         <Button className='btn-plain home-page__more' onClick={goToModels}>

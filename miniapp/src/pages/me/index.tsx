@@ -5,6 +5,8 @@ import { canWechatLogin, logout, wechatLogin } from '../../api/auth'
 import { ApiError, getToken } from '../../api/client'
 import './index.scss'
 
+const openMyConfigs = () => Taro.navigateTo({ url: '/pages/my-configs/index' })
+
 export default function MePage() {
   const [loggedIn, setLoggedIn] = useState(() => !!getToken())
   const [busy, setBusy] = useState(false)
@@ -39,6 +41,11 @@ export default function MePage() {
         <Text className='me-card__hint'>
           {loggedIn ? '已可预约试驾、下订与查看订单。' : '登录后可预约试驾、下订与查看订单。'}
         </Text>
+      </View>
+
+      <View className='me-entry me-entry--configs' onClick={openMyConfigs}>
+        <Text className='me-entry__title'>我的配置</Text>
+        <Text className='me-entry__arrow'>›</Text>
       </View>
 
       {!canWechatLogin && !loggedIn && (

@@ -14,7 +14,7 @@ import { listModels } from '../../api/catalog'
 import { ApiError } from '../../api/client'
 import { ModelCard } from '../../components/ModelCard'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
-import { openViewer } from '../../utils/navigation'
+import { openModel, openViewer } from '../../utils/navigation'
 import './index.scss'
 
 export const PAGE_SIZE = 20
@@ -173,7 +173,7 @@ export default function ModelsPage() {
         <View className='models-page__list'>
           <Text className='models-page__count'>共 {total} 款车型</Text>
           {items.map((model) => (
-            <ModelCard key={model.id} model={model} onView3D={openViewer} />
+            <ModelCard key={model.id} model={model} onOpen={openModel} onView3D={openViewer} />
           ))}
           {hasMore && (
             <Button className='btn-plain models-page__more' loading={loadingMore} onClick={loadMore}>

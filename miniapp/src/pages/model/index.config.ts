@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '车型详情',
+  enableShareAppMessage: true,
+})
