@@ -6,6 +6,24 @@ import { vi } from 'vitest'
  */
 const storage = new Map<string, unknown>()
 const reachBottomHandlers: Array<() => void> = []
+const didShowHandlers: Array<() => void> = []
+
+/** A minimal Taro.eventCenter: on/off/trigger with spies, cleared between tests. */
+const listeners = new Map<string, Array<(...args: any[]) => void>>()
+export const eventCenter = {
+  on: vi.fn((name: string, fn: (...args: any[]) => void) => {
+    listeners.set(name, [...(listeners.get(name) ?? []), fn])
+  }),
+  off: vi.fn((name: string, fn?: (...args: any[]) => void) => {
+    listeners.set(name, fn ? (listeners.get(name) ?? []).filter((f) => f !== fn) : [])
+  }),
+  trigger: vi.fn((name: string, ...args: any[]) => {
+    for (const fn of listeners.get(name) ?? []) fn(...args)
+  }),
+}
+
+/** How many handlers are subscribed to an event (to check pages unsubscribe on unload). */
+export const listenerCount = (name: string) => (listeners.get(name) ?? []).length
 
 export const taroMock = {
   request: vi.fn(),
@@ -17,6 +35,9 @@ export const taroMock = {
   getStorageSync: vi.fn((key: string) => (storage.has(key) ? storage.get(key) : '')),
   setStorageSync: vi.fn((key: string, value: unknown) => void storage.set(key, value)),
   removeStorageSync: vi.fn((key: string) => void storage.delete(key)),
+  setNavigationBarTitle: vi.fn(() => Promise.resolve()),
+  setClipboardData: vi.fn(() => Promise.resolve()),
+  showModal: vi.fn(() => Promise.resolve({ confirm: true, cancel: false })),
 }
 
 export const routerParams: Record<string, string> = {}
@@ -26,9 +47,17 @@ export function triggerReachBottom() {
   reachBottomHandlers.forEach((fn) => fn())
 }
 
+/** Fire the page's onShow handlers, as coming back to the page would. */
+export function triggerDidShow() {
+  didShowHandlers.forEach((fn) => fn())
+}
+
 export function resetTaroMock() {
   storage.clear()
+  listeners.clear()
+  Object.values(eventCenter).forEach((fn) => fn.mockClear())
   reachBottomHandlers.length = 0
+  didShowHandlers.length = 0
   for (const key of Object.keys(routerParams)) delete routerParams[key]
   Object.values(taroMock).forEach((fn) => fn.mockClear())
   taroMock.request.mockReset()
@@ -36,10 +65,14 @@ export function resetTaroMock() {
 }
 
 export const taroModule = {
-  default: taroMock,
+  default: { ...taroMock, eventCenter },
   ...taroMock,
+  eventCenter,
   useLaunch: () => {},
-  useDidShow: () => {},
+  useDidShow: (fn: () => void) => {
+    didShowHandlers.push(fn)
+  },
+  useShareAppMessage: () => {},
   useReachBottom: (fn: () => void) => {
     reachBottomHandlers.push(fn)
   },
