@@ -32,6 +32,8 @@ log "shared-types tests"
 pnpm --filter @carmall/shared-types test
 log "simulator tests"
 pnpm --filter @carmall/simulators test
+log "car model generator tests (the committed .glb files match a fresh run)"
+pnpm --filter @carmall/car-models test
 log "BFF integration tests (real FerretDB + Redis)"
 pnpm --filter @carmall/bff test
 log "mini-program unit tests"

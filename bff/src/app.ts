@@ -73,6 +73,7 @@ function createWechatPay(config: Config): WechatPayClient | null {
     apiV3Key: config.WXPAY_APIV3_KEY!,
     notifyUrl: `${config.PUBLIC_BASE_URL!.replace(/\/$/, '')}/api/v1/payments/wechat/notify`,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+    breakerResetMs: config.WXPAY_BREAKER_RESET_MS,
   });
 }
 

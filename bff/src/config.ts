@@ -35,6 +35,8 @@ const envSchema = z
     /** SERIAL=path pairs, comma-separated: platform certificate serials and/or PUB_KEY_ID_… keys. */
     WXPAY_PLATFORM_KEY_FILES: z.string().regex(/^[A-Za-z0-9_]+=[^,]+(,[A-Za-z0-9_]+=[^,]+)*$/, 'must be SERIAL=path[,SERIAL=path…]').optional(),
     WXPAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+    /** How long the WeChat Pay circuit breaker stays open before a trial call. */
+    WXPAY_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Overrides the deposit terms' payment window (tests use seconds). */
     ORDER_PAYMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).optional(),
     /** Run the BullMQ workers inside the API process (default) or only in `pnpm --filter @carmall/bff worker`. */

@@ -1,4 +1,5 @@
 import { createVerify } from 'node:crypto';
+import CircuitBreaker from 'opossum';
 import WxPay from 'wechatpay-node-v3';
 import { AppError } from '../../infra/errors';
 
@@ -23,6 +24,8 @@ export interface WechatPayConfig {
   apiV3Key: string;
   notifyUrl: string;
   timeoutMs: number;
+  /** How long the breaker stays open before letting a trial call through. */
+  breakerResetMs?: number;
 }
 
 export interface WxResult {
@@ -37,8 +40,23 @@ export class WechatSignatureError extends Error {}
 
 export class WechatPayClient {
   private readonly sdk: WxPay;
+  /**
+   * Circuit breaker around every call to WeChat Pay: when it keeps failing (network errors, 5xx,
+   * 429), calls fail fast for a while instead of piling up timeouts. Callers see 503
+   * UPSTREAM_UNAVAILABLE either way and leave the order pending, safe to pay or query later.
+   * WeChat's business answers (4xx such as ORDERPAID) are not failures of the service.
+   */
+  readonly breaker: CircuitBreaker<[string, string, Record<string, unknown> | undefined, Record<string, string>], unknown>;
 
   constructor(private readonly cfg: WechatPayConfig) {
+    this.breaker = new CircuitBreaker((method: string, url: string, params: Record<string, unknown> | undefined, headers: Record<string, string>) => this.sendOnce(method as 'GET' | 'POST', url, params, headers), {
+      timeout: false, // the fetch has its own timeout
+      errorThresholdPercentage: 50,
+      volumeThreshold: 4,
+      rollingCountTimeout: 10_000,
+      resetTimeout: cfg.breakerResetMs ?? 10_000,
+      errorFilter: (err: unknown) => err instanceof AppError && err.status < 500, // not a provider failure
+    });
     this.sdk = new WxPay({
       appid: cfg.appid,
       mchid: cfg.mchid,
@@ -75,6 +93,18 @@ export class WechatPayClient {
   }
 
   private async send(method: 'GET' | 'POST', url: string, params: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<any> {
+    try {
+      return await this.breaker.fire(method, url, params, headers);
+    } catch (err) {
+      if (this.breaker.opened && !(err instanceof AppError)) {
+        throw new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付暂不可用，请稍后再试', { breaker: 'open' });
+      }
+      throw err;
+    }
+  }
+
+  /** One HTTP exchange; 5xx/429 answers become errors so the breaker counts them. */
+  private async sendOnce(method: 'GET' | 'POST', url: string, params: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<any> {
     const target = this.cfg.apiBase.replace(/\/$/, '') + url.replace(REAL_HOST, '');
     let res: Response;
     let text: string;
@@ -108,6 +138,9 @@ export class WechatPayClient {
       error = JSON.parse(text);
     } catch {
       /* non-JSON error page */
+    }
+    if (res.status >= 500 || res.status === 429) {
+      throw new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付暂不可用，请稍后再试', { status: res.status, code: error?.code });
     }
     return { status: res.status, error };
   }
