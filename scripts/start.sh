@@ -55,6 +55,10 @@ if [ -z "${WXPAY_MCHID:-}" ]; then
   sims+=("wechatpay=${WXPAY_SIM_PORT:-3902}")
   export WXPAY_API_BASE="http://127.0.0.1:${WXPAY_SIM_PORT:-3902}"
 fi
+if [ -z "${DMS_API_BASE:-}" ]; then
+  sims+=("dms=${DMS_SIM_PORT:-3903}")
+  export DMS_API_BASE="http://127.0.0.1:${DMS_SIM_PORT:-3903}"
+fi
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://$HOST:$PORT}"
 if [ ${#sims[@]} -gt 0 ]; then
   (cd scripts/simulators && exec node --import tsx src/run.ts "${sims[@]}") >"$RUN_DIR/simulators.log" 2>&1 &
@@ -80,6 +84,7 @@ cat >&2 <<INFO
     Redis         $REDIS_URL
     WeChat API    $WECHAT_API_BASE
     WeChat Pay    ${WXPAY_API_BASE:-https://api.mch.weixin.qq.com}
+    DMS           $DMS_API_BASE
   WeChat devtools: run 'pnpm --filter @carmall/miniapp dev:weapp' and open this folder (project.config.json).
   Ctrl-C stops everything started here.
 

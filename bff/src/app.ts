@@ -34,6 +34,8 @@ import { orderRoutes } from './modules/orders/routes';
 import { PaymentService } from './modules/payments/service';
 import { paymentNotifyRouter } from './modules/payments/routes';
 import { WechatPayClient } from './modules/payments/wechatpay';
+import { DmsClient } from './modules/dms/client';
+import { DmsOutbox } from './modules/dms/outbox';
 import { mediaRouter } from './modules/media/routes';
 
 export const API_VERSION = '0.1.0';
@@ -106,7 +108,9 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const orderQueue = createOrderQueue(queueConnection, bullPrefix);
   orders.jobs = orderQueue;
   const workers: Worker[] = [];
-  if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, payments, logger));
+  const dms = config.DMS_API_BASE ? new DmsClient({ baseUrl: config.DMS_API_BASE, keyId: config.DMS_KEY_ID, secret: config.DMS_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS }) : null;
+  const outbox = new DmsOutbox(orders, dms, logger, config.DMS_DEALER_CODE, locks);
+  if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { payments, outbox, queue: orderQueue }, logger));
   const queues: Queue[] = [orderQueue];
 
   const routes: AnyRoute[] = [

@@ -35,6 +35,11 @@ const envSchema = z
     /** SERIAL=path pairs, comma-separated: platform certificate serials and/or PUB_KEY_ID_… keys. */
     WXPAY_PLATFORM_KEY_FILES: z.string().regex(/^[A-Za-z0-9_]+=[^,]+(,[A-Za-z0-9_]+=[^,]+)*$/, 'must be SERIAL=path[,SERIAL=path…]').optional(),
     WXPAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+    /** The brand's DMS/ERP order intake; locked orders are delivered there through the outbox. */
+    DMS_API_BASE: z.url().optional(),
+    DMS_KEY_ID: z.string().min(1).default('carmall-dev'),
+    DMS_SECRET: z.string().min(8).default('dev-dms-secret'),
+    DMS_DEALER_CODE: z.string().min(1).default('LY-ONLINE'),
     /** How long the WeChat Pay circuit breaker stays open before a trial call. */
     WXPAY_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Overrides the deposit terms' payment window (tests use seconds). */
@@ -58,6 +63,8 @@ const envSchema = z
       if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
       if (env.WXPAY_MCHID && !env.PUBLIC_BASE_URL)
         ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when WXPAY_MCHID is set (notify_url)' });
+      if (env.DMS_API_BASE && env.DMS_SECRET === 'dev-dms-secret')
+        ctx.addIssue({ code: 'custom', path: ['DMS_SECRET'], message: 'is required in production when DMS_API_BASE is set' });
       if (env.WECHAT_SECRET === 'dev-wechat-secret')
         ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'is required in production' });
     }

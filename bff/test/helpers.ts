@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateWechatPayKeys, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
+import { generateWechatPayKeys, startDmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
 import { loadConfig } from '../src/config';
 import { startServer } from '../src/server';
 import { seedDemoData } from '../src/seed/seed';
@@ -63,6 +63,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     apiV3Key: keys.apiV3Key,
     notifyRetryDelaysMs: [300, 600, 1200],
   });
+  const dms = await startDmsSimulator({ keyId: 'carmall-test', secret: 'test-dms-secret' });
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -75,6 +76,9 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     WXPAY_MERCHANT_KEY_FILE: join(keyDir, 'merchant.pem'),
     WXPAY_PLATFORM_KEY_FILES: `${keys.platformSerial}=${join(keyDir, 'platform.pem')}`,
     WXPAY_APIV3_KEY: keys.apiV3Key,
+    DMS_API_BASE: dms.url,
+    DMS_KEY_ID: 'carmall-test',
+    DMS_SECRET: 'test-dms-secret',
     MONGODB_URI: withDatabase(services.MONGODB_URI, db),
     REDIS_URL: services.REDIS_URL,
     REDIS_KEY_PREFIX: `t:${db}:`,
@@ -126,6 +130,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     wechat,
     wxpay,
     wxpayKeys: keys,
+    dms,
     api,
     wxCode,
     login,
@@ -141,6 +146,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
       await running.stop();
       await wechat.close();
       await wxpay.close();
+      await dms.close();
     },
   };
 }

@@ -1,14 +1,17 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../infra/logger';
+import type { DmsOutbox } from '../modules/dms/outbox';
 import type { OrderJobs } from '../modules/orders/service';
 import type { PaymentService } from '../modules/payments/service';
 
 /**
- * Order jobs on BullMQ: the unpaid-order timeout (a delayed job per order) and refunds (retried
- * with backoff while WeChat Pay is down). Job ids are deterministic, so scheduling twice for one
- * order is a no-op; handlers are idempotent, so a job run twice (worker killed mid-job) is harmless.
+ * Order jobs on BullMQ: the unpaid-order timeout (a delayed job per order), refunds and DMS
+ * outbox deliveries (retried with backoff while the other side is down), and a periodic outbox
+ * sweep. Job ids are deterministic, so scheduling twice is a no-op; handlers are idempotent, so a
+ * job run twice (a worker killed mid-job) is harmless.
  */
 export const ORDER_QUEUE = 'orders';
+const SWEEP_EVERY_MS = 60_000;
 
 export function createOrderQueue(connection: ConnectionOptions, prefix: string): Queue & OrderJobs {
   const queue = new Queue(ORDER_QUEUE, {
@@ -23,21 +26,47 @@ export function createOrderQueue(connection: ConnectionOptions, prefix: string):
     async scheduleRefund(orderId: string) {
       await queue.add('refund', { orderId }, { jobId: `refund-${orderId}` });
     },
+    async scheduleOutbox(orderId: string) {
+      await queue.add('dms-outbox', { orderId }, { jobId: `dms-outbox-${orderId}` });
+    },
   });
 }
 
-export function startOrderWorker(connection: ConnectionOptions, prefix: string, payments: PaymentService, logger: Logger): Worker {
+export function startOrderWorker(
+  connection: ConnectionOptions,
+  prefix: string,
+  deps: { payments: PaymentService; outbox: DmsOutbox; queue: Queue },
+  logger: Logger,
+): Worker {
   const worker = new Worker(
     ORDER_QUEUE,
     async (job) => {
-      const { orderId } = job.data as { orderId: string };
-      if (job.name === 'payment-timeout') await payments.timeoutUnpaid(orderId);
-      else if (job.name === 'refund') await payments.processRefund(orderId);
-      else throw new Error(`unknown job ${job.name}`);
+      const { orderId } = job.data as { orderId?: string };
+      switch (job.name) {
+        case 'payment-timeout':
+          return deps.payments.timeoutUnpaid(orderId!);
+        case 'refund':
+          return deps.payments.processRefund(orderId!);
+        case 'dms-outbox':
+          return deps.outbox.deliver(orderId!);
+        case 'outbox-sweep': {
+          // Re-enqueue what is still pending; the time bucket lets a finished job id be used again.
+          const bucket = Math.floor(Date.now() / SWEEP_EVERY_MS);
+          for (const id of await deps.outbox.pendingOrderIds()) {
+            await deps.queue.add('dms-outbox', { orderId: id }, { jobId: `dms-outbox-${id}-sweep-${bucket}` });
+          }
+          return;
+        }
+        default:
+          throw new Error(`unknown job ${job.name}`);
+      }
     },
     { connection, prefix, concurrency: 5 },
   );
   worker.on('failed', (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'order job failed; will retry'));
   worker.on('error', (err) => logger.error({ err: err.message }, 'order worker error'));
+  // A sweep now (recovers what a crash left behind) and then every minute.
+  void deps.queue.add('outbox-sweep', {}, { jobId: `outbox-sweep-start-${Date.now()}` }).catch(() => undefined);
+  void deps.queue.upsertJobScheduler('outbox-sweep', { every: SWEEP_EVERY_MS }, { name: 'outbox-sweep', data: {} }).catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule the outbox sweep'));
   return worker;
 }

@@ -2,3 +2,4 @@ export { startSimulator, sendJson, readBody, type RunningSimulator, type Handler
 export { startWechatSimulator, type WechatSimulatorOptions } from './wechat';
 export { startWechatPaySimulator, encryptResource, signMessage, type WechatPaySimulatorOptions } from './wechatpay';
 export { generateWechatPayKeys, type WechatPayKeys } from './keys';
+export { startDmsSimulator, type DmsSimulatorOptions } from './dms';

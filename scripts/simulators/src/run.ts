@@ -8,6 +8,7 @@
 import { startWechatSimulator } from './wechat';
 import { startWechatPaySimulator } from './wechatpay';
 import { loadOrCreateDevKeys } from './dev-keys';
+import { startDmsSimulator } from './dms';
 import type { RunningSimulator } from './server';
 
 const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
@@ -18,6 +19,7 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       port,
       acceptUnknownCodes: true,
     }),
+  dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port }),
   wechatpay: (port) => {
     const keys = loadOrCreateDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');
     return startWechatPaySimulator({

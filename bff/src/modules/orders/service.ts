@@ -20,6 +20,7 @@ import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
 import { stockKey } from '../inventory/model';
 import { orderModel } from './model';
+import { lockedOrderOutboxEntry } from '../dms/outbox';
 
 export interface OrderDoc {
   _id: Types.ObjectId;
@@ -48,6 +49,7 @@ export interface OrderDoc {
 export interface OrderJobs {
   schedulePaymentTimeout(orderId: string, at: Date): Promise<void>;
   scheduleRefund(orderId: string): Promise<void>;
+  scheduleOutbox(orderId: string): Promise<void>;
 }
 
 /** A newly minted, human-readable order number: CM + Shanghai date + 8 random digits. */
@@ -183,8 +185,14 @@ export class OrderService {
     const order = await this.getOwned(buyerId, orderNo);
     const check = checkTransition(order.state, 'lock', 'buyer');
     if (!check.ok) throw new AppError(409, 'ORDER_STATE_INVALID', check.reason);
-    const updated = await this.transition(order, 'lock', { kind: 'buyer', id: buyerId }, { note: '意向金转为定金，配置已冻结' });
+    // The DMS message is written in the same document write as the lock (outbox).
+    const updated = await this.transition(order, 'lock', { kind: 'buyer', id: buyerId }, {
+      note: '意向金转为定金，配置已冻结',
+      set: (o) => ({ outbox: [...((o as { outbox?: unknown[] }).outbox ?? []), lockedOrderOutboxEntry()] }),
+    });
     if (!updated) throw new AppError(409, 'ORDER_STATE_INVALID', '订单状态已变化，请刷新');
+    // If this enqueue is lost, the outbox sweep delivers it anyway.
+    await this.jobs?.scheduleOutbox(String(order._id)).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not enqueue the DMS outbox; the sweep will'));
     return updated;
   }
 
