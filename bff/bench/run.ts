@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import autocannon from 'autocannon';
 import { resolveConfiguration, type CatalogModel } from '@carmall/shared-types';
 import { LINEUP } from '../src/seed/lineup';
+import { withDatabase } from '../src/infra/mongo';
 
 const { MONGODB_URI, REDIS_URL } = process.env;
 if (!MONGODB_URI || !REDIS_URL) throw new Error('MONGODB_URI and REDIS_URL are required: run `pnpm bench` (scripts/bench.sh)');
@@ -37,7 +38,7 @@ const record = (name: string, figure: string, target: string, ok: boolean) => {
 
 // 2. The BFF under load.
 const db = `bench_${Date.now()}`;
-const mongoUri = MONGODB_URI.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${db}`);
+const mongoUri = withDatabase(MONGODB_URI, db);
 const port = 3900 + Math.floor(Math.random() * 90);
 const env = { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', PORT: String(port), MONGODB_URI: mongoUri, REDIS_KEY_PREFIX: `${db}:`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret!', WECHAT_SECRET: 'bench' };
 const seed = spawn(process.execPath, ['--import', 'tsx', 'src/seed/run.ts', '--force'], { env, stdio: 'inherit' });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateWechatPayKeys, startDmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
 import { loadConfig } from '../src/config';
+import { withDatabase } from '../src/infra/mongo';
 import { startServer } from '../src/server';
 import { seedDemoData } from '../src/seed/seed';
 
@@ -21,10 +22,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Point a MongoDB URI at another database, keeping hosts and options. */
-export function withDatabase(uri: string, db: string) {
-  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${db}`);
-}
 
 export function requireServices() {
   const { MONGODB_URI, REDIS_URL } = process.env;

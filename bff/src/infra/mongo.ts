@@ -55,3 +55,8 @@ export function connectMongo(uri: string, logger: Logger, opts: { retryMs?: numb
     },
   };
 }
+
+/** The same MongoDB URI pointing at another database (hosts and options kept). */
+export function withDatabase(uri: string, db: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${db}`);
+}

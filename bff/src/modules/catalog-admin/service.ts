@@ -4,15 +4,10 @@ import type { ReadThroughCache } from '../../infra/cache';
 import type { Locks } from '../../infra/lock';
 import { AppError, notFound } from '../../infra/errors';
 import { carModelModel } from '../catalog/model';
-import { derivedFields, type CatalogService, type StoredModel } from '../catalog/service';
+import { derivedFields, stripDoc, type CatalogService } from '../catalog/service';
 import { catalogAuditModel } from './model';
 
 type OptionPatch = Partial<Pick<CatalogOption, 'name' | 'description' | 'availableOn' | 'requires' | 'requiresAny' | 'excludes' | 'includes' | 'prices'>>;
-
-function toCatalogModel(doc: StoredModel): CatalogModel {
-  const { code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options } = doc;
-  return structuredClone({ code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options });
-}
 
 /**
  * Operator edits. Each is one optimistic, single-document write: the caller sends the version it
@@ -44,7 +39,7 @@ export class CatalogAdminService {
     if (doc.version !== opts.expectedVersion) {
       throw new AppError(409, 'VERSION_CONFLICT', '车型数据已被他人修改，请刷新后重试', { currentVersion: doc.version });
     }
-    const next = toCatalogModel(doc);
+    const next = structuredClone(stripDoc(doc));
     const { before, after } = mutate(next);
     const problems = validateCatalogModel(next);
     if (problems.length) throw new AppError(422, 'CATALOG_INVALID', '修改后的车型数据不合规则', { problems });

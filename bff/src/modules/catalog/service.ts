@@ -80,7 +80,8 @@ export interface ModelDetail {
 
 const SUMMARY_FIELDS = 'code name series bodyType energyType startingPriceFen seats rangeKm tagline featured';
 
-function stripDoc(doc: StoredModel): CatalogModel {
+/** The catalog data of a stored model, without database fields. */
+export function stripDoc(doc: StoredModel): CatalogModel {
   const { code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options } = doc;
   return { code, name, series, bodyType, energyType, tagline, featured, coverColor, rangeKm, trims, options };
 }

@@ -39,7 +39,7 @@ export class DmsOutbox {
   }
 
   private async deliverLocked(orderId: string): Promise<void> {
-    const order = await this.orders.Orders.findById(orderId).lean<OrderDoc & { outbox?: OutboxEntry[] }>();
+    const order = await this.orders.Orders.findById(orderId).lean<OrderDoc>();
     for (const entry of order?.outbox?.filter((e) => e.status === 'pending') ?? []) {
       if (!this.dms) throw new Error('DMS_API_BASE is not configured; the outbox entry stays pending');
       try {
@@ -63,7 +63,7 @@ export class DmsOutbox {
 
   private update(orderId: string, entryId: string, patch: Partial<OutboxEntry>) {
     return this.orders.mutate(orderId, (o) => {
-      const outbox = ((o as OrderDoc & { outbox?: OutboxEntry[] }).outbox ?? []).map((e) => (e.id === entryId ? { ...e, ...patch } : e));
+      const outbox = (o.outbox ?? []).map((e) => (e.id === entryId ? { ...e, ...patch } : e));
       return { set: { outbox } };
     });
   }

@@ -20,7 +20,7 @@ import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
 import { stockKey } from '../inventory/model';
 import { orderModel } from './model';
-import { lockedOrderOutboxEntry } from '../dms/outbox';
+import { lockedOrderOutboxEntry, type OutboxEntry } from '../dms/outbox';
 
 export interface OrderDoc {
   _id: Types.ObjectId;
@@ -42,6 +42,7 @@ export interface OrderDoc {
   refunds: { outRefundNo: string; outTradeNo: string; amountFen: number; status: 'processing' | 'succeeded'; reason?: string; requestedAt: Date; succeededAt?: Date }[];
   timeline: OrderTimelineEntry[];
   latePayment: boolean;
+  outbox: OutboxEntry[];
   createdAt: Date;
 }
 
@@ -188,7 +189,7 @@ export class OrderService {
     // The DMS message is written in the same document write as the lock (outbox).
     const updated = await this.transition(order, 'lock', { kind: 'buyer', id: buyerId }, {
       note: '意向金转为定金，配置已冻结',
-      set: (o) => ({ outbox: [...((o as { outbox?: unknown[] }).outbox ?? []), lockedOrderOutboxEntry()] }),
+      set: (o) => ({ outbox: [...(o.outbox ?? []), lockedOrderOutboxEntry()] }),
     });
     if (!updated) throw new AppError(409, 'ORDER_STATE_INVALID', '订单状态已变化，请刷新');
     // If this enqueue is lost, the outbox sweep delivers it anyway.
