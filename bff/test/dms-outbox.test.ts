@@ -28,6 +28,8 @@ describe('locked orders reach the DMS through the outbox', () => {
     await fetch(`${t.dms.url}/__sim/dms/fail`, { method: 'POST', body: JSON.stringify({ times: 2, status: 503 }) });
     expect((await t.api(`/api/v1/orders/${order.orderNo}/lock`, { method: 'POST', token })).body.state).toBe('locked');
     await vi.waitFor(async () => expect((await dmsOrders(t)).map((o) => o.orderNo)).toContain(order.orderNo), { timeout: 20_000, interval: 200 });
+    // The DMS answered; the outbox entry is marked right after.
+    await vi.waitFor(async () => expect((await t.conn.collection('orders').findOne({ orderNo: order.orderNo }))!.outbox[0].status).toBe('delivered'), { timeout: 10_000 });
     const raw = await t.conn.collection('orders').findOne({ orderNo: order.orderNo });
     expect(raw!.outbox).toEqual([expect.objectContaining({ type: 'dms.order_locked', status: 'delivered', attempts: 2, dmsOrderId: expect.stringMatching(/^DMS/) })]);
     const inDms = (await dmsOrders(t)).find((o) => o.orderNo === order.orderNo)!;
