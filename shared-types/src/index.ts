@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './errors';
 export * from './configurator';
 export * from './orders';
+export * from './maintenance';

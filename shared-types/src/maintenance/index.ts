@@ -1,0 +1,3 @@
+export * from './dates';
+export * from './plans';
+export * from './predict';
