@@ -55,6 +55,11 @@ if [ -z "${WXPAY_MCHID:-}" ]; then
   sims+=("wechatpay=${WXPAY_SIM_PORT:-3902}")
   export WXPAY_API_BASE="http://127.0.0.1:${WXPAY_SIM_PORT:-3902}"
 fi
+if [ -z "${ALIPAY_APP_ID:-}" ]; then
+  # Local Alipay app: its keys sit beside the WeChat Pay ones (dev-keys.ts printed their paths).
+  export ALIPAY_APP_ID=2021000000000001 ALIPAY_GATEWAY_URL="http://127.0.0.1:${ALIPAY_SIM_PORT:-3904}/gateway.do"
+  sims+=("alipay=${ALIPAY_SIM_PORT:-3904}")
+fi
 if [ -z "${DMS_API_BASE:-}" ]; then
   sims+=("dms=${DMS_SIM_PORT:-3903}")
   export DMS_API_BASE="http://127.0.0.1:${DMS_SIM_PORT:-3903}"
@@ -84,6 +89,7 @@ cat >&2 <<INFO
     Redis         $REDIS_URL
     WeChat API    $WECHAT_API_BASE
     WeChat Pay    ${WXPAY_API_BASE:-https://api.mch.weixin.qq.com}
+    Alipay        ${ALIPAY_GATEWAY_URL:-https://openapi.alipay.com/gateway.do}
     DMS           $DMS_API_BASE
   WeChat devtools: run 'pnpm --filter @carmall/miniapp dev:weapp' and open this folder (project.config.json).
   Ctrl-C stops everything started here.

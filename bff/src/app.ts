@@ -32,7 +32,8 @@ import { InventoryService } from './modules/inventory/service';
 import { OrderService } from './modules/orders/service';
 import { orderRoutes } from './modules/orders/routes';
 import { PaymentService } from './modules/payments/service';
-import { paymentNotifyRouter } from './modules/payments/routes';
+import { alipayNotifyRouter, paymentNotifyRouter } from './modules/payments/routes';
+import { AlipayClient } from './modules/payments/alipay';
 import { WechatPayClient } from './modules/payments/wechatpay';
 import { DmsClient } from './modules/dms/client';
 import { DmsOutbox } from './modules/dms/outbox';
@@ -79,6 +80,19 @@ function createWechatPay(config: Config): WechatPayClient | null {
   });
 }
 
+/** The Alipay adapter, when the app is configured. */
+function createAlipay(config: Config): AlipayClient | null {
+  if (!config.ALIPAY_APP_ID) return null;
+  return new AlipayClient({
+    gatewayUrl: config.ALIPAY_GATEWAY_URL,
+    appId: config.ALIPAY_APP_ID,
+    appPrivateKeyPem: readFileSync(config.ALIPAY_APP_PRIVATE_KEY_FILE!, 'utf8'),
+    alipayPublicKeyPem: readFileSync(config.ALIPAY_PUBLIC_KEY_FILE!, 'utf8'),
+    notifyUrl: `${(config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, '')}/api/v1/payments/alipay/notify`,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
+}
+
 export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL);
   const mongo = connectMongo(config.MONGODB_URI, logger);
@@ -102,7 +116,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   // Orders and payments, with their BullMQ jobs (own Redis connections: BullMQ blocks on them).
   const inventory = new InventoryService(mongo.conn);
   const orders = new OrderService(mongo.conn, configurations, inventory, logger, locks, { paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS });
-  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '');
+  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '', createAlipay(config), config.ALIPAY_APP_ID ?? '');
   const bullPrefix = `${config.REDIS_KEY_PREFIX}bull`;
   const queueConnection = createQueueConnection(config.REDIS_URL);
   const orderQueue = createOrderQueue(queueConnection, bullPrefix);
@@ -140,6 +154,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const health = healthRouter(deps, draining);
   koa.use(health.routes());
   koa.use(paymentNotifyRouter(payments).routes());
+  koa.use(alipayNotifyRouter(payments).routes());
   koa.use(api.routes()).use(api.allowedMethods());
   const media = mediaRouter(catalog);
   koa.use(media.routes());

@@ -35,6 +35,13 @@ const envSchema = z
     /** SERIAL=path pairs, comma-separated: platform certificate serials and/or PUB_KEY_ID_… keys. */
     WXPAY_PLATFORM_KEY_FILES: z.string().regex(/^[A-Za-z0-9_]+=[^,]+(,[A-Za-z0-9_]+=[^,]+)*$/, 'must be SERIAL=path[,SERIAL=path…]').optional(),
     WXPAY_APIV3_KEY: z.string().length(32, 'must be the 32-character APIv3 key').optional(),
+    /** Alipay mini-program payments. Refused (503 PAYMENT_NOT_CONFIGURED) until ALIPAY_APP_ID is set. */
+    ALIPAY_APP_ID: z.string().regex(/^\d{16}$/, 'must be the 16-digit Alipay app id').optional(),
+    ALIPAY_GATEWAY_URL: z.url().default('https://openapi.alipay.com/gateway.do'),
+    /** Path of the app's RSA2 private key (PEM). */
+    ALIPAY_APP_PRIVATE_KEY_FILE: z.string().min(1).optional(),
+    /** Path of Alipay's public key (PEM), which verifies answers and notifies. */
+    ALIPAY_PUBLIC_KEY_FILE: z.string().min(1).optional(),
     /** The brand's DMS/ERP order intake; locked orders are delivered there through the outbox. */
     DMS_API_BASE: z.url().optional(),
     DMS_KEY_ID: z.string().min(1).default('carmall-dev'),
@@ -54,6 +61,11 @@ const envSchema = z
     TRUST_PROXY: bool.default(false),
   })
   .superRefine((env, ctx) => {
+    if (env.ALIPAY_APP_ID) {
+      for (const name of ['ALIPAY_APP_PRIVATE_KEY_FILE', 'ALIPAY_PUBLIC_KEY_FILE'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ALIPAY_APP_ID is set' });
+      }
+    }
     if (env.WXPAY_MCHID) {
       for (const name of ['WXPAY_MERCHANT_SERIAL', 'WXPAY_MERCHANT_KEY_FILE', 'WXPAY_PLATFORM_KEY_FILES', 'WXPAY_APIV3_KEY'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when WXPAY_MCHID is set' });

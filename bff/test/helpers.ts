@@ -4,7 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateWechatPayKeys, startDmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
+import { generateKeyPairSync } from 'node:crypto';
+import { generateWechatPayKeys, startAlipayGateway, startDmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
 import { loadConfig } from '../src/config';
 import { withDatabase } from '../src/infra/mongo';
 import { startServer } from '../src/server';
@@ -12,6 +13,7 @@ import { seedDemoData } from '../src/seed/seed';
 
 export const WECHAT = { appId: 'wx1234567890abcdef', secret: 'test-wechat-secret' };
 export const MCHID = '1900000109';
+export const ALIPAY_APP_ID = '2021000000000001';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -61,6 +63,13 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     notifyRetryDelaysMs: [300, 600, 1200],
   });
   const dms = await startDmsSimulator({ keyId: 'carmall-test', secret: 'test-dms-secret' });
+  // Alipay: the app's key pair and "Alipay's" key pair, as RSA2 PEM files.
+  const rsa = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const alipayApp = rsa();
+  const alipayPlatform = rsa();
+  writeFileSync(join(keyDir, 'alipay-app.pem'), alipayApp.privateKey);
+  writeFileSync(join(keyDir, 'alipay-public.pem'), alipayPlatform.publicKey);
+  const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, appPublicKeyPem: alipayApp.publicKey, alipayPrivateKeyPem: alipayPlatform.privateKey, notifyRetryDelaysMs: [300, 600, 1200] });
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -73,6 +82,10 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     WXPAY_MERCHANT_KEY_FILE: join(keyDir, 'merchant.pem'),
     WXPAY_PLATFORM_KEY_FILES: `${keys.platformSerial}=${join(keyDir, 'platform.pem')}`,
     WXPAY_APIV3_KEY: keys.apiV3Key,
+    ALIPAY_APP_ID,
+    ALIPAY_GATEWAY_URL: `${alipay.url}/gateway.do`,
+    ALIPAY_APP_PRIVATE_KEY_FILE: join(keyDir, 'alipay-app.pem'),
+    ALIPAY_PUBLIC_KEY_FILE: join(keyDir, 'alipay-public.pem'),
     DMS_API_BASE: dms.url,
     DMS_KEY_ID: 'carmall-test',
     DMS_SECRET: 'test-dms-secret',
@@ -128,6 +141,8 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     wxpay,
     wxpayKeys: keys,
     dms,
+    alipay,
+    alipayKeys: { appPrivateKeyPem: alipayApp.privateKey, alipayPrivateKeyPem: alipayPlatform.privateKey },
     api,
     wxCode,
     login,
@@ -144,6 +159,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
       await wechat.close();
       await wxpay.close();
       await dms.close();
+      await alipay.close();
     },
   };
 }

@@ -3,3 +3,4 @@ export { startWechatSimulator, type WechatSimulatorOptions } from './wechat';
 export { startWechatPaySimulator, encryptResource, signMessage, type WechatPaySimulatorOptions } from './wechatpay';
 export { generateWechatPayKeys, type WechatPayKeys } from './keys';
 export { startDmsSimulator, type DmsSimulatorOptions } from './dms';
+export { startAlipayGateway, alipaySignContent, rsa2Sign, rsa2Verify, alipayTime, type AlipayGatewayOptions } from './alipay-gateway';

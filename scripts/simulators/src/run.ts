@@ -7,7 +7,8 @@
  */
 import { startWechatSimulator } from './wechat';
 import { startWechatPaySimulator } from './wechatpay';
-import { loadOrCreateDevKeys } from './dev-keys';
+import { loadOrCreateAlipayDevKeys, loadOrCreateDevKeys } from './dev-keys';
+import { startAlipayGateway } from './alipay-gateway';
 import { startDmsSimulator } from './dms';
 import type { RunningSimulator } from './server';
 
@@ -19,6 +20,10 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       port,
       acceptUnknownCodes: true,
     }),
+  alipay: (port) => {
+    const keys = loadOrCreateAlipayDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');
+    return startAlipayGateway({ appId: process.env.ALIPAY_APP_ID || '2021000000000001', appPublicKeyPem: keys.appPublicKeyPem, alipayPrivateKeyPem: keys.alipayPrivateKeyPem, port });
+  },
   dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port }),
   wechatpay: (port) => {
     const keys = loadOrCreateDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');

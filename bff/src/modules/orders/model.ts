@@ -10,7 +10,7 @@ import { ORDER_STATES } from '@carmall/shared-types';
 const paymentSchema = new Schema(
   {
     outTradeNo: { type: String, required: true },
-    channel: { type: String, required: true, enum: ['wechat'] },
+    channel: { type: String, required: true, enum: ['wechat', 'alipay'] },
     amountFen: { type: Number, required: true },
     status: { type: String, required: true, enum: ['created', 'paid', 'closed'] },
     prepayExpiresAt: { type: Date },

@@ -38,7 +38,7 @@ export interface OrderDoc {
   terms: typeof CURRENT_DEPOSIT_TERMS;
   stockKey: string;
   paymentDeadline: Date;
-  payments: { outTradeNo: string; channel: 'wechat'; amountFen: number; status: 'created' | 'paid' | 'closed'; prepayExpiresAt?: Date; transactionId?: string; paidAt?: Date }[];
+  payments: { outTradeNo: string; channel: 'wechat' | 'alipay'; amountFen: number; status: 'created' | 'paid' | 'closed'; prepayExpiresAt?: Date; transactionId?: string; paidAt?: Date }[];
   refunds: { outRefundNo: string; outTradeNo: string; amountFen: number; status: 'processing' | 'succeeded'; reason?: string; requestedAt: Date; succeededAt?: Date }[];
   timeline: OrderTimelineEntry[];
   latePayment: boolean;

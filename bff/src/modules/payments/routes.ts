@@ -24,3 +24,21 @@ export function paymentNotifyRouter(payments: PaymentService) {
   router.post('/refund-notify', handle((raw, h) => payments.handleRefundNotify(raw, h)));
   return router;
 }
+
+/** Alipay's async notify: a form post (our body parser only reads JSON, so the stream is ours). Answer "success" or Alipay retries. */
+export function alipayNotifyRouter(payments: PaymentService) {
+  const router = new Router({ prefix: '/api/v1/payments/alipay' });
+  router.post('/notify', async (ctx) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of ctx.req) {
+      size += (chunk as Buffer).length;
+      if (size > 64 * 1024) break; // notifies are small; refuse to buffer more
+      chunks.push(chunk as Buffer);
+    }
+    const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+    ctx.type = 'text/plain';
+    ctx.body = size > 64 * 1024 ? 'failure' : await payments.handleAlipayNotify(params);
+  });
+  return router;
+}

@@ -5,6 +5,14 @@ import { userModel } from '../auth/model';
 import type { InventoryService } from '../inventory/service';
 import type { OrderDoc, OrderService } from '../orders/service';
 import { WechatSignatureError, type WechatPayClient } from './wechatpay';
+import { yuanStringToFen, type AlipayClient } from './alipay';
+
+/** What a provider says about one of our payments. */
+interface RemoteTrade {
+  paid: boolean;
+  transactionId: string;
+  paidAt: Date;
+}
 
 interface NotifyHeaders {
   timestamp?: string;
@@ -32,11 +40,90 @@ export class PaymentService {
     private readonly logger: Logger,
     private readonly appid: string,
     private readonly mchid: string,
+    private readonly alipay: AlipayClient | null = null,
+    private readonly alipayAppId = '',
   ) {}
 
   private client(): WechatPayClient {
     if (!this.wechat) throw new AppError(503, 'PAYMENT_NOT_CONFIGURED', '支付暂未开通');
     return this.wechat;
+  }
+
+  private alipayClient(): AlipayClient {
+    if (!this.alipay) throw new AppError(503, 'PAYMENT_NOT_CONFIGURED', '支付宝支付暂未开通');
+    return this.alipay;
+  }
+
+  /** Ask the payment's own provider whether it was paid. Null when the provider has no such trade. */
+  private async queryRemote(p: OrderDoc['payments'][number]): Promise<RemoteTrade | null> {
+    if (p.channel === 'alipay') {
+      const t = await this.alipayClient().query(p.outTradeNo);
+      if (!t) return null;
+      const paid = t.trade_status === 'TRADE_SUCCESS' || t.trade_status === 'TRADE_FINISHED';
+      return { paid, transactionId: t.trade_no, paidAt: t.send_pay_date ? new Date(`${t.send_pay_date.replace(' ', 'T')}+08:00`) : new Date() };
+    }
+    const t = await this.client().queryByOutTradeNo(p.outTradeNo);
+    if (!t) return null;
+    return { paid: t.trade_state === 'SUCCESS', transactionId: t.transaction_id ?? '', paidAt: new Date(t.success_time ?? Date.now()) };
+  }
+
+  private closeRemote(p: OrderDoc['payments'][number]) {
+    return p.channel === 'alipay' ? this.alipayClient().close(p.outTradeNo) : this.client().close(p.outTradeNo);
+  }
+
+  /** Start (or resume) paying an order's deposit in the Alipay mini-program: returns the tradeNO for my.tradePay. */
+  async payWithAlipay(buyerId: string, orderNo: string) {
+    const alipay = this.alipayClient();
+    let order = await this.orders.getOwned(buyerId, orderNo);
+    order = await this.expireIfDue(order);
+    if (order.state !== 'pending_payment') throw new AppError(409, 'ORDER_STATE_INVALID', order.state === 'cancelled' ? '订单已超时取消，请重新下单' : '订单无需支付');
+    const user = await userModel(this.conn).findById(buyerId).lean<{ alipayUserId?: string }>();
+    if (!user?.alipayUserId) throw new AppError(409, 'ORDER_STATE_INVALID', '请在支付宝小程序内支付');
+    const outTradeNo = `${order.orderNo}A1`;
+    await this.orders.mutate(order._id, (o) =>
+      o.payments.some((p) => p.outTradeNo === outTradeNo)
+        ? null
+        : { set: { payments: [...o.payments, { outTradeNo, channel: 'alipay', amountFen: o.depositFen, status: 'created', prepayExpiresAt: o.paymentDeadline }] } },
+    );
+    const minutes = Math.max(1, Math.floor((new Date(order.paymentDeadline).getTime() - Date.now()) / 60_000));
+    const { tradeNo } = await alipay.createTrade({ outTradeNo, totalFen: order.depositFen, subject: `${order.modelName} ${order.trimName} 意向金`, buyerId: user.alipayUserId, timeoutExpress: `${minutes}m` });
+    return { orderNo: order.orderNo, outTradeNo, amountFen: order.depositFen, tradeNO: tradeNo };
+  }
+
+  /**
+   * "Did my payment go through?" — for clients whose payment result is unknown (Alipay result
+   * codes 8000/6004, a WeChat requestPayment that returned nothing): ask the providers now
+   * instead of waiting for their notify, and apply what they confirm.
+   */
+  async syncPayments(buyerId: string, orderNo: string): Promise<OrderDoc> {
+    const order = await this.orders.getOwned(buyerId, orderNo);
+    if (order.state !== 'pending_payment' && order.state !== 'cancelled') return order;
+    for (const p of order.payments.filter((x) => x.status !== 'paid')) {
+      const remote = await this.queryRemote(p);
+      if (remote?.paid) return this.applyPaid(order, p.outTradeNo, remote.transactionId, remote.paidAt);
+    }
+    return this.expireIfDue(order);
+  }
+
+  /** Alipay's async notify (form post). Answers "success" once handled, anything else makes Alipay retry. */
+  async handleAlipayNotify(params: Record<string, string>): Promise<'success' | 'failure'> {
+    const alipay = this.alipayClient();
+    if (!alipay.verifyNotify(params)) {
+      this.logger.warn('rejected an Alipay notify with a bad signature');
+      return 'failure';
+    }
+    if (params.app_id !== this.alipayAppId) return 'failure';
+    if (params.trade_status !== 'TRADE_SUCCESS' && params.trade_status !== 'TRADE_FINISHED') return 'success'; // nothing to apply
+    const order = await this.orders.Orders.findOne({ 'payments.outTradeNo': params.out_trade_no }).lean<OrderDoc>();
+    if (!order) return 'failure';
+    const payment = order.payments.find((p) => p.outTradeNo === params.out_trade_no)!;
+    if (yuanStringToFen(params.total_amount ?? '') !== payment.amountFen) {
+      this.logger.error({ orderNo: order.orderNo, expected: payment.amountFen, got: params.total_amount }, 'Alipay notify amount mismatch: not applied');
+      return 'failure';
+    }
+    const paidAt = params.gmt_payment ? new Date(`${params.gmt_payment.replace(' ', 'T')}+08:00`) : new Date();
+    await this.applyPaid(order, payment.outTradeNo, params.trade_no ?? '', paidAt);
+    return 'success';
   }
 
   /** Start (or resume) the WeChat payment of an order's deposit; returns wx.requestPayment parameters. */
@@ -156,20 +243,19 @@ export class PaymentService {
 
   /**
    * The unpaid-order timeout (a delayed BullMQ job, and also run lazily on reads). Before
-   * cancelling it asks WeChat: a payment that went through is applied instead; an open one is
-   * closed first so it can no longer be paid. If WeChat cannot be reached, it throws and the job
-   * retries later: the order stays safely pending.
+   * cancelling it asks each payment's provider: a payment that went through is applied instead;
+   * an open one is closed first so it can no longer be paid. If a provider cannot be reached, it
+   * throws and the job retries later: the order stays safely pending.
    */
   async timeoutUnpaid(orderId: string, actor: 'system' | 'buyer' = 'system'): Promise<OrderDoc | null> {
     const order = await this.orders.Orders.findById(orderId).lean<OrderDoc>();
     if (!order || order.state !== 'pending_payment') return order;
     for (const p of order.payments.filter((x) => x.status === 'created')) {
-      const wechat = this.client();
-      const remote = await wechat.queryByOutTradeNo(p.outTradeNo);
-      if (remote?.trade_state === 'SUCCESS') return this.applyPaid(order, p.outTradeNo, remote.transaction_id ?? '', new Date(remote.success_time ?? Date.now()));
-      if (remote && (await wechat.close(p.outTradeNo)) === 'paid') {
-        const again = await wechat.queryByOutTradeNo(p.outTradeNo);
-        return this.applyPaid(order, p.outTradeNo, again?.transaction_id ?? '', new Date(again?.success_time ?? Date.now()));
+      const remote = await this.queryRemote(p);
+      if (remote?.paid) return this.applyPaid(order, p.outTradeNo, remote.transactionId, remote.paidAt);
+      if (remote && (await this.closeRemote(p)) === 'paid') {
+        const again = await this.queryRemote(p);
+        return this.applyPaid(order, p.outTradeNo, again?.transactionId ?? '', again?.paidAt ?? new Date());
       }
     }
     const cancelled = await this.orders.transition(order, actor === 'system' ? 'timeout' : 'cancel', { kind: actor, id: actor === 'buyer' ? order.buyerId : undefined }, {
@@ -209,6 +295,12 @@ export class PaymentService {
     const refund = order.refunds.find((r) => r.status === 'processing');
     if (!refund) return;
     const paid = order.payments.find((p) => p.outTradeNo === refund.outTradeNo)!;
+    if (paid.channel === 'alipay') {
+      // Alipay refunds synchronously: done as soon as it says so.
+      await this.alipayClient().refund({ outTradeNo: refund.outTradeNo, outRequestNo: refund.outRefundNo, refundFen: refund.amountFen, reason: refund.reason ?? '退款' });
+      await this.orders.markRefunded(refund.outRefundNo);
+      return;
+    }
     await this.client().refund({ outTradeNo: refund.outTradeNo, outRefundNo: refund.outRefundNo, refundFen: refund.amountFen, totalFen: paid.amountFen, reason: refund.reason ?? '退款' });
   }
 
