@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
+import { createMessageApi, type SubscribeTemplate } from './wechat-messages';
 
 /**
  * WeChat server API simulator (api.weixin.qq.com). Implements code2Session with WeChat's own
@@ -15,6 +16,9 @@ import { readBody, sendJson, startSimulator, type RunningSimulator } from './ser
  *   POST /__sim/wechat/delay { ms, times }                              (next N calls answer after ms)
  * With `acceptUnknownCodes` (local dev only), an unknown code logs in a stable user derived from
  * the code, so the devtools' real wx.login codes work against the simulator.
+ *
+ * Access tokens and subscribe messages (`/cgi-bin/token`, `/cgi-bin/message/subscribe/send`) are
+ * served by the same simulator; see wechat-messages.ts.
  */
 export interface WechatSimulatorOptions {
   appId: string;
@@ -23,6 +27,11 @@ export interface WechatSimulatorOptions {
   acceptUnknownCodes?: boolean;
   /** Clock, for testing code expiry. */
   now?: () => number;
+  /** Subscribe-message templates of this mini-program (default: the dev maintenance template). */
+  subscribeTemplates?: SubscribeTemplate[];
+  accessTokenTtlSeconds?: number;
+  /** subscribeMessage.send calls allowed per minute before errcode 45009 (default: unlimited). */
+  sendQuotaPerMinute?: number;
 }
 
 const CODE_TTL_MS = 5 * 60 * 1000;
@@ -43,6 +52,14 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
   const codes = new Map<string, { openid: string; unionid?: string; issuedAt: number; used: boolean }>();
   let forced: { errcode: number; times: number } | null = null;
   let delayed: { ms: number; times: number } | null = null;
+  const messages = createMessageApi({
+    appId: opts.appId,
+    secret: opts.secret,
+    now,
+    templates: opts.subscribeTemplates,
+    tokenTtlSeconds: opts.accessTokenTtlSeconds,
+    sendQuotaPerMinute: opts.sendQuotaPerMinute,
+  });
 
   return startSimulator(
     'wechat',
@@ -92,6 +109,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
           ...(entry.unionid ? { unionid: entry.unionid } : {}),
         });
       }
+      if (await messages.handle(req, res, url)) return;
       sendJson(res, 404, { errcode: 404, errmsg: 'not found' });
     },
     opts.port,
