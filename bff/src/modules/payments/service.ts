@@ -74,19 +74,9 @@ export class PaymentService {
   /** Start (or resume) paying an order's deposit in the Alipay mini-program: returns the tradeNO for my.tradePay. */
   async payWithAlipay(buyerId: string, orderNo: string) {
     const alipay = this.alipayClient();
-    let order = await this.orders.getOwned(buyerId, orderNo);
-    order = await this.expireIfDue(order);
-    if (order.state !== 'pending_payment') throw new AppError(409, 'ORDER_STATE_INVALID', order.state === 'cancelled' ? '订单已超时取消，请重新下单' : '订单无需支付');
-    const user = await userModel(this.conn).findById(buyerId).lean<{ alipayUserId?: string }>();
-    if (!user?.alipayUserId) throw new AppError(409, 'ORDER_STATE_INVALID', '请在支付宝小程序内支付');
-    const outTradeNo = `${order.orderNo}A1`;
-    await this.orders.mutate(order._id, (o) =>
-      o.payments.some((p) => p.outTradeNo === outTradeNo)
-        ? null
-        : { set: { payments: [...o.payments, { outTradeNo, channel: 'alipay', amountFen: o.depositFen, status: 'created', prepayExpiresAt: o.paymentDeadline }] } },
-    );
+    const { order, outTradeNo, account, subject } = await this.preparePayment(buyerId, orderNo, 'alipay');
     const minutes = Math.max(1, Math.floor((new Date(order.paymentDeadline).getTime() - Date.now()) / 60_000));
-    const { tradeNo } = await alipay.createTrade({ outTradeNo, totalFen: order.depositFen, subject: `${order.modelName} ${order.trimName} 意向金`, buyerId: user.alipayUserId, timeoutExpress: `${minutes}m` });
+    const { tradeNo } = await alipay.createTrade({ outTradeNo, totalFen: order.depositFen, subject, buyerId: account, timeoutExpress: `${minutes}m` });
     return { orderNo: order.orderNo, outTradeNo, amountFen: order.depositFen, tradeNO: tradeNo };
   }
 
@@ -126,30 +116,33 @@ export class PaymentService {
     return 'success';
   }
 
-  /** Start (or resume) the WeChat payment of an order's deposit; returns wx.requestPayment parameters. */
-  async payWithWechat(buyerId: string, orderNo: string) {
-    const wechat = this.client();
+  /**
+   * What both channels do before asking their provider: the order must be the buyer's and still
+   * awaiting payment, the buyer must have an account on that channel, and the payment record is
+   * written first (so a notify can never arrive for an unknown payment). One payment per order and
+   * channel: the same out_trade_no every time, so the provider answers a repeat with the same trade.
+   */
+  private async preparePayment(buyerId: string, orderNo: string, channel: 'wechat' | 'alipay') {
     let order = await this.orders.getOwned(buyerId, orderNo);
     order = await this.expireIfDue(order);
     if (order.state !== 'pending_payment') throw new AppError(409, 'ORDER_STATE_INVALID', order.state === 'cancelled' ? '订单已超时取消，请重新下单' : '订单无需支付');
-    const user = await userModel(this.conn).findById(buyerId, 'wechatOpenId').lean<{ wechatOpenId?: string }>();
-    if (!user?.wechatOpenId) throw new AppError(409, 'ORDER_STATE_INVALID', '请在微信小程序内支付');
-
-    // One payment per order: the same out_trade_no every time, so WeChat returns the same prepay.
-    const outTradeNo = `${order.orderNo}P1`;
+    const user = await userModel(this.conn).findById(buyerId).lean<{ wechatOpenId?: string; alipayUserId?: string }>();
+    const account = channel === 'wechat' ? user?.wechatOpenId : user?.alipayUserId;
+    if (!account) throw new AppError(409, 'ORDER_STATE_INVALID', channel === 'wechat' ? '请在微信小程序内支付' : '请在支付宝小程序内支付');
+    const outTradeNo = `${order.orderNo}${channel === 'wechat' ? 'P1' : 'A1'}`;
     await this.orders.mutate(order._id, (o) =>
       o.payments.some((p) => p.outTradeNo === outTradeNo)
         ? null
-        : { set: { payments: [...o.payments, { outTradeNo, channel: 'wechat', amountFen: o.depositFen, status: 'created', prepayExpiresAt: o.paymentDeadline }] } },
+        : { set: { payments: [...o.payments, { outTradeNo, channel, amountFen: o.depositFen, status: 'created', prepayExpiresAt: o.paymentDeadline }] } },
     );
-    const params = await wechat.jsapiPrepay({
-      outTradeNo,
-      description: `${order.modelName} ${order.trimName} 意向金`,
-      totalFen: order.depositFen,
-      openid: user.wechatOpenId,
-      attach: order.orderNo,
-      expiresAt: order.paymentDeadline,
-    });
+    return { order, outTradeNo, account, subject: `${order.modelName} ${order.trimName} 意向金` };
+  }
+
+  /** Start (or resume) the WeChat payment of an order's deposit; returns wx.requestPayment parameters. */
+  async payWithWechat(buyerId: string, orderNo: string) {
+    const wechat = this.client();
+    const { order, outTradeNo, account, subject } = await this.preparePayment(buyerId, orderNo, 'wechat');
+    const params = await wechat.jsapiPrepay({ outTradeNo, description: subject, totalFen: order.depositFen, openid: account, attach: order.orderNo, expiresAt: order.paymentDeadline });
     return { orderNo: order.orderNo, outTradeNo, amountFen: order.depositFen, requestPayment: params };
   }
 
