@@ -65,14 +65,16 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   query?: Query
   body?: unknown
+  /** Extra request headers (e.g. `Idempotency-Key`). */
+  headers?: Record<string, string>
   /** Defaults to API_BASE; tests and tools may point elsewhere. */
   base?: string
 }
 
 /** Call the BFF. Resolves with the JSON body on 2xx, rejects with ApiError otherwise. */
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', query, body, base = API_BASE } = opts
-  const header: Record<string, string> = { Accept: 'application/json' }
+  const { method = 'GET', query, body, headers, base = API_BASE } = opts
+  const header: Record<string, string> = { Accept: 'application/json', ...headers }
   if (body !== undefined) header['Content-Type'] = 'application/json'
   const token = getToken()
   if (token) header.Authorization = `Bearer ${token}`

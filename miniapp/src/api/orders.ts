@@ -1,0 +1,132 @@
+import type { DepositTerms, OrderEvent, OrderState, OrderTimelineEntry, ResolvedConfig } from '@carmall/shared-types'
+import { get, post, request } from './client'
+import type { ConfigurationRequest } from './configurations'
+
+export interface OrderPayment {
+  outTradeNo: string
+  channel: string
+  amountFen: number
+  status: string
+  paidAt: string | null
+}
+
+export interface OrderRefund {
+  outRefundNo: string
+  amountFen: number
+  status: string
+  requestedAt: string
+}
+
+/** An order as the BFF presents it (`presentOrder`). */
+export interface Order {
+  id: string
+  orderNo: string
+  state: OrderState
+  stateLabel: string
+  modelCode: string
+  modelName: string
+  trimCode: string
+  trimName: string
+  /** The configuration frozen with the prices it was ordered at. */
+  config: ResolvedConfig
+  totalFen: number
+  depositFen: number
+  terms: DepositTerms
+  /** ISO UTC; after it an unpaid order is cancelled and its car released. */
+  paymentDeadline: string
+  payments: OrderPayment[]
+  refunds: OrderRefund[]
+  timeline: OrderTimelineEntry[]
+  /** Events the buyer can trigger now (e.g. 'lock', 'refund_requested', 'cancel'). */
+  actions: OrderEvent[]
+  createdAt: string
+}
+
+export interface CreateOrderRequest extends ConfigurationRequest {
+  /** The total the buyer saw; the BFF answers 409 PRICE_CHANGED (details.totalFen) if it differs. */
+  expectedTotalFen?: number
+}
+
+/** `wx.requestPayment` parameters (the appId is for reference; requestPayment does not take it). */
+export interface WechatPayParams {
+  appId: string
+  timeStamp: string
+  nonceStr: string
+  package: string
+  signType: 'RSA' | 'MD5' | 'HMAC-SHA256'
+  paySign: string
+}
+
+export interface WechatPayment {
+  orderNo: string
+  outTradeNo: string
+  amountFen: number
+  requestPayment: WechatPayParams
+}
+
+const orderPath = (orderNo: string) => `/api/v1/orders/${encodeURIComponent(orderNo)}`
+
+/**
+ * A fresh Idempotency-Key (the BFF accepts 8-64 of `[A-Za-z0-9_-]`). One per checkout attempt,
+ * reused for every retry of that attempt so a double tap or a retry never creates two orders.
+ * Mini-program runtimes have no crypto.randomUUID everywhere, so time + random base-36 it is.
+ */
+export function newIdempotencyKey(): string {
+  let rand = ''
+  while (rand.length < 20) rand += Math.random().toString(36).slice(2)
+  return `co-${Date.now().toString(36)}-${rand.slice(0, 20)}`
+}
+
+/** `GET /api/v1/orders/terms`: the deposit terms shown before paying. */
+export function getDepositTerms(): Promise<DepositTerms> {
+  return get<DepositTerms>('/api/v1/orders/terms')
+}
+
+/** `POST /api/v1/orders` (signed in) → 201 order. 409 OUT_OF_STOCK / PRICE_CHANGED. */
+export function createOrder(body: CreateOrderRequest, idempotencyKey: string): Promise<Order> {
+  return request<Order>('/api/v1/orders', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
+}
+
+/** `GET /api/v1/orders` (signed in): my orders, newest first. */
+export function listOrders(): Promise<{ items: Order[] }> {
+  return get<{ items: Order[] }>('/api/v1/orders')
+}
+
+/** `GET /api/v1/orders/:orderNo` */
+export function getOrder(orderNo: string): Promise<Order> {
+  return get<Order>(orderPath(orderNo))
+}
+
+/** `POST /api/v1/orders/:orderNo/payments/wechat`: prepay (repeatable: the same prepay each time). */
+export function createWechatPayment(orderNo: string): Promise<WechatPayment> {
+  return post<WechatPayment>(`${orderPath(orderNo)}/payments/wechat`)
+}
+
+/** `POST /api/v1/orders/:orderNo/cancel`: cancel an unpaid order, or request the refund of a paid intent deposit. */
+export function cancelOrder(orderNo: string): Promise<Order> {
+  return post<Order>(`${orderPath(orderNo)}/cancel`)
+}
+
+/** `POST /api/v1/orders/:orderNo/lock`: the deposit becomes non-refundable, the configuration frozen. */
+export function lockOrder(orderNo: string): Promise<Order> {
+  return post<Order>(`${orderPath(orderNo)}/lock`)
+}
+
+/** Path of the order detail page; `pay` starts the payment at once (coming from checkout). */
+export const orderDetailPath = (orderNo: string, opts: { pay?: boolean } = {}) =>
+  `/pages/order/index?orderNo=${encodeURIComponent(orderNo)}${opts.pay ? '&pay=1' : ''}`
+
+/** Path of the checkout page for a configuration (`selections` = the config's explicit choices). */
+export function checkoutPath(
+  c: { modelCode: string; trimCode: string; explicit: readonly string[]; totalFen: number },
+  modelName?: string,
+): string {
+  const q = [
+    `model=${encodeURIComponent(c.modelCode)}`,
+    `trim=${encodeURIComponent(c.trimCode)}`,
+    `selections=${c.explicit.map(encodeURIComponent).join(',')}`,
+    `total=${c.totalFen}`,
+  ]
+  if (modelName) q.push(`name=${encodeURIComponent(modelName)}`)
+  return `/pages/checkout/index?${q.join('&')}`
+}
