@@ -11,6 +11,10 @@ export default defineAppConfig({
     'pages/model/index',
     'pages/compare/index',
     'pages/my-configs/index',
+    // Checkout and order detail are light and reached from the tab 订单 and share/notification
+    // links, so they stay in the main package too.
+    'pages/checkout/index',
+    'pages/order/index',
   ],
   subPackages: [
     {

@@ -15,6 +15,7 @@ import {
 import { mediaUrl } from '../../api/base'
 import { getModel, type ModelDetail } from '../../api/catalog'
 import { ApiError, getToken } from '../../api/client'
+import { checkoutPath } from '../../api/orders'
 import {
   getSavedConfiguration,
   priceConfiguration,
@@ -254,6 +255,12 @@ export default function ModelPage() {
     if (config) openViewerWithConfig(config.modelCode, config.trimCode, config.selected)
   }
 
+  /** 立即下定: checkout with exactly this configuration (explicit choices) and the total shown. */
+  const onOrder = () => {
+    if (!config || !loaded) return
+    Taro.navigateTo({ url: checkoutPath(config, loaded.detail.model.name) })
+  }
+
   const groups = useMemo(() => (loaded ? groupOptions(loaded.detail.model) : []), [loaded])
 
   if (loadError) {
@@ -342,8 +349,12 @@ export default function ModelPage() {
         <Button className='btn-plain config-bar__btn open-viewer' size='mini' onClick={onViewer}>
           3D 看车
         </Button>
-        <Button className='btn-primary config-bar__btn save-config' size='mini' loading={saving} disabled={saving} onClick={onSave}>
+        {/* `|| undefined`: Taro H5 greys out any `disabled` attribute, even disabled="false". */}
+        <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
           保存配置
+        </Button>
+        <Button className='btn-primary config-bar__btn order-now' size='mini' disabled={confirming || undefined} onClick={onOrder}>
+          立即下定
         </Button>
       </View>
     </View>

@@ -1,0 +1,376 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { Button, Text, View } from '@tarojs/components'
+import Taro, { useRouter } from '@tarojs/taro'
+import { ORDER_STATE_LABELS, formatDateTimeCN, formatFen, type OrderEvent } from '@carmall/shared-types'
+import {
+  cancelOrder,
+  createWechatPayment,
+  getOrder,
+  lockOrder,
+  type Order,
+  type WechatPayment,
+} from '../../api/orders'
+import { LineItems } from '../../components/LineItems'
+import { ErrorState, LoadingState } from '../../components/StatusViews'
+import { LoginPrompt, OrderStateTag, actorLabel, errorText, formatCountdown, needsLogin, timelineLabel, useCountdown } from './parts'
+import { WECHAT_PAY_IN_APP, pollUntilSettled, requestWechatPayment, type PayOutcome } from './pay'
+import './index.scss'
+
+const decode = (v: string | undefined) => {
+  if (!v) return ''
+  try {
+    return decodeURIComponent(v)
+  } catch {
+    return v
+  }
+}
+
+type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'login' } | { status: 'ready'; order: Order }
+
+type PayView =
+  | { phase: 'idle' }
+  | { phase: 'requesting' }
+  /** H5 / Alipay: the buyer pays in WeChat; this page waits for the server to see it. */
+  | { phase: 'waiting'; payment: WechatPayment }
+  /** weapp: requestPayment returned; asking the server for the result. */
+  | { phase: 'confirming' }
+  /** The server has not (yet) seen a payment. */
+  | { phase: 'result'; outcome: PayOutcome; text: string }
+
+/** Buyer actions (from the order's `actions`) with their button text and confirmation. */
+const ACTIONS: Partial<Record<OrderEvent, { text: string; title: string; content: (o: Order) => string; done: string }>> = {
+  lock: {
+    text: '确认锁单',
+    title: '确认锁单',
+    content: (o) => `锁单后意向金 ${formatFen(o.depositFen)} 将转为定金，不予退还；配置将冻结，不能再更改。确定锁单？`,
+    done: '已锁单',
+  },
+  refund_requested: {
+    text: '申请退款',
+    title: '申请退款',
+    content: (o) => `意向金 ${formatFen(o.depositFen)} 将原路全额退回，订单随之关闭，保留的车辆将释放。确定申请退款？`,
+    done: '已提交退款申请',
+  },
+  cancel: {
+    text: '取消订单',
+    title: '取消订单',
+    content: () => '取消后将释放为您保留的车辆。确定取消订单？',
+    done: '订单已取消',
+  },
+}
+const ACTION_ORDER: OrderEvent[] = ['lock', 'refund_requested', 'cancel']
+
+/** H5 / Alipay: how often to ask the server whether the WeChat payment arrived. */
+const WAIT_POLL_MS = 2000
+
+/**
+ * Order detail: state, countdown while unpaid, payment (WeChat in the mini-program; elsewhere
+ * "请在微信中完成支付" while polling), the frozen configuration, the timeline and the buyer's actions.
+ * Opened with `pay=1` from checkout, it starts the payment at once.
+ */
+export default function OrderPage() {
+  const { params } = useRouter()
+  const orderNo = decode(params.orderNo)
+  const autoPay = params.pay === '1'
+
+  const [load, setLoad] = useState<Load>({ status: 'loading' })
+  const [pay, setPay] = useState<PayView>({ phase: 'idle' })
+  const [acting, setActing] = useState<OrderEvent | null>(null)
+
+  const mounted = useRef(true)
+  /** Bumped to stop the current payment wait (new payment, cancel, unmount). */
+  const payGen = useRef(0)
+  const autoPayDone = useRef(false)
+  const expiredReload = useRef(false)
+
+  useEffect(() => {
+    mounted.current = true
+    return () => {
+      mounted.current = false
+      payGen.current++
+    }
+  }, [])
+
+  /** The order on screen (for handlers that outlive a render). */
+  const shown = useRef<Order | null>(null)
+
+  /** Show a fresh order; announce a payment the server has just seen. */
+  const showOrder = useCallback((next: Order) => {
+    if (!mounted.current) return
+    if (shown.current?.state === 'pending_payment' && next.state === 'deposit_paid') {
+      Taro.showToast({ title: '支付成功', icon: 'success' })
+    }
+    shown.current = next
+    setLoad({ status: 'ready', order: next })
+  }, [])
+
+  const fetchOrder = useCallback(async (): Promise<Order | null> => {
+    try {
+      const order = await getOrder(orderNo)
+      showOrder(order)
+      return order
+    } catch (err) {
+      if (!mounted.current) return null
+      if (needsLogin(err)) setLoad({ status: 'login' })
+      // A failed refresh keeps the order on screen; only a failed first load shows the error.
+      else if (!shown.current) setLoad({ status: 'error', message: errorText(err) })
+      else Taro.showToast({ title: errorText(err, '刷新失败'), icon: 'none' })
+      return null
+    }
+  }, [orderNo, showOrder])
+
+  const startPay = useCallback(
+    async (order: Order) => {
+      const gen = ++payGen.current
+      const stopped = () => !mounted.current || gen !== payGen.current
+      setPay({ phase: 'requesting' })
+      let payment: WechatPayment
+      try {
+        payment = await createWechatPayment(order.orderNo)
+      } catch (err) {
+        if (stopped()) return
+        if (needsLogin(err)) setLoad({ status: 'login' })
+        setPay({ phase: 'result', outcome: 'failed', text: errorText(err, '发起支付失败，请重试') })
+        fetchOrder() // the order may have moved on (paid elsewhere, timed out)
+        return
+      }
+      if (stopped()) return
+
+      if (!WECHAT_PAY_IN_APP) {
+        // WeChat JSAPI payment cannot run here: the buyer pays in WeChat, the server gets notified.
+        setPay({ phase: 'waiting', payment })
+        const untilDeadline = Math.max(0, Date.parse(order.paymentDeadline) - Date.now())
+        const last = await pollUntilSettled(order.orderNo, {
+          timeoutMs: untilDeadline + 5000,
+          intervalMs: WAIT_POLL_MS,
+          stopped,
+          onOrder: showOrder,
+        })
+        if (stopped()) return
+        setPay(
+          last && last.state !== 'pending_payment'
+            ? { phase: 'idle' }
+            : { phase: 'result', outcome: 'failed', text: '未收到支付结果，请刷新后重试' },
+        )
+        return
+      }
+
+      const { outcome, errMsg } = await requestWechatPayment(payment.requestPayment)
+      if (stopped()) return
+      // Whatever requestPayment said, only the server's order state counts.
+      setPay({ phase: 'confirming' })
+      const last = await pollUntilSettled(order.orderNo, {
+        timeoutMs: outcome === 'ok' ? 8000 : 2000,
+        intervalMs: 1000,
+        stopped,
+        onOrder: showOrder,
+      })
+      if (stopped()) return
+      if (last && last.state !== 'pending_payment') {
+        setPay({ phase: 'idle' })
+        return
+      }
+      const text =
+        outcome === 'ok'
+          ? '支付结果确认中，请稍后刷新查看'
+          : outcome === 'cancelled'
+            ? '已取消支付，请在截止时间前完成支付'
+            : `支付未完成${errMsg ? `（${errMsg}）` : ''}，请重试`
+      setPay({ phase: 'result', outcome, text })
+    },
+    [fetchOrder, showOrder],
+  )
+
+  useEffect(() => {
+    fetchOrder().then((order) => {
+      if (autoPay && !autoPayDone.current && order?.state === 'pending_payment') {
+        autoPayDone.current = true
+        startPay(order)
+      }
+    })
+  }, [fetchOrder, autoPay, startPay])
+
+  const order = load.status === 'ready' ? load.order : null
+  const pending = order?.state === 'pending_payment'
+  const remaining = useCountdown(pending ? order!.paymentDeadline : null)
+
+  // The deadline passed while the page was open: the server cancels on read; show that.
+  useEffect(() => {
+    if (pending && remaining === 0 && !expiredReload.current) {
+      expiredReload.current = true
+      payGen.current++
+      setPay({ phase: 'idle' })
+      fetchOrder()
+    }
+  }, [pending, remaining, fetchOrder])
+
+  const onAction = async (event: OrderEvent) => {
+    const spec = ACTIONS[event]
+    if (!order || !spec || acting) return
+    const { confirm } = await Taro.showModal({ title: spec.title, content: spec.content(order), confirmText: '确定', cancelText: '再想想' })
+    if (!confirm) return
+    setActing(event)
+    try {
+      const updated = event === 'lock' ? await lockOrder(order.orderNo) : await cancelOrder(order.orderNo)
+      payGen.current++ // stop waiting for a payment of a cancelled order
+      setPay({ phase: 'idle' })
+      showOrder(updated)
+      Taro.showToast({ title: spec.done, icon: 'success' })
+    } catch (err) {
+      Taro.showToast({ title: errorText(err, '操作失败，请重试'), icon: 'none' })
+      fetchOrder()
+    } finally {
+      if (mounted.current) setActing(null)
+    }
+  }
+
+  if (load.status === 'login') {
+    return (
+      <View className='page order-page'>
+        <LoginPrompt text='登录后查看订单' onLoggedIn={fetchOrder} />
+      </View>
+    )
+  }
+  if (load.status === 'error') {
+    return (
+      <View className='page order-page'>
+        <ErrorState message={load.message} onRetry={fetchOrder} />
+      </View>
+    )
+  }
+  if (!order) {
+    return (
+      <View className='page order-page'>
+        <LoadingState />
+      </View>
+    )
+  }
+
+  const paying = pay.phase === 'requesting' || pay.phase === 'confirming' || pay.phase === 'waiting'
+  const canPay = pending && (remaining ?? 0) > 0
+  const buyerActions = ACTION_ORDER.filter((e) => order.actions.includes(e))
+  const paid = order.payments.find((p) => p.status === 'paid')
+  const timeline = [...order.timeline].reverse() // newest first
+
+  return (
+    <View className='page order-page' data-order-no={order.orderNo}>
+      <View className='order-head'>
+        <View className='order-head__row'>
+          <OrderStateTag state={order.state} />
+          <Text className='order-head__no'>订单号 {order.orderNo}</Text>
+        </View>
+        {pending && remaining !== null && (
+          <Text className='order-countdown' data-remaining-ms={String(remaining)}>
+            {remaining > 0
+              ? `请在 ${formatCountdown(remaining)} 内支付意向金，超时订单将自动取消`
+              : '支付已超时，订单正在取消'}
+          </Text>
+        )}
+      </View>
+
+      {pending && pay.phase === 'waiting' && (
+        <View className='pay-wechat' data-out-trade-no={pay.payment.outTradeNo}>
+          <Text className='pay-wechat__title'>请在微信中完成支付</Text>
+          <Text className='pay-wechat__amount'>{formatFen(pay.payment.amountFen)}</Text>
+          <Text className='pay-wechat__line'>微信支付商户单号 {pay.payment.outTradeNo}</Text>
+          {remaining !== null && <Text className='pay-wechat__line'>剩余支付时间 {formatCountdown(remaining)}</Text>}
+          <Text className='pay-wechat__hint'>微信支付仅能在微信小程序内完成。支付完成后，本页会自动更新。</Text>
+        </View>
+      )}
+      {pay.phase === 'confirming' && <Text className='pay-status'>正在确认支付结果…</Text>}
+      {pending && pay.phase === 'result' && (
+        <Text className={`pay-result pay-result--${pay.outcome}`} data-outcome={pay.outcome}>
+          {pay.text}
+        </Text>
+      )}
+
+      <View className='order-card-detail'>
+        <Text className='order-card-detail__title'>{order.modelName}</Text>
+        <Text className='order-card-detail__sub'>{order.trimName}</Text>
+      </View>
+
+      <LineItems config={order.config} />
+
+      <View className='order-sum'>
+        <View className='order-sum__row'>
+          <Text>车辆总价</Text>
+          <Text className='order-sum__total'>{formatFen(order.totalFen)}</Text>
+        </View>
+        <View className='order-sum__row'>
+          <Text>意向金</Text>
+          <Text>
+            {formatFen(order.depositFen)}
+            {paid ? '（已支付）' : pending ? '（待支付）' : ''}
+          </Text>
+        </View>
+        {paid?.paidAt && (
+          <View className='order-sum__row'>
+            <Text>支付时间</Text>
+            <Text>{formatDateTimeCN(paid.paidAt)}</Text>
+          </View>
+        )}
+        {order.refunds.map((r) => (
+          <View key={r.outRefundNo} className='order-sum__row order-refund' data-status={r.status}>
+            <Text>退款</Text>
+            <Text>
+              {formatFen(r.amountFen)}（{r.status === 'succeeded' ? '已退回' : '处理中'}）
+            </Text>
+          </View>
+        ))}
+        <View className='order-sum__row'>
+          <Text>下单时间</Text>
+          <Text>{formatDateTimeCN(order.createdAt)}</Text>
+        </View>
+      </View>
+
+      <Text className='section-title'>订单进度</Text>
+      <View className='timeline'>
+        {timeline.map((e, i) => (
+          <View key={`${e.at}-${e.event}-${i}`} className={`timeline-item${i === 0 ? ' timeline-item--latest' : ''}`} data-event={e.event}>
+            <View className='timeline-item__dot' />
+            <View className='timeline-item__body'>
+              <Text className='timeline-item__title'>
+                {timelineLabel(e)} · {ORDER_STATE_LABELS[e.to]}
+              </Text>
+              <Text className='timeline-item__meta'>
+                {formatDateTimeCN(e.at)} · {actorLabel(e.actor.kind)}
+              </Text>
+              {e.note && <Text className='timeline-item__note'>{e.note}</Text>}
+            </View>
+          </View>
+        ))}
+      </View>
+
+      {/* `disabled={… || undefined}`: Taro H5 greys out any `disabled` attribute, even disabled="false". */}
+      {(canPay || buyerActions.length > 0) && (
+        <View className='order-actions'>
+          {buyerActions.map((event) => (
+            <Button
+              key={event}
+              className={`${event === 'lock' ? 'btn-primary' : 'btn-plain'} order-action`}
+              data-action={event}
+              size='mini'
+              loading={acting === event}
+              disabled={!!acting || undefined}
+              onClick={() => onAction(event)}
+            >
+              {ACTIONS[event]!.text}
+            </Button>
+          ))}
+          {canPay && (
+            <Button
+              className='btn-primary order-action'
+              data-action='pay'
+              size='mini'
+              loading={pay.phase === 'requesting' || pay.phase === 'confirming'}
+              disabled={paying || !!acting || undefined}
+              onClick={() => startPay(order)}
+            >
+              去支付 {formatFen(order.depositFen)}
+            </Button>
+          )}
+        </View>
+      )}
+    </View>
+  )
+}
