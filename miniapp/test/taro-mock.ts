@@ -31,6 +31,8 @@ export const taroMock = {
   switchTab: vi.fn(() => Promise.resolve()),
   navigateTo: vi.fn(() => Promise.resolve()),
   navigateBack: vi.fn(() => Promise.resolve()),
+  redirectTo: vi.fn(() => Promise.resolve()),
+  requestPayment: vi.fn(() => Promise.resolve({ errMsg: 'requestPayment:ok' })),
   showToast: vi.fn(),
   getStorageSync: vi.fn((key: string) => (storage.has(key) ? storage.get(key) : '')),
   setStorageSync: vi.fn((key: string, value: unknown) => void storage.set(key, value)),
@@ -62,6 +64,8 @@ export function resetTaroMock() {
   Object.values(taroMock).forEach((fn) => fn.mockClear())
   taroMock.request.mockReset()
   taroMock.login.mockReset()
+  taroMock.requestPayment.mockReset()
+  taroMock.requestPayment.mockImplementation(() => Promise.resolve({ errMsg: 'requestPayment:ok' }))
 }
 
 export const taroModule = {
