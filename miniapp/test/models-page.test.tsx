@@ -72,6 +72,26 @@ describe('车型 page', () => {
     expect(requestUrl(3).searchParams.get('energyType')).toBe('bev')
   })
 
+  it('filters by price band and sorts', async () => {
+    taroMock.request.mockResolvedValueOnce(ok(paged([aurora, tide])))
+    const { container } = render(<ModelsPage />)
+    await waitFor(() => expect(cards(container)).toHaveLength(2))
+    expect(requestUrl(0).searchParams.get('sort')).toBe('price_asc')
+
+    taroMock.request.mockResolvedValueOnce(ok(paged([aurora])))
+    fireEvent.click(container.querySelector('[data-filter="price"] [data-value="15to25"]')!)
+    await waitFor(() => expect(taroMock.request).toHaveBeenCalledTimes(2))
+    expect(requestUrl(1).searchParams.get('minPriceFen')).toBe('15000000')
+    expect(requestUrl(1).searchParams.get('maxPriceFen')).toBe('25000000')
+
+    taroMock.request.mockResolvedValueOnce(ok(paged([aurora])))
+    fireEvent.click(container.querySelector('[data-filter="sort"] [data-value="price_desc"]')!)
+    await waitFor(() => expect(taroMock.request).toHaveBeenCalledTimes(3))
+    expect(requestUrl(2).searchParams.get('sort')).toBe('price_desc')
+    expect(requestUrl(2).searchParams.get('minPriceFen')).toBe('15000000')
+    expect(container.querySelector('[data-filter="sort"] .chip--active')?.textContent).toBe('价格从高到低')
+  })
+
   it('shows the empty state when nothing matches', async () => {
     taroMock.request.mockResolvedValue(ok(paged([])))
     render(<ModelsPage />)

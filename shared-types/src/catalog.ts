@@ -34,3 +34,12 @@ export interface Paged<T> {
   pageSize: number;
   total: number;
 }
+
+/** Price bands buyers filter by (万 = 10,000 yuan). Bounds in fen; `max` inclusive. */
+export const PRICE_BANDS = [
+  { key: 'lt15', label: '15万以下', maxFen: 15_000_000 },
+  { key: '15to25', label: '15-25万', minFen: 15_000_000, maxFen: 25_000_000 },
+  { key: '25to35', label: '25-35万', minFen: 25_000_000, maxFen: 35_000_000 },
+  { key: 'gt35', label: '35万以上', minFen: 35_000_000 },
+] as const satisfies readonly { key: string; label: string; minFen?: number; maxFen?: number }[];
+export type PriceBandKey = (typeof PRICE_BANDS)[number]['key'];

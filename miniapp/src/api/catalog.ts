@@ -7,6 +7,8 @@ export interface ListModelsParams {
   bodyType?: BodyType[]
   energyType?: EnergyType[]
   q?: string
+  minPriceFen?: number
+  maxPriceFen?: number
   featured?: boolean
   page?: number
   pageSize?: number

@@ -6,11 +6,13 @@ import {
   BODY_TYPE_LABELS,
   ENERGY_TYPES,
   ENERGY_TYPE_LABELS,
+  PRICE_BANDS,
+  type PriceBandKey,
   type BodyType,
   type EnergyType,
   type ModelSummary,
 } from '@carmall/shared-types'
-import { listModels } from '../../api/catalog'
+import { listModels, type ListModelsParams, type ModelSort } from '../../api/catalog'
 import { ApiError } from '../../api/client'
 import { ModelCard } from '../../components/ModelCard'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
@@ -22,7 +24,28 @@ export const PAGE_SIZE = 20
 interface Filters {
   bodyType: BodyType | null // null = 全部
   energyType: EnergyType | null
+  price: PriceBandKey | null
+  sort: ModelSort
   q: string
+}
+
+const PRICE_KEYS = PRICE_BANDS.map((b) => b.key)
+const PRICE_LABELS = Object.fromEntries(PRICE_BANDS.map((b) => [b.key, b.label])) as Record<PriceBandKey, string>
+const SORT_LABELS: Record<ModelSort, string> = { price_asc: '价格从低到高', price_desc: '价格从高到低', name: '按名称' }
+
+/** The API query for a set of filters. */
+function queryOf(f: Filters, page: number): ListModelsParams {
+  const band = PRICE_BANDS.find((b) => b.key === f.price) as { minFen?: number; maxFen?: number } | undefined
+  return {
+    bodyType: f.bodyType ? [f.bodyType] : undefined,
+    energyType: f.energyType ? [f.energyType] : undefined,
+    minPriceFen: band?.minFen,
+    maxPriceFen: band?.maxFen,
+    sort: f.sort,
+    q: f.q,
+    page,
+    pageSize: PAGE_SIZE,
+  }
 }
 
 type Status = 'loading' | 'error' | 'ready'
@@ -58,7 +81,7 @@ function Chips<T extends string>(props: {
 }
 
 export default function ModelsPage() {
-  const [filters, setFilters] = useState<Filters>({ bodyType: null, energyType: null, q: '' })
+  const [filters, setFilters] = useState<Filters>({ bodyType: null, energyType: null, price: null, sort: 'price_asc', q: '' })
   const [draftQ, setDraftQ] = useState('')
   const [items, setItems] = useState<ModelSummary[]>([])
   const [page, setPage] = useState(1)
@@ -75,13 +98,7 @@ export default function ModelsPage() {
     setStatus('loading')
     setMoreError('')
     try {
-      const res = await listModels({
-        bodyType: f.bodyType ? [f.bodyType] : undefined,
-        energyType: f.energyType ? [f.energyType] : undefined,
-        q: f.q,
-        page: 1,
-        pageSize: PAGE_SIZE,
-      })
+      const res = await listModels(queryOf(f, 1))
       if (gen !== generation.current) return
       setItems(res.items)
       setPage(res.page)
@@ -106,13 +123,7 @@ export default function ModelsPage() {
     setLoadingMore(true)
     setMoreError('')
     try {
-      const res = await listModels({
-        bodyType: filters.bodyType ? [filters.bodyType] : undefined,
-        energyType: filters.energyType ? [filters.energyType] : undefined,
-        q: filters.q,
-        page: page + 1,
-        pageSize: PAGE_SIZE,
-      })
+      const res = await listModels(queryOf(filters, page + 1))
       if (gen !== generation.current) return
       // De-duplicate by id in case the catalog changed between pages.
       setItems((prev) => {
@@ -165,6 +176,14 @@ export default function ModelsPage() {
         value={filters.energyType}
         onChange={(energyType) => setFilters((f) => ({ ...f, energyType }))}
       />
+      <Chips name='price' options={PRICE_KEYS} labels={PRICE_LABELS} value={filters.price} onChange={(price) => setFilters((f) => ({ ...f, price }))} />
+      <View className='chips' data-filter='sort'>
+        {(Object.keys(SORT_LABELS) as ModelSort[]).map((sort) => (
+          <View key={sort} className={`chip ${filters.sort === sort ? 'chip--active' : ''}`} data-value={sort} onClick={() => setFilters((f) => ({ ...f, sort }))}>
+            {SORT_LABELS[sort]}
+          </View>
+        ))}
+      </View>
 
       {status === 'loading' && <LoadingState />}
       {status === 'error' && <ErrorState message={error} onRetry={() => loadFirstPage(filters)} />}
