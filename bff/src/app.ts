@@ -38,6 +38,13 @@ import { WechatPayClient } from './modules/payments/wechatpay';
 import { DmsClient } from './modules/dms/client';
 import { DmsOutbox } from './modules/dms/outbox';
 import { mediaRouter } from './modules/media/routes';
+import { VehicleService } from './modules/vehicles/service';
+import { vehicleRoutes } from './modules/vehicles/routes';
+import { ReminderService } from './modules/reminders/service';
+import { SubscriptionLedger } from './modules/reminders/ledger';
+import { WechatMessageSender } from './modules/reminders/wechat-sender';
+import { reminderRoutes } from './modules/reminders/routes';
+import { createReminderQueue, startReminderWorker } from './jobs/reminder-jobs';
 
 export const API_VERSION = '0.1.0';
 
@@ -126,10 +133,36 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const outbox = new DmsOutbox(orders, dms, logger, config.DMS_DEALER_CODE, locks);
   if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { payments, outbox, queue: orderQueue }, logger));
   const queues: Queue[] = [orderQueue];
+  // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
+  const vehicles = new VehicleService(mongo.conn, catalog, locks);
+  const messageSender = new WechatMessageSender(
+    { baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS, miniprogramState: config.WECHAT_MINIPROGRAM_STATE },
+    redis,
+    locks,
+  );
+  const reminders = new ReminderService(mongo.conn, vehicles, new SubscriptionLedger(mongo.conn), messageSender, locks, logger, {
+    templateId: config.WECHAT_TEMPLATE_MAINTENANCE,
+    leadDays: config.REMINDER_LEAD_DAYS,
+  });
+  const reminderQueue = createReminderQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
+  reminders.jobs = reminderQueue;
+  queues.push(reminderQueue);
+  if (config.RUN_WORKERS)
+    workers.push(
+      startReminderWorker(
+        createQueueConnection(config.REDIS_URL),
+        bullPrefix,
+        { reminders, queue: reminderQueue },
+        { concurrency: config.REMINDER_CONCURRENCY, ratePerSecond: config.REMINDER_SEND_RATE_PER_SECOND, scanEveryMs: config.REMINDER_SCAN_EVERY_MS },
+        logger,
+      ),
+    );
 
   const routes: AnyRoute[] = [
     ...catalogRoutes(catalog),
     ...configurationRoutes(configurations),
+    ...vehicleRoutes(vehicles),
+    ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
     ...authRoutes(new AuthService(mongo.conn, wechat, sessions), sessions),

@@ -59,6 +59,20 @@ const envSchema = z
     CORS_ORIGINS: z.string().optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     TRUST_PROXY: bool.default(false),
+    /** Maintenance reminders: the one-time subscribe-message template (WeChat MP console) used for reminders and campaigns. */
+    WECHAT_TEMPLATE_MAINTENANCE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Mnt0Rmd_DevTemplate_000000000000000000000A'),
+    /** miniprogram_state of subscribe messages: formal (production), developer or trial. */
+    WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'developer', 'trial']).default('developer'),
+    /** Remind owners this many days before the predicted service date. */
+    REMINDER_LEAD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+    /** How often the due-service scan runs (0 = only on demand). */
+    REMINDER_SCAN_EVERY_MS: z.coerce.number().int().min(0).max(7 * 24 * 3600_000).default(3600_000),
+    /** Reminder sends per second across all workers (BullMQ limiter), below WeChat's send frequency limit. */
+    REMINDER_SEND_RATE_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(50),
+    REMINDER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+    /** Attempts of a reminder send before it goes to the dead-letter list, and the first backoff delay. */
+    REMINDER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    REMINDER_BACKOFF_MS: z.coerce.number().int().min(10).max(3600_000).default(5000),
   })
   .superRefine((env, ctx) => {
     if (env.ALIPAY_APP_ID) {

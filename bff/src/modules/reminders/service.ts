@@ -1,0 +1,331 @@
+import { Types, type Connection } from 'mongoose';
+import { addDays, shanghaiDate } from '@carmall/shared-types';
+import { AppError, notFound } from '../../infra/errors';
+import type { Locks } from '../../infra/lock';
+import type { Logger } from '../../infra/logger';
+import { userModel } from '../auth/model';
+import type { VehicleService } from '../vehicles/service';
+import type { SubscriptionLedger } from './ledger';
+import { campaignModel, deliveryModel, messageModel } from './model';
+import type { WechatMessageSender } from './wechat-sender';
+
+/** What one reminder job carries: enough to send without reading the vehicle again. */
+export interface DeliveryJob {
+  key: string;
+  kind: 'service_due' | 'campaign';
+  userId: string;
+  vehicleId?: string;
+  campaignId?: string;
+  title: string;
+  body: string;
+  /** The maintenance template's keywords: thing1 car, date2 date, thing3 note (≤ 20 characters each). */
+  wx: { thing1: string; date2: string; thing3: string };
+  /** Staff retry of a delivery whose outcome was uncertain: send even so. */
+  force?: boolean;
+}
+
+/** Where reminder jobs go (BullMQ in the app; see jobs/reminder-jobs.ts). */
+export interface ReminderJobs {
+  enqueueDeliveries(jobs: DeliveryJob[]): Promise<void>;
+  enqueueCampaignBuild(campaignId: string): Promise<void>;
+}
+
+/** Retry later (BullMQ backoff); `rate` asks the worker to pause the whole queue. */
+export class RetryableDeliveryError extends Error {
+  constructor(message: string, public readonly rate = false) {
+    super(message);
+  }
+}
+/** Do not retry: straight to the dead-letter list. */
+export class PermanentDeliveryError extends Error {}
+
+export interface Segment {
+  modelCodes?: string[];
+  dueWithinDays?: number;
+  batterySohBelow?: number;
+}
+
+const UNCERTAIN = 'UNCERTAIN: 上次发送中断，微信可能已送达；如确需重发请人工重试';
+const PAGE = 'pages/me/index';
+const clip = (s: string, n = 20) => ([...s].length <= n ? s : [...s].slice(0, n - 1).join('') + '…');
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export class ReminderService {
+  constructor(
+    private readonly conn: Connection,
+    private readonly vehicles: VehicleService,
+    private readonly ledger: SubscriptionLedger,
+    private readonly sender: WechatMessageSender,
+    private readonly locks: Locks,
+    private readonly logger: Logger,
+    private readonly opts: { templateId: string; leadDays: number },
+    public jobs: ReminderJobs | null = null,
+  ) {}
+
+  get Deliveries() {
+    return deliveryModel(this.conn);
+  }
+  get Messages() {
+    return messageModel(this.conn);
+  }
+  get Campaigns() {
+    return campaignModel(this.conn);
+  }
+  get templateId() {
+    return this.opts.templateId;
+  }
+
+  /**
+   * Deliver one reminder: an in-app message always, and a WeChat subscribe message when the owner
+   * has a WeChat account and a one-time opt-in left. Never twice: the delivery record (unique by
+   * key) is checked and written under the delivery's lock, and is marked `sending` before WeChat
+   * is called, so a worker killed in the middle leaves a record that stops a blind resend.
+   */
+  async deliver(job: DeliveryJob, attempt: { final: boolean }): Promise<'sent' | 'no_optin' | 'skipped'> {
+    return this.locks.withLock(
+      `delivery:${job.key}`,
+      async () => {
+        const D = this.Deliveries;
+        const rec = await D.findById(job.key).lean<{ status: string }>();
+        if (rec && (rec.status === 'sent' || rec.status === 'no_optin')) return 'skipped';
+        if (rec?.status === 'sending' && !job.force) {
+          await D.updateOne({ _id: job.key }, { $set: { status: 'failed', lastError: UNCERTAIN } });
+          throw new PermanentDeliveryError(UNCERTAIN);
+        }
+        if (!rec) {
+          await D.create({ _id: job.key, kind: job.kind, campaignId: job.campaignId, userId: job.userId, vehicleId: job.vehicleId, status: 'sending', attempts: 1 });
+        } else {
+          await D.updateOne({ _id: job.key }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
+        }
+        const finish = (status: string, set: Record<string, unknown> = {}) => D.updateOne({ _id: job.key }, { $set: { status, ...set } });
+
+        await this.Messages.create({ _id: job.key, userId: job.userId, kind: job.kind, title: job.title, body: job.body, vehicleId: job.vehicleId, campaignId: job.campaignId }).catch(
+          (err) => {
+            if (!isDuplicate(err)) throw err;
+          },
+        );
+        const user = Types.ObjectId.isValid(job.userId) ? await userModel(this.conn).findById(job.userId, { wechatOpenId: 1 }).lean<{ wechatOpenId?: string }>() : null;
+        if (!user?.wechatOpenId) {
+          await finish('no_optin', { channel: 'in_app' });
+          return 'no_optin';
+        }
+        const credit = await this.ledger.claim(job.userId, this.opts.templateId, job.key);
+        if (!credit) {
+          await finish('no_optin', { channel: 'in_app' });
+          return 'no_optin';
+        }
+        const outcome = await this.sender.send({ touser: user.wechatOpenId, templateId: this.opts.templateId, page: PAGE, data: job.wx });
+        switch (outcome.kind) {
+          case 'sent':
+            await finish('sent', { channel: 'wechat', msgid: outcome.msgid, lastError: null });
+            return 'sent';
+          case 'refused':
+            await this.ledger.voidRemaining(job.userId, this.opts.templateId, job.key);
+            await finish('no_optin', { channel: 'in_app', lastError: outcome.message });
+            return 'no_optin';
+          case 'invalid':
+            await this.ledger.release(job.key);
+            await finish('failed', { lastError: outcome.message });
+            throw new PermanentDeliveryError(outcome.message);
+          case 'uncertain':
+            await finish('failed', { lastError: `${UNCERTAIN} (${outcome.message})` });
+            throw new PermanentDeliveryError(outcome.message);
+          default:
+            await this.ledger.release(job.key);
+            await finish(attempt.final ? 'failed' : 'retrying', { lastError: outcome.message });
+            throw new RetryableDeliveryError(outcome.message, outcome.kind === 'rate');
+        }
+      },
+      { ttlMs: 60_000, waitMs: 10_000 },
+    );
+  }
+
+  /** The outcome of a delivery that exhausted its attempts (the worker's failed handler). */
+  async markFailed(key: string, reason: string) {
+    await this.Deliveries.updateOne({ _id: key, status: { $in: ['sending', 'retrying'] } }, { $set: { status: 'failed', lastError: reason } });
+  }
+
+  /**
+   * The scheduler: cars whose service falls due within the lead time get one reminder per due
+   * date (key reminder-{vehicleId}-{dueDate}, also the job id). Running it twice enqueues nothing
+   * new, and what was already delivered is skipped by its delivery record.
+   */
+  async scanDue(now = new Date()) {
+    const synced = await this.vehicles.syncDeliveredOrders();
+    const limit = addDays(shanghaiDate(now), this.opts.leadDays);
+    const cursor = this.vehicles.Vehicles.find({ 'summary.serviceDueDate': { $lte: limit } }, { ownerId: 1, modelName: 1, summary: 1 }).lean().cursor({ batchSize: 1000 });
+    let batch: DeliveryJob[] = [];
+    let candidates = 0;
+    for await (const v of cursor as AsyncIterable<{ _id: Types.ObjectId; ownerId: string; modelName: string; summary: { serviceDueDate: string; serviceStatus: string } }>) {
+      candidates += 1;
+      batch.push(serviceDueJob(v));
+      if (batch.length >= 1000) {
+        await this.jobs!.enqueueDeliveries(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await this.jobs!.enqueueDeliveries(batch);
+    this.logger.info({ synced, candidates, limit }, 'reminder scan');
+    return { synced, candidates, dueBy: limit };
+  }
+
+  // --- Campaigns -------------------------------------------------------------------------------
+
+  private segmentFilter(s: Segment, now = new Date()) {
+    const f: Record<string, unknown> = {};
+    if (s.modelCodes?.length) f.modelCode = { $in: s.modelCodes };
+    if (s.dueWithinDays !== undefined) f['summary.serviceDueDate'] = { $lte: addDays(shanghaiDate(now), s.dueWithinDays) };
+    if (s.batterySohBelow !== undefined) f['summary.batterySohPct'] = { $lt: s.batterySohBelow };
+    return f;
+  }
+
+  private render(message: { title: string; body: string }, v: { modelName: string; summary?: { serviceDueDate?: string } }, now = new Date()) {
+    return {
+      inApp: { title: message.title, body: message.body },
+      wechat: { templateId: this.opts.templateId, page: PAGE, data: { thing1: clip(v.modelName), date2: v.summary?.serviceDueDate ?? shanghaiDate(now), thing3: clip(message.title) } },
+    };
+  }
+
+  async preview(segment: Segment, message: { title: string; body: string }) {
+    const filter = this.segmentFilter(segment);
+    const [vehicles, owners, sample] = await Promise.all([
+      this.vehicles.Vehicles.countDocuments(filter),
+      this.vehicles.Vehicles.distinct('ownerId', filter),
+      this.vehicles.Vehicles.find(filter, { modelName: 1, modelCode: 1, vin: 1, summary: 1 }).sort({ 'summary.serviceDueDate': 1 }).limit(5).lean(),
+    ]);
+    return {
+      vehicles,
+      owners: owners.length,
+      sample: sample.map((v: any) => ({
+        vin: `${String(v.vin).slice(0, 3)}**********${String(v.vin).slice(-4)}`,
+        modelName: v.modelName,
+        serviceDueDate: v.summary?.serviceDueDate ?? null,
+        batterySohPct: v.summary?.batterySohPct ?? null,
+      })),
+      ...(sample[0] ? this.render(message, sample[0] as any) : this.render(message, { modelName: '（示例车型）' })),
+    };
+  }
+
+  async createCampaign(by: string, idempotencyKey: string, input: { name: string; segment: Segment; message: { title: string; body: string } }): Promise<CampaignProgress> {
+    const existing = await this.Campaigns.findOne({ idempotencyKey }).lean<{ _id: Types.ObjectId }>();
+    if (existing) return this.progress(String(existing._id));
+    const id = new Types.ObjectId();
+    try {
+      await this.Campaigns.create({ _id: id, ...input, createdBy: by, idempotencyKey, status: 'building' });
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      return this.createCampaign(by, idempotencyKey, input);
+    }
+    await this.jobs!.enqueueCampaignBuild(String(id));
+    return this.progress(String(id));
+  }
+
+  /** The campaign job: one delivery per owner in the segment (key campaign-{id}-{userId}); rerunnable. */
+  async buildCampaign(campaignId: string) {
+    const c = await this.Campaigns.findById(campaignId).lean<{ _id: Types.ObjectId; segment: Segment; message: { title: string; body: string } }>();
+    if (!c) return;
+    const seen = new Set<string>();
+    let batch: DeliveryJob[] = [];
+    const cursor = this.vehicles.Vehicles.find(this.segmentFilter(c.segment), { ownerId: 1, modelName: 1, summary: 1 }).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 });
+    for await (const v of cursor as AsyncIterable<{ _id: Types.ObjectId; ownerId: string; modelName: string; summary?: { serviceDueDate?: string } }>) {
+      if (seen.has(v.ownerId)) continue;
+      seen.add(v.ownerId);
+      const r = this.render(c.message, v);
+      batch.push({ key: `campaign-${campaignId}-${v.ownerId}`, kind: 'campaign', userId: v.ownerId, vehicleId: String(v._id), campaignId, title: r.inApp.title, body: r.inApp.body, wx: r.wechat.data });
+      if (batch.length >= 1000) {
+        await this.jobs!.enqueueDeliveries(batch);
+        batch = [];
+      }
+    }
+    if (batch.length) await this.jobs!.enqueueDeliveries(batch);
+    await this.Campaigns.updateOne({ _id: c._id }, { $set: { status: 'queued', targeted: seen.size, builtAt: new Date() } });
+  }
+
+  async progress(campaignId: string): Promise<CampaignProgress> {
+    const c = Types.ObjectId.isValid(campaignId) ? await this.Campaigns.findById(campaignId).lean<any>() : null;
+    if (!c) throw notFound('推送活动');
+    const rows = await this.Deliveries.aggregate<{ _id: string; n: number }>([{ $match: { campaignId } }, { $group: { _id: '$status', n: { $sum: 1 } } }]);
+    const by = Object.fromEntries(rows.map((r) => [r._id, r.n])) as Record<string, number>;
+    const sent = by.sent ?? 0;
+    const noOptIn = by.no_optin ?? 0;
+    const failed = by.failed ?? 0;
+    const targeted = c.targeted ?? null;
+    return {
+      id: String(c._id),
+      name: c.name,
+      segment: c.segment,
+      message: c.message,
+      status: c.status === 'building' ? 'building' : targeted !== null && sent + noOptIn + failed >= targeted ? 'done' : 'sending',
+      createdBy: c.createdBy,
+      createdAt: new Date(c.createdAt).toISOString(),
+      counts: { targeted, queued: targeted === null ? null : Math.max(0, targeted - sent - noOptIn - failed), sent, noOptIn, failed },
+    };
+  }
+
+  async history(limit = 20) {
+    const list = await this.Campaigns.find({}, { _id: 1 }).sort({ createdAt: -1 }).limit(limit).lean();
+    return { items: await Promise.all(list.map((c) => this.progress(String(c._id)))) };
+  }
+
+  // --- Message centre --------------------------------------------------------------------------
+
+  async inbox(userId: string, page: number, pageSize: number) {
+    const [items, total, unread] = await Promise.all([
+      this.Messages.find({ userId }).sort({ createdAt: -1 }).skip((page - 1) * pageSize).limit(pageSize).lean<any[]>(),
+      this.Messages.countDocuments({ userId }),
+      this.Messages.countDocuments({ userId, readAt: { $exists: false } }),
+    ]);
+    return {
+      items: items.map((m) => ({ id: m._id, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId ?? null, createdAt: new Date(m.createdAt).toISOString(), read: Boolean(m.readAt) })),
+      total,
+      unread,
+      page,
+      pageSize,
+    };
+  }
+
+  async markRead(userId: string, messageId: string) {
+    const res = await this.Messages.updateOne({ _id: messageId, userId }, { $set: { readAt: new Date() } });
+    if (res.matchedCount === 0) throw notFound('消息');
+  }
+
+  async subscriptions(userId: string) {
+    return { templates: [{ templateId: this.opts.templateId, name: '车辆保养提醒', remaining: await this.ledger.remaining(userId, this.opts.templateId) }] };
+  }
+
+  async recordSubscription(userId: string, body: { templateIds: string[]; results: Record<string, 'accept' | 'reject' | 'ban' | 'filter'>; requestId?: string }) {
+    const known = new Set([this.opts.templateId]);
+    const unknown = body.templateIds.filter((t) => !known.has(t));
+    if (unknown.length) throw new AppError(400, 'VALIDATION_FAILED', '订阅消息模板不存在', { templateIds: unknown });
+    const missing = body.templateIds.filter((t) => !(t in body.results));
+    const extra = Object.keys(body.results).filter((t) => !body.templateIds.includes(t));
+    if (missing.length || extra.length) throw new AppError(400, 'VALIDATION_FAILED', '订阅结果与模板不一致', { missing, extra });
+    await this.ledger.record(userId, body.requestId ?? new Types.ObjectId().toHexString(), body.results);
+    return { templates: await Promise.all(body.templateIds.map(async (templateId) => ({ templateId, remaining: await this.ledger.remaining(userId, templateId) }))) };
+  }
+}
+
+export interface CampaignProgress {
+  id: string;
+  name: string;
+  segment: Segment;
+  message: { title: string; body: string };
+  status: 'building' | 'sending' | 'done';
+  createdBy: string;
+  createdAt: string;
+  counts: { targeted: number | null; queued: number | null; sent: number; noOptIn: number; failed: number };
+}
+
+export function serviceDueJob(v: { _id: Types.ObjectId | string; ownerId: string; modelName: string; summary: { serviceDueDate: string; serviceStatus?: string } }): DeliveryJob {
+  const due = v.summary.serviceDueDate;
+  const overdue = v.summary.serviceStatus === 'overdue';
+  return {
+    key: `reminder-${String(v._id)}-${due}`,
+    kind: 'service_due',
+    userId: v.ownerId,
+    vehicleId: String(v._id),
+    title: overdue ? '保养已到期' : '保养提醒',
+    body: overdue ? `您的${v.modelName}已到保养时间（${due}），请尽快预约服务中心。` : `您的${v.modelName}预计 ${due} 前后需要保养，请提前预约服务中心。`,
+    wx: { thing1: clip(v.modelName), date2: due, thing3: overdue ? '保养已到期，请尽快预约' : '保养即将到期，请提前预约' },
+  };
+}

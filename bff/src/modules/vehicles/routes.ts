@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { route } from '../../infra/route';
+import { presentVehicle, type VehicleService } from './service';
+
+const VIN = z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, '车架号应为 17 位（不含 I、O、Q）');
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
+const instant = z.iso.datetime({ offset: true });
+
+const usageReport = z
+  .object({
+    reportId: z.string().regex(/^[A-Za-z0-9_.:-]{8,80}$/, '报告 ID 不正确'),
+    vin: VIN,
+    at: instant,
+    odometerKm: z.number().min(0).max(2_000_000),
+    harshBrakes: z.number().int().min(0).max(100_000).optional(),
+    charges: z.number().int().min(0).max(10_000).optional(),
+    fastCharges: z.number().int().min(0).max(10_000).optional(),
+    batterySohPct: z.number().gt(0).max(100).optional(),
+  })
+  .strict()
+  .refine((r) => (r.fastCharges ?? 0) <= (r.charges ?? r.fastCharges ?? 0), { message: '快充次数不能多于充电次数', path: ['fastCharges'] });
+
+export function vehicleRoutes(vehicles: VehicleService) {
+  return [
+    route({
+      method: 'get',
+      path: '/me/vehicles',
+      tag: 'vehicles',
+      summary: '我的车库: my cars with the next service (distance or time, whichever first), tyre wear and battery health, each with its reason',
+      auth: 'user',
+      handler: async (_ctx, { user }) => {
+        const now = new Date();
+        const list = await vehicles.listOwned(user!.id);
+        return { items: await Promise.all(list.map(async (v) => presentVehicle(v, await vehicles.health(v, now)))) };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/me/vehicles/:vehicleId',
+      tag: 'vehicles',
+      summary: 'One of my cars (another owner’s car is 404)',
+      auth: 'user',
+      params: z.object({ vehicleId: objectId }),
+      handler: async (_ctx, { params, user }) => {
+        const v = await vehicles.getOwned(user!.id, params.vehicleId);
+        return presentVehicle(v, await vehicles.health(v));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/vehicles',
+      tag: 'vehicles',
+      summary: 'Service staff: register a car for an owner (idempotent by VIN; a VIN owned by someone else is 409)',
+      auth: ['service', 'admin'],
+      status: 201,
+      body: z
+        .object({
+          ownerId: objectId,
+          vin: VIN,
+          modelCode: z.string().min(1).max(64),
+          trimCode: z.string().min(1).max(64).optional(),
+          deliveredAt: instant,
+          odometerKm: z.number().min(0).max(2_000_000).optional(),
+          lastService: z.object({ at: instant, odometerKm: z.number().min(0).max(2_000_000) }).strict().optional(),
+        })
+        .strict(),
+      errors: [
+        { status: 404, code: 'NOT_FOUND', when: 'no such owner or model' },
+        { status: 409, code: 'CONFLICT', when: 'the VIN is registered to another owner' },
+      ],
+      handler: async (_ctx, { body }) => {
+        const v = await vehicles.registerForOwner({
+          ...body,
+          deliveredAt: new Date(body.deliveredAt),
+          lastService: body.lastService ? { at: new Date(body.lastService.at), odometerKm: body.lastService.odometerKm } : null,
+        });
+        return presentVehicle(v, await vehicles.health(v));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/vehicles/:vehicleId/services',
+      tag: 'vehicles',
+      summary: 'Service staff: record a completed service (the next one counts from it)',
+      auth: ['service', 'admin'],
+      params: z.object({ vehicleId: objectId }),
+      body: z.object({ at: instant, odometerKm: z.number().min(0).max(2_000_000) }).strict(),
+      handler: async (_ctx, { params, body }) => {
+        const v = await vehicles.recordService(params.vehicleId, new Date(body.at), body.odometerKm);
+        return presentVehicle(v, await vehicles.health(v));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/vehicles/usage-reports',
+      tag: 'vehicles',
+      summary: 'Telematics/service: ingest usage reports (odometer, harsh braking, charging, battery SoH); idempotent by reportId',
+      auth: ['service', 'admin'],
+      body: z.object({ reports: z.array(usageReport).min(1).max(500) }).strict(),
+      handler: async (_ctx, { body }) => vehicles.ingest(body.reports),
+    }),
+  ];
+}

@@ -1,0 +1,282 @@
+import { Types, type Connection } from 'mongoose';
+import {
+  predictVehicleHealth,
+  servicePlanFor,
+  shanghaiDate,
+  type EnergyType,
+  type UsageReport,
+  type VehicleFacts,
+  type VehicleHealth,
+} from '@carmall/shared-types';
+import { AppError, notFound } from '../../infra/errors';
+import type { Locks } from '../../infra/lock';
+import type { CatalogService } from '../catalog/service';
+import { userModel } from '../auth/model';
+import { usageReportModel, vehicleModel } from './model';
+
+export interface VehicleDoc {
+  _id: Types.ObjectId;
+  vin: string;
+  ownerId: string;
+  orderNo?: string;
+  modelCode: string;
+  modelName: string;
+  trimCode?: string;
+  energyType: EnergyType;
+  deliveredAt: Date;
+  odometerAtDeliveryKm: number;
+  lastService: { at: Date; odometerKm: number } | null;
+  tyresFittedKm?: number;
+  summary?: { serviceDueDate: string; serviceStatus: string; batterySohPct?: number; tyreTreadMm: number; odometerKm: number; lastReportAt?: Date; computedAt: Date };
+  createdAt: Date;
+}
+
+export interface UsageReportInput {
+  reportId: string;
+  vin: string;
+  at: string;
+  odometerKm: number;
+  harshBrakes?: number;
+  charges?: number;
+  fastCharges?: number;
+  batterySohPct?: number;
+}
+
+/** Reports read for a prediction: the newest ones are enough (about two years of weekly reports). */
+const REPORTS_FOR_PREDICTION = 120;
+
+export class VehicleService {
+  constructor(
+    private readonly conn: Connection,
+    private readonly catalog: CatalogService,
+    private readonly locks: Locks,
+  ) {}
+
+  get Vehicles() {
+    return vehicleModel(this.conn);
+  }
+  get Reports() {
+    return usageReportModel(this.conn);
+  }
+
+  /**
+   * Register an owned car. Idempotent by VIN: registering the same car for the same owner again
+   * returns it; a VIN already owned by someone else is a 409.
+   */
+  async register(input: {
+    ownerId: string;
+    vin: string;
+    modelCode: string;
+    trimCode?: string;
+    orderNo?: string;
+    deliveredAt: Date;
+    odometerKm?: number;
+    lastService?: { at: Date; odometerKm: number } | null;
+  }): Promise<VehicleDoc> {
+    const existing = await this.Vehicles.findOne({ vin: input.vin }).lean<VehicleDoc>();
+    if (existing) {
+      if (existing.ownerId !== input.ownerId) throw new AppError(409, 'CONFLICT', '该车架号已登记在其他车主名下', { vin: input.vin });
+      return existing;
+    }
+    const { model } = await this.catalog.getModel(input.modelCode);
+    if (input.trimCode && !model.trims.some((t) => t.code === input.trimCode)) throw new AppError(404, 'UNKNOWN_TRIM', '车型版本不存在', { trimCode: input.trimCode });
+    const doc = {
+      _id: new Types.ObjectId(),
+      vin: input.vin,
+      ownerId: input.ownerId,
+      orderNo: input.orderNo,
+      modelCode: model.code,
+      modelName: model.name,
+      trimCode: input.trimCode,
+      energyType: model.energyType,
+      deliveredAt: input.deliveredAt,
+      odometerAtDeliveryKm: input.odometerKm ?? 0,
+      lastService: input.lastService ?? null,
+      tyresFittedKm: input.odometerKm ?? 0,
+    };
+    try {
+      await this.Vehicles.create(doc);
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return this.register(input); // a concurrent registration of the same VIN won: answer as it did
+    }
+    await this.refreshSummary(String(doc._id));
+    return (await this.Vehicles.findById(doc._id).lean<VehicleDoc>())!;
+  }
+
+  /** Staff: register for a user who must exist. */
+  async registerForOwner(input: Parameters<VehicleService['register']>[0]) {
+    if (!Types.ObjectId.isValid(input.ownerId) || !(await userModel(this.conn).exists({ _id: input.ownerId }))) throw notFound('车主', { ownerId: input.ownerId });
+    return this.register(input);
+  }
+
+  /**
+   * A delivered order becomes a car in its buyer's garage. Called by the delivery flow and by the
+   * reminder scan (which catches up on delivered orders without a vehicle); idempotent by VIN,
+   * which is the allocated VIN or, before one is known, a placeholder derived from the order.
+   */
+  async registerFromDeliveredOrder(order: { orderNo: string; buyerId: string; modelCode: string; trimCode?: string; vin?: string; deliveredAt: Date }) {
+    return this.register({
+      ownerId: order.buyerId,
+      vin: order.vin ?? `ORDER-${order.orderNo}`,
+      modelCode: order.modelCode,
+      trimCode: order.trimCode,
+      orderNo: order.orderNo,
+      deliveredAt: order.deliveredAt,
+    });
+  }
+
+  /** Orders delivered without a vehicle yet (the scan's catch-up). Returns how many were created. */
+  async syncDeliveredOrders(): Promise<number> {
+    const orders = await this.conn
+      .collection('orders')
+      .find({ state: 'delivered' }, { projection: { orderNo: 1, buyerId: 1, modelCode: 1, trimCode: 1, vin: 1, timeline: 1, updatedAt: 1 } })
+      .toArray();
+    let created = 0;
+    for (const o of orders) {
+      if (await this.Vehicles.exists({ orderNo: o.orderNo })) continue;
+      const delivered = (o.timeline as { event: string; at: string }[] | undefined)?.find((e) => e.event === 'deliver');
+      await this.registerFromDeliveredOrder({
+        orderNo: o.orderNo,
+        buyerId: o.buyerId,
+        modelCode: o.modelCode,
+        trimCode: o.trimCode,
+        vin: typeof o.vin === 'string' ? o.vin : undefined,
+        deliveredAt: new Date(delivered?.at ?? o.updatedAt ?? Date.now()),
+      });
+      created += 1;
+    }
+    return created;
+  }
+
+  async listOwned(ownerId: string): Promise<VehicleDoc[]> {
+    return this.Vehicles.find({ ownerId }).sort({ deliveredAt: 1 }).lean<VehicleDoc[]>();
+  }
+
+  async getOwned(ownerId: string, vehicleId: string): Promise<VehicleDoc> {
+    const v = Types.ObjectId.isValid(vehicleId) ? await this.Vehicles.findById(vehicleId).lean<VehicleDoc>() : null;
+    if (!v || v.ownerId !== ownerId) throw notFound('车辆');
+    return v;
+  }
+
+  async get(vehicleId: string): Promise<VehicleDoc | null> {
+    return Types.ObjectId.isValid(vehicleId) ? this.Vehicles.findById(vehicleId).lean<VehicleDoc>() : null;
+  }
+
+  /**
+   * Ingest usage reports. Each report is stored under its own id (a unique insert), so a batch sent
+   * twice, or two senders racing, store it once. Returns what happened to each.
+   */
+  async ingest(reports: UsageReportInput[]) {
+    const byVin = new Map<string, VehicleDoc | null>();
+    const touched = new Set<string>();
+    const result = { accepted: 0, duplicates: 0, unknownVehicles: [] as string[] };
+    for (const r of reports) {
+      if (!byVin.has(r.vin)) byVin.set(r.vin, await this.Vehicles.findOne({ vin: r.vin }).lean<VehicleDoc>());
+      const v = byVin.get(r.vin);
+      if (!v) {
+        if (!result.unknownVehicles.includes(r.vin)) result.unknownVehicles.push(r.vin);
+        continue;
+      }
+      try {
+        await this.Reports.create({
+          _id: r.reportId,
+          vehicleId: String(v._id),
+          at: new Date(r.at),
+          odometerKm: r.odometerKm,
+          harshBrakes: r.harshBrakes,
+          charges: r.charges,
+          fastCharges: r.fastCharges,
+          batterySohPct: r.batterySohPct,
+          receivedAt: new Date(),
+        });
+        result.accepted += 1;
+        touched.add(String(v._id));
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        result.duplicates += 1;
+      }
+    }
+    for (const id of touched) await this.refreshSummary(id);
+    return result;
+  }
+
+  /** Record a service done at a service centre: the next one counts from here. */
+  async recordService(vehicleId: string, at: Date, odometerKm: number) {
+    await this.locks.withLock(`vehicle:${vehicleId}`, async () => {
+      const res = await this.Vehicles.updateOne({ _id: vehicleId }, { $set: { lastService: { at, odometerKm } } });
+      if (res.matchedCount === 0) throw notFound('车辆');
+    });
+    await this.refreshSummary(vehicleId);
+    return (await this.get(vehicleId))!;
+  }
+
+  private async reportsOf(vehicleId: string): Promise<UsageReport[]> {
+    const docs = await this.Reports.find({ vehicleId }).sort({ at: -1 }).limit(REPORTS_FOR_PREDICTION).lean<UsageReport[]>();
+    return docs.reverse();
+  }
+
+  static facts(v: VehicleDoc): VehicleFacts {
+    return {
+      energyType: v.energyType,
+      plan: servicePlanFor(v.modelCode, v.energyType),
+      deliveredAt: v.deliveredAt,
+      odometerAtDeliveryKm: v.odometerAtDeliveryKm,
+      lastService: v.lastService,
+      tyresFittedKm: v.tyresFittedKm,
+    };
+  }
+
+  async health(v: VehicleDoc, now = new Date()): Promise<{ health: VehicleHealth; odometerKm: number; lastReportAt: Date | null }> {
+    const reports = await this.reportsOf(String(v._id));
+    const last = reports[reports.length - 1];
+    return {
+      health: predictVehicleHealth(VehicleService.facts(v), reports, now),
+      odometerKm: Math.max(v.odometerAtDeliveryKm, ...reports.map((r) => r.odometerKm)),
+      lastReportAt: last ? new Date(last.at) : null,
+    };
+  }
+
+  /** Recompute the stored summary (segments, reminder scan) from the reports, under the vehicle's lock. */
+  async refreshSummary(vehicleId: string, now = new Date()) {
+    await this.locks.withLock(`vehicle:${vehicleId}`, async () => {
+      const v = await this.get(vehicleId);
+      if (!v) return;
+      const { health, odometerKm, lastReportAt } = await this.health(v, now);
+      await this.Vehicles.updateOne(
+        { _id: v._id },
+        {
+          $set: {
+            summary: {
+              serviceDueDate: health.service.dueDate,
+              serviceStatus: health.service.status,
+              batterySohPct: health.battery?.sohPct,
+              tyreTreadMm: health.tyres.treadMm,
+              odometerKm,
+              lastReportAt: lastReportAt ?? undefined,
+              computedAt: now,
+            },
+          },
+        },
+      );
+    });
+  }
+}
+
+export function presentVehicle(v: VehicleDoc, h: Awaited<ReturnType<VehicleService['health']>>) {
+  return {
+    id: String(v._id),
+    vin: v.vin,
+    modelCode: v.modelCode,
+    modelName: v.modelName,
+    trimCode: v.trimCode ?? null,
+    energyType: v.energyType,
+    orderNo: v.orderNo ?? null,
+    deliveredAt: v.deliveredAt.toISOString(),
+    deliveredOn: shanghaiDate(v.deliveredAt),
+    odometerKm: Math.round(h.odometerKm),
+    lastReportAt: h.lastReportAt?.toISOString() ?? null,
+    lastService: v.lastService ? { at: new Date(v.lastService.at).toISOString(), odometerKm: v.lastService.odometerKm } : null,
+    health: h.health,
+  };
+}
