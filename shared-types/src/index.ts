@@ -6,3 +6,4 @@ export * from './errors';
 export * from './configurator';
 export * from './orders';
 export * from './maintenance';
+export * from './finance';
