@@ -41,6 +41,8 @@ export interface FakeOrdersBff {
   onRead?: (order: Order, reads: number) => void
   /** Added to every total this BFF prices from now on (an operator changed a price). */
   surchargeFen: number
+  /** Called on `POST /orders/:orderNo/payments/sync` (the BFF asking WeChat Pay) before answering. */
+  onSync?: (order: Order) => void
   /** Override any route: return a reply or undefined to fall through. */
   override?: (call: Call) => Reply | undefined
 }
@@ -179,6 +181,10 @@ export function installFakeOrders(initial: Order[] = []): FakeOrdersBff {
       if (method === 'POST' && sub === '/payments/wechat') {
         if (order.state !== 'pending_payment') return apiError(409, 'ORDER_STATE_INVALID', '订单无需支付')
         return ok(wechatPaymentOf(order))
+      }
+      if (method === 'POST' && sub === '/payments/sync') {
+        bff.onSync?.(order)
+        return ok(bff.orders.get(order.orderNo))
       }
       if (method === 'POST' && (sub === '/cancel' || sub === '/lock')) {
         const event: OrderEvent = sub === '/lock' ? 'lock' : order.state === 'pending_payment' ? 'cancel' : 'refund_requested'

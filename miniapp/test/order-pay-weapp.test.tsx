@@ -62,10 +62,20 @@ describe('paying in the WeChat mini-program', () => {
   })
 
   it('a payment that "succeeded" on the phone but never reached the server is not shown as paid', async () => {
-    const { c } = open({ pay: '1' })
+    const { c, bff } = open({ pay: '1' })
     await waitFor(() => expect(taroMock.requestPayment).toHaveBeenCalled())
     await waitFor(() => expect($(c, '.pay-result')).toBeTruthy(), { timeout: 12_000 })
     expect($(c, '.pay-result')!.textContent).toContain('支付结果确认中')
     expect($(c, '.order-state')!.dataset.state).toBe('pending_payment')
+    // After polling, the server was asked to check with WeChat Pay once (nothing there either).
+    expect(bff.calls.filter((x) => x.method === 'POST' && x.path.endsWith('/payments/sync'))).toHaveLength(1)
+  }, 15_000)
+
+  it('a late notify: the server finds the payment when asked to sync with WeChat Pay', async () => {
+    const { c, bff, order } = open({ pay: '1' })
+    bff.onSync = (o) => landPayment(bff, o.orderNo)
+    await waitFor(() => expect($(c, '.order-state')!.dataset.state).toBe('deposit_paid'), { timeout: 12_000 })
+    expect($(c, '.pay-result')).toBeNull()
+    expect(bff.calls.filter((x) => x.method === 'POST' && x.path === `/api/v1/orders/${order.orderNo}/payments/sync`)).toHaveLength(1)
   }, 15_000)
 })

@@ -102,6 +102,14 @@ export function createWechatPayment(orderNo: string): Promise<WechatPayment> {
   return post<WechatPayment>(`${orderPath(orderNo)}/payments/wechat`)
 }
 
+/**
+ * `POST /api/v1/orders/:orderNo/payments/sync`: ask the providers now whether the deposit was paid
+ * (a client-side result the server has not seen yet) → the order.
+ */
+export function syncPayments(orderNo: string): Promise<Order> {
+  return post<Order>(`${orderPath(orderNo)}/payments/sync`)
+}
+
 /** `POST /api/v1/orders/:orderNo/cancel`: cancel an unpaid order, or request the refund of a paid intent deposit. */
 export function cancelOrder(orderNo: string): Promise<Order> {
   return post<Order>(`${orderPath(orderNo)}/cancel`)

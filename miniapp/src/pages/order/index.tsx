@@ -7,6 +7,7 @@ import {
   createWechatPayment,
   getOrder,
   lockOrder,
+  syncPayments,
   type Order,
   type WechatPayment,
 } from '../../api/orders'
@@ -169,6 +170,16 @@ export default function OrderPage() {
       if (last && last.state !== 'pending_payment') {
         setPay({ phase: 'idle' })
         return
+      }
+      if (outcome === 'ok') {
+        // WeChat said paid but its notify has not reached the server yet: have the server ask WeChat Pay.
+        const synced = await syncPayments(order.orderNo).catch(() => null)
+        if (stopped()) return
+        if (synced) showOrder(synced)
+        if (synced && synced.state !== 'pending_payment') {
+          setPay({ phase: 'idle' })
+          return
+        }
       }
       const text =
         outcome === 'ok'
