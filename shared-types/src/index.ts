@@ -6,4 +6,5 @@ export * from './errors';
 export * from './configurator';
 export * from './orders';
 export * from './maintenance';
+export * from './delivery';
 export * from './finance';

@@ -1,0 +1,367 @@
+import { formatDateTimeCN } from '../time';
+import { projectOntoPolyline, type LatLng } from './geo';
+import { PLACES, ROAD_TYPE_LABELS, segmentAt, type RoadType, type Route } from './network';
+import {
+  DRIVER_RULES,
+  expectedDelay,
+  expectedDwell,
+  expectedNightExtraMin,
+  expectedPace,
+  expectedRest,
+  MINUTE_MS,
+  minutesToNextHour,
+  nextShanghaiTime,
+  shanghaiHour,
+  type EtaModel,
+  type Milestone,
+} from './model';
+
+/**
+ * The ETA engine. From the latest fix (or milestone) it walks the rest of the route forward in
+ * time: each remaining piece of road at the speed learned for that segment at that hour of day,
+ * stopping where a driver must (20 minutes after ~4 hours at the wheel, parked from 00:00 to 06:00),
+ * handing over at the remaining hubs, with an allowance for unplanned stops. The uncertainty comes
+ * from the learned trip-to-trip spread of each segment, of each hub's dwell and of unplanned stops;
+ * the interval's ends are walked again with slower/faster paces so that a night stop the truck just
+ * misses or makes shows up in the interval. Everything it assumed is returned (explainable).
+ */
+
+export type StopKind = 'rest' | 'night' | 'hub' | 'delay';
+
+export const STOP_KIND_LABELS: Record<StopKind, string> = { rest: '途中休息', night: '夜间停车', hub: '中转交接', delay: '临时停车' };
+
+export interface TrackingState {
+  departed: boolean;
+  departedAt?: number;
+  arrivedAt?: number;
+  /** Where the carrier is stopped now, if it is. */
+  stop?: { kind: StopKind; since: number; place?: string };
+  /** Minutes since the carrier last started moving after a stop (or departure). */
+  drivingMinSinceRest: number;
+  /** Hubs it has handed over at and left. */
+  hubsDone: string[];
+}
+
+/** What the milestones known at `at` say about the carrier (any order in; only those up to `at` count). */
+export function trackingStateAt(milestones: Milestone[], at: number): TrackingState {
+  const sorted = milestones.filter((m) => m.at <= at).sort((a, b) => a.at - b.at);
+  const state: TrackingState = { departed: false, drivingMinSinceRest: 0, hubsDone: [] };
+  let movingSince: number | undefined;
+  for (const m of sorted) {
+    switch (m.type) {
+      case 'departed':
+        state.departed = true;
+        state.departedAt ??= m.at;
+        movingSince = m.at;
+        break;
+      case 'rest_started':
+        state.stop = { kind: m.kind === 'night' ? 'night' : 'rest', since: m.at };
+        break;
+      case 'hub_arrived':
+        state.stop = { kind: 'hub', since: m.at, place: m.place };
+        break;
+      case 'delay_started':
+        state.stop = { kind: 'delay', since: m.at };
+        break;
+      case 'hub_departed':
+        if (m.place && !state.hubsDone.includes(m.place)) state.hubsDone.push(m.place);
+        state.stop = undefined;
+        movingSince = m.at;
+        break;
+      case 'rest_ended':
+      case 'delay_ended':
+        state.stop = undefined;
+        movingSince = m.at;
+        break;
+      case 'arrived':
+        state.arrivedAt = m.at;
+        state.stop = undefined;
+        break;
+    }
+  }
+  if (!state.departed && sorted.length > 0) state.departed = true; // a lost "departed" does not stop us
+  state.drivingMinSinceRest = !state.stop && movingSince !== undefined ? Math.max(0, (at - movingSince) / MINUTE_MS) : 0;
+  return state;
+}
+
+export interface EtaSegmentExplanation {
+  id: string;
+  from: string;
+  to: string;
+  roadType: RoadType;
+  roadLabel: string;
+  km: number;
+  minutes: number;
+  speedKmh: number;
+  source: 'learned' | 'prior';
+  samples: number;
+}
+
+export interface EtaStopExplanation {
+  kind: StopKind;
+  label: string;
+  place?: string;
+  placeName?: string;
+  /** Epoch ms the stop is expected to start. */
+  at: number;
+  minutes: number;
+}
+
+export interface EtaEstimate {
+  /** The instant the estimate is for (the latest fix or milestone). */
+  asOf: number;
+  etaAt: number;
+  lowAt: number;
+  highAt: number;
+  /** Probability the arrival falls in [lowAt, highAt] if the model is right. */
+  confidence: number;
+  totalKm: number;
+  progressKm: number;
+  remainingKm: number;
+  offRouteKm: number;
+  arrived: boolean;
+  drivingMin: number;
+  restStops: number;
+  restMin: number;
+  nightStops: number;
+  nightMin: number;
+  dwellMin: number;
+  delayAllowanceMin: number;
+  segments: EtaSegmentExplanation[];
+  stops: EtaStopExplanation[];
+  /** One sentence for people, in Chinese, times in Asia/Shanghai. */
+  summary: string;
+}
+
+export interface EtaInput {
+  route: Route;
+  model: EtaModel;
+  /** The instant of the latest information. */
+  at: number;
+  /** The latest fix; without it the carrier is taken to be where the milestones put it (or at the start). */
+  position?: LatLng;
+  /** Or the distance along the route, when already known. */
+  alongKm?: number;
+  milestones: Milestone[];
+  /** Coverage of the interval (default 0.8). */
+  confidence?: number;
+}
+
+interface WalkParams {
+  paceMult: number;
+  dwellAddMin: Record<string, number>;
+  delayMinPerKm: number;
+  currentStopAddMin: number;
+}
+
+interface WalkResult {
+  end: number;
+  drivingMin: number;
+  restStops: number;
+  restMin: number;
+  nightStops: number;
+  nightMin: number;
+  dwellMin: number;
+  delayMin: number;
+  segments: Map<string, EtaSegmentExplanation & { sdRatio: number }>;
+  stops: EtaStopExplanation[];
+  hubSds: number[];
+}
+
+function walk(input: EtaInput, startKm: number, state: TrackingState, p: WalkParams): WalkResult {
+  const { route, model } = input;
+  const rest = expectedRest(model);
+  const nightExtra = expectedNightExtraMin(model);
+  const delay = expectedDelay(model);
+  const out: WalkResult = { end: input.at, drivingMin: 0, restStops: 0, restMin: 0, nightStops: 0, nightMin: 0, dwellMin: 0, delayMin: 0, segments: new Map(), stops: [], hubSds: [] };
+  let t = input.at;
+  let x = startKm;
+  let drive = state.drivingMinSinceRest;
+  const addStop = (kind: StopKind, minutes: number, place?: string) => {
+    out.stops.push({ kind, label: STOP_KIND_LABELS[kind], ...(place ? { place, placeName: PLACES[place]?.name ?? place } : {}), at: t, minutes });
+    t += minutes * MINUTE_MS;
+    drive = 0;
+    if (kind === 'rest') (out.restStops += 1), (out.restMin += minutes);
+    else if (kind === 'night') (out.nightStops += 1), (out.nightMin += minutes);
+    else if (kind === 'hub') out.dwellMin += minutes;
+    else out.delayMin += minutes;
+  };
+
+  // Finish the stop the carrier is in now.
+  const s = state.stop;
+  if (s) {
+    const elapsed = (t - s.since) / MINUTE_MS;
+    let remain: number;
+    if (s.kind === 'hub') {
+      const hub = route.hubs.find((h) => h.code === s.place);
+      const d = hub ? expectedDwell(model, hub) : { meanMin: 120, sdMin: 40 };
+      out.hubSds.push(d.sdMin);
+      remain = Math.max(5, d.meanMin - elapsed);
+    } else if (s.kind === 'rest') remain = Math.max(2, rest.restMin - elapsed);
+    else if (s.kind === 'night') remain = Math.max(2, (nextShanghaiTime(s.since, DRIVER_RULES.nightEndHour) + nightExtra * MINUTE_MS - t) / MINUTE_MS);
+    else remain = Math.max(10, delay.meanMin - elapsed);
+    addStop(s.kind, Math.max(0, remain + p.currentStopAddMin), s.place);
+  }
+  const pendingHubs = route.hubs.filter((h) => !state.hubsDone.includes(h.code) && !(s?.kind === 'hub' && s.place === h.code) && h.km > x - 1);
+
+  for (let guard = 0; x < route.totalKm - 1e-6 && guard < 100_000; guard++) {
+    const hub = pendingHubs[0];
+    if (hub && hub.km <= x + 1e-6) {
+      pendingHubs.shift();
+      const d = expectedDwell(model, hub);
+      out.hubSds.push(d.sdMin);
+      addStop('hub', Math.max(0, d.meanMin + (p.dwellAddMin[hub.code] ?? 0)), hub.code);
+      continue;
+    }
+    const hour = shanghaiHour(t);
+    if (hour >= DRIVER_RULES.nightStartHour && hour < DRIVER_RULES.nightEndHour && route.totalKm - x > DRIVER_RULES.nightFinishKm) {
+      addStop('night', (nextShanghaiTime(t, DRIVER_RULES.nightEndHour) - t) / MINUTE_MS + nightExtra);
+      continue;
+    }
+    if (drive >= rest.everyMin - 1e-6) {
+      addStop('rest', rest.restMin);
+      continue;
+    }
+    const seg = segmentAt(route, x + 1e-9);
+    const pace = expectedPace(model, seg, hour);
+    const driveMinPerKm = pace.hPerKm * 60 * p.paceMult;
+    const minPerKm = driveMinPerKm + p.delayMinPerKm;
+    const limitKm = Math.min(seg.startKm + seg.km, hub ? hub.km : Infinity, route.totalKm) - x;
+    const km = Math.max(1e-6, Math.min(limitKm, minutesToNextHour(t) / minPerKm, (rest.everyMin - drive) / driveMinPerKm));
+    x += km;
+    t += km * minPerKm * MINUTE_MS;
+    drive += km * driveMinPerKm;
+    out.drivingMin += km * driveMinPerKm;
+    out.delayMin += km * p.delayMinPerKm;
+    const e = out.segments.get(seg.id) ?? {
+      id: seg.id, from: seg.from.name, to: seg.to.name, roadType: seg.roadType, roadLabel: ROAD_TYPE_LABELS[seg.roadType],
+      km: 0, minutes: 0, speedKmh: 0, source: pace.source, samples: pace.samples, sdRatio: pace.sdRatio,
+    };
+    e.km += km;
+    e.minutes += km * driveMinPerKm;
+    out.segments.set(seg.id, e);
+  }
+  out.end = t;
+  return out;
+}
+
+/** Standard normal quantile for a two-sided interval of the given coverage (Acklam's rational approximation). */
+function zFor(confidence: number): number {
+  const p = 1 - (1 - confidence) / 2;
+  const a = [-39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  if (p > 0.97575) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Where the carrier is along the route, given its fix and what the milestones say. */
+export function progressAlong(route: Route, state: TrackingState, position?: LatLng, alongKm?: number): { alongKm: number; offKm: number } {
+  if (state.arrivedAt !== undefined) return { alongKm: route.totalKm, offKm: 0 };
+  let along = alongKm ?? 0;
+  let off = 0;
+  if (alongKm === undefined && position) {
+    const proj = projectOntoPolyline(position, route.points, route.cumKm);
+    along = proj.alongKm;
+    off = proj.offKm;
+  }
+  // Milestones pin the position: at a hub it is at the hub; past a hub it is not before it.
+  if (state.stop?.kind === 'hub') {
+    const hub = route.hubs.find((h) => h.code === state.stop!.place);
+    if (hub) along = hub.km;
+  }
+  for (const h of route.hubs) if (state.hubsDone.includes(h.code)) along = Math.max(along, h.km);
+  return { alongKm: Math.min(route.totalKm, Math.max(0, along)), offKm: off };
+}
+
+export function estimateEta(input: EtaInput): EtaEstimate {
+  const { route } = input;
+  const confidence = input.confidence ?? 0.8;
+  const state = trackingStateAt(input.milestones, input.at);
+  const { alongKm, offKm } = progressAlong(route, state, input.position, input.alongKm);
+
+  if (state.arrivedAt !== undefined) {
+    return {
+      asOf: input.at, etaAt: state.arrivedAt, lowAt: state.arrivedAt, highAt: state.arrivedAt, confidence, totalKm: round1(route.totalKm),
+      progressKm: round1(route.totalKm), remainingKm: 0, offRouteKm: 0, arrived: true, drivingMin: 0, restStops: 0, restMin: 0,
+      nightStops: 0, nightMin: 0, dwellMin: 0, delayAllowanceMin: 0, segments: [], stops: [],
+      summary: `已于 ${formatDateTimeCN(state.arrivedAt)} 到达${route.destination.name}`,
+    };
+  }
+
+  const delay = expectedDelay(input.model);
+  const nominal = walk(input, alongKm, state, { paceMult: 1, dwellAddMin: {}, delayMinPerKm: delay.minPerKm, currentStopAddMin: 0 });
+  const remainingKm = route.totalKm - alongKm;
+
+  // Variances (minutes²) of the three independent sources, then each one's share of the interval.
+  let moveVar = 0;
+  for (const s of nominal.segments.values()) moveVar += (s.sdRatio * s.minutes) ** 2;
+  const dwellVar = nominal.hubSds.reduce((sum, sd) => sum + sd * sd, 0);
+  let delayVar = remainingKm * delay.min2PerKm;
+  if (state.stop?.kind === 'delay') delayVar += (0.5 * delay.meanMin) ** 2;
+  const totalVar = moveVar + dwellVar + delayVar;
+  const z = zFor(confidence);
+  const spread = z * Math.sqrt(totalVar);
+  const share = (v: number) => (totalVar > 0 ? (spread * v) / totalVar : 0);
+  const moveShare = share(moveVar);
+  const dwellShare = share(dwellVar);
+  const delayShare = share(delayVar);
+  const hubCodes = [...(state.stop?.kind === 'hub' && state.stop.place ? [state.stop.place] : []), ...route.hubs.filter((h) => nominal.stops.some((s) => s.kind === 'hub' && s.place === h.code)).map((h) => h.code)];
+  const perHub = (sign: number) => Object.fromEntries(hubCodes.map((c) => [c, (sign * dwellShare) / Math.max(1, hubCodes.length)]));
+  const relMove = nominal.drivingMin > 0 ? moveShare / nominal.drivingMin : 0;
+  const currentIsHub = state.stop?.kind === 'hub';
+  const high = walk(input, alongKm, state, {
+    paceMult: 1 + relMove,
+    dwellAddMin: perHub(1),
+    delayMinPerKm: remainingKm > 0 ? delay.minPerKm + delayShare / remainingKm : 0,
+    currentStopAddMin: currentIsHub ? dwellShare / Math.max(1, hubCodes.length) : state.stop?.kind === 'delay' ? delayShare : 0,
+  });
+  const low = walk(input, alongKm, state, {
+    paceMult: Math.max(0.6, 1 - relMove),
+    dwellAddMin: perHub(-1),
+    delayMinPerKm: 0,
+    currentStopAddMin: currentIsHub ? -dwellShare / Math.max(1, hubCodes.length) : 0,
+  });
+
+  const etaAt = nominal.end;
+  const lowAt = Math.min(low.end, etaAt);
+  const highAt = Math.max(high.end, etaAt);
+  const hours = (m: number) => round1(m / 60);
+  const hubNames = nominal.stops.filter((s) => s.kind === 'hub').map((s) => s.placeName);
+  const parts = [`剩余约 ${Math.round(remainingKm)} 公里，预计行驶 ${hours(nominal.drivingMin)} 小时`];
+  if (hubNames.length) parts.push(`在${hubNames.join('、')}中转交接约 ${hours(nominal.dwellMin)} 小时`);
+  if (nominal.restStops) parts.push(`途中休息 ${nominal.restStops} 次`);
+  if (nominal.nightStops) parts.push(`夜间停车 ${nominal.nightStops} 次（约 ${hours(nominal.nightMin)} 小时）`);
+  const summary = `${parts.join('，')}。预计 ${formatDateTimeCN(etaAt)} 到达${route.destination.name}（${Math.round(confidence * 100)}% 可能在 ${formatDateTimeCN(lowAt)} 至 ${formatDateTimeCN(highAt)} 之间）`;
+
+  return {
+    asOf: input.at,
+    etaAt,
+    lowAt,
+    highAt,
+    confidence,
+    totalKm: round1(route.totalKm),
+    progressKm: round1(alongKm),
+    remainingKm: round1(remainingKm),
+    offRouteKm: round1(offKm),
+    arrived: false,
+    drivingMin: Math.round(nominal.drivingMin),
+    restStops: nominal.restStops,
+    restMin: Math.round(nominal.restMin),
+    nightStops: nominal.nightStops,
+    nightMin: Math.round(nominal.nightMin),
+    dwellMin: Math.round(nominal.dwellMin),
+    delayAllowanceMin: Math.round(nominal.delayMin),
+    segments: [...nominal.segments.values()].map(({ sdRatio: _sd, ...s }) => ({ ...s, km: round1(s.km), minutes: Math.round(s.minutes), speedKmh: s.minutes > 0 ? round1(s.km / (s.minutes / 60)) : 0 })),
+    stops: nominal.stops.map((s) => ({ ...s, minutes: Math.round(s.minutes) })),
+    summary,
+  };
+}

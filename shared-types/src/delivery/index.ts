@@ -1,0 +1,5 @@
+export * from './geo';
+export * from './network';
+export * from './model';
+export * from './eta';
+export * from './sim';
