@@ -15,6 +15,15 @@ import { AuthService } from './modules/auth/service';
 import { authRoutes } from './modules/auth/routes';
 import { SessionStore } from './modules/auth/session';
 import { WechatClient } from './modules/auth/wechat-client';
+import { AlipayAuthClient } from './modules/auth/alipay-client';
+import { SmsClient } from './modules/auth/sms-client';
+import { SmsCodes } from './modules/auth/sms-codes';
+import { PiiCipher, parseKeyring } from './infra/crypto';
+import { RateLimiter } from './infra/rate-limit';
+import { writeRateLimit } from './modules/auth/write-limit';
+import { AuditLog } from './modules/audit/service';
+import { UserService } from './modules/users/service';
+import { userRoutes } from './modules/users/routes';
 import { ReadThroughCache } from './infra/cache';
 import { CatalogService } from './modules/catalog/service';
 import { catalogRoutes } from './modules/catalog/routes';
@@ -108,7 +117,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const draining = { value: false };
 
   // Domain modules: each gets only what it needs.
-  const sessions = new SessionStore(redis, config.SESSION_SECRET, config.SESSION_TTL_SECONDS);
+  const sessions = new SessionStore(redis, config.SESSION_SECRET, config.SESSION_TTL_SECONDS, config.ACCESS_TOKEN_TTL_SECONDS);
   const wechat = new WechatClient({
     baseUrl: config.WECHAT_API_BASE,
     appId: config.WECHAT_APPID,
@@ -117,6 +126,39 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   });
   const catalogCache = new ReadThroughCache(redis, 'catalog', logger);
   const locks = new Locks(redis);
+  // Accounts: personal data encrypted under the PII keyring, staff actions audited, abuse limits in Redis.
+  const cipher = new PiiCipher(parseKeyring(config.PII_KEYS, config.PII_ACTIVE_KEY), config.PII_BLIND_INDEX_KEY);
+  const audit = new AuditLog(mongo.conn);
+  const limiter = new RateLimiter(redis);
+  const users = new UserService(mongo.conn, cipher, locks, sessions, audit);
+  void mongo.connected.then(() => users.migrateIndexes()).catch((err) => logger.warn({ err }, 'users index migration failed'));
+  const auth = new AuthService(
+    users,
+    sessions,
+    limiter,
+    { loginPerIpPerMin: config.RATE_LIMIT_LOGIN_PER_IP_PER_MIN, smsPerIpPerHour: config.RATE_LIMIT_SMS_PER_IP_PER_HOUR },
+    wechat,
+    config.SMS_ACCESS_KEY_ID
+      ? new SmsClient({
+          baseUrl: config.SMS_API_BASE,
+          accessKeyId: config.SMS_ACCESS_KEY_ID,
+          accessKeySecret: config.SMS_ACCESS_KEY_SECRET!,
+          signName: config.SMS_SIGN_NAME,
+          templateCode: config.SMS_TEMPLATE_CODE,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        })
+      : null,
+    new SmsCodes(redis, config.SESSION_SECRET),
+    config.ALIPAY_APP_ID
+      ? new AlipayAuthClient({
+          gatewayUrl: config.ALIPAY_GATEWAY_URL,
+          appId: config.ALIPAY_APP_ID,
+          appPrivateKeyPem: readFileSync(config.ALIPAY_APP_PRIVATE_KEY_FILE!, 'utf8'),
+          alipayPublicKeyPem: readFileSync(config.ALIPAY_PUBLIC_KEY_FILE!, 'utf8'),
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        })
+      : null,
+  );
   const catalog = new CatalogService(mongo.conn, catalogCache, locks);
   const configurations = new ConfigurationService(mongo.conn, catalog);
 
@@ -165,7 +207,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
-    ...authRoutes(new AuthService(mongo.conn, wechat, sessions), sessions),
+    ...authRoutes(auth, sessions),
+    ...userRoutes(users, auth, audit),
   ];
 
   const api = new Router({ prefix: '/api/v1' });
@@ -188,6 +231,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   koa.use(health.routes());
   koa.use(paymentNotifyRouter(payments).routes());
   koa.use(alipayNotifyRouter(payments).routes());
+  koa.use(writeRateLimit(limiter, sessions, { perIpPerMin: config.RATE_LIMIT_WRITE_PER_IP_PER_MIN, perUserPerMin: config.RATE_LIMIT_WRITE_PER_USER_PER_MIN }));
   koa.use(api.routes()).use(api.allowedMethods());
   const media = mediaRouter(catalog);
   koa.use(media.routes());

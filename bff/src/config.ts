@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 /**
@@ -19,7 +20,33 @@ const envSchema = z
     REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,40}$/).default('carmall:'),
     /** Secret mixed into session-token hashes. Must be long and random in production. */
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    /** Lifetime of a sign-in (its refresh-token family); the access tokens inside it live ACCESS_TOKEN_TTL_SECONDS. */
     SESSION_TTL_SECONDS: z.coerce.number().int().min(60).max(90 * 24 * 3600).default(7 * 24 * 3600),
+    ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(24 * 3600).default(900),
+    /** Field-level encryption of personal data: `kid:base64(32 bytes)[,kid:base64…]`; PII_ACTIVE_KEY encrypts new data. */
+    PII_KEYS: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]+(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/=_-]+)*$/, 'must be kid:base64[,kid:base64…]')
+      .refine((v) => v.split(',').every((p) => Buffer.from(p.slice(p.indexOf(':') + 1), 'base64').length === 32), 'every key must be 32 bytes (base64)')
+      .refine((v) => new Set(v.split(',').map((p) => p.split(':')[0])).size === v.split(',').length, 'key ids must be unique')
+      .optional(),
+    PII_ACTIVE_KEY: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be a key id of PII_KEYS').optional(),
+    /** Key of the blind index (HMAC) used to find a user by phone; changing it needs a re-index. */
+    PII_BLIND_INDEX_KEY: z
+      .string()
+      .refine((v) => Buffer.from(v, 'base64').length >= 32, 'must be at least 32 bytes, base64')
+      .optional(),
+    /** SMS (Aliyun Dysmsapi SendSms). H5 phone login answers 503 LOGIN_METHOD_NOT_CONFIGURED without SMS_ACCESS_KEY_ID. */
+    SMS_API_BASE: z.url().default('https://dysmsapi.aliyuncs.com'),
+    SMS_ACCESS_KEY_ID: z.string().min(1).optional(),
+    SMS_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+    SMS_SIGN_NAME: z.string().min(1).default('远山汽车'),
+    SMS_TEMPLATE_CODE: z.string().regex(/^SMS_\d+$/, 'must look like SMS_123456789').default('SMS_000000001'),
+    /** Abuse limits (fixed windows in Redis). Behind carrier-grade NAT many people share an IP: keep per-IP limits generous. */
+    RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
+    RATE_LIMIT_SMS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
+    RATE_LIMIT_WRITE_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
+    RATE_LIMIT_WRITE_PER_USER_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(120),
     WECHAT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex digits').default('wx0000000000000000'),
     WECHAT_SECRET: z.string().min(1).default('dev-wechat-secret'),
     /** https://api.weixin.qq.com in production; the local simulator in dev and tests. */
@@ -75,6 +102,12 @@ const envSchema = z
     REMINDER_BACKOFF_MS: z.coerce.number().int().min(10).max(3600_000).default(5000),
   })
   .superRefine((env, ctx) => {
+    if (env.PII_KEYS && !env.PII_ACTIVE_KEY) ctx.addIssue({ code: 'custom', path: ['PII_ACTIVE_KEY'], message: 'is required with PII_KEYS' });
+    if (env.PII_KEYS && env.PII_ACTIVE_KEY && !env.PII_KEYS.split(',').some((p) => p.split(':')[0] === env.PII_ACTIVE_KEY))
+      ctx.addIssue({ code: 'custom', path: ['PII_ACTIVE_KEY'], message: 'must name one of the PII_KEYS key ids' });
+    if (env.PII_ACTIVE_KEY && !env.PII_KEYS) ctx.addIssue({ code: 'custom', path: ['PII_KEYS'], message: 'is required with PII_ACTIVE_KEY' });
+    if (env.SMS_ACCESS_KEY_ID && !env.SMS_ACCESS_KEY_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['SMS_ACCESS_KEY_SECRET'], message: 'is required when SMS_ACCESS_KEY_ID is set' });
     if (env.ALIPAY_APP_ID) {
       for (const name of ['ALIPAY_APP_PRIVATE_KEY_FILE', 'ALIPAY_PUBLIC_KEY_FILE'] as const) {
         if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when ALIPAY_APP_ID is set' });
@@ -87,6 +120,9 @@ const envSchema = z
     }
     if (env.NODE_ENV === 'production') {
       if (!env.SESSION_SECRET) ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required in production' });
+      // Personal data must never be encrypted under a key derived from a default.
+      if (!env.PII_KEYS) ctx.addIssue({ code: 'custom', path: ['PII_KEYS'], message: 'is required in production' });
+      if (!env.PII_BLIND_INDEX_KEY) ctx.addIssue({ code: 'custom', path: ['PII_BLIND_INDEX_KEY'], message: 'is required in production' });
       if (env.WXPAY_MCHID && !env.PUBLIC_BASE_URL)
         ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when WXPAY_MCHID is set (notify_url)' });
       if (env.DMS_API_BASE && env.DMS_SECRET === 'dev-dms-secret')
@@ -99,6 +135,9 @@ const envSchema = z
 export type Env = z.infer<typeof envSchema>;
 export interface Config extends Env {
   SESSION_SECRET: string;
+  PII_KEYS: string;
+  PII_ACTIVE_KEY: string;
+  PII_BLIND_INDEX_KEY: string;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +162,14 @@ export function loadConfig(source: NodeJS.ProcessEnv | Record<string, string | u
     );
   }
   // Outside production a fixed dev secret is fine: sessions there are throwaway.
-  return { ...parsed.data, SESSION_SECRET: parsed.data.SESSION_SECRET ?? 'dev-only-session-secret-not-for-production!' };
+  const SESSION_SECRET = parsed.data.SESSION_SECRET ?? 'dev-only-session-secret-not-for-production!';
+  // Outside production (only) the PII keys may be derived from the session secret, so dev data stays readable across restarts.
+  const derive = (label: string) => createHmac('sha256', SESSION_SECRET).update(label).digest('base64');
+  return {
+    ...parsed.data,
+    SESSION_SECRET,
+    PII_KEYS: parsed.data.PII_KEYS ?? `dev:${derive('carmall-dev-pii-key')}`,
+    PII_ACTIVE_KEY: parsed.data.PII_ACTIVE_KEY ?? 'dev',
+    PII_BLIND_INDEX_KEY: parsed.data.PII_BLIND_INDEX_KEY ?? derive('carmall-dev-blind-index'),
+  };
 }

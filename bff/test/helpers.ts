@@ -5,14 +5,16 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { generateWechatPayKeys, startAlipayGateway, startDmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
+import { createAlipayOauth, generateWechatPayKeys, startAlipayGateway, startDmsSimulator, startSmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
 import { loadConfig } from '../src/config';
 import { withDatabase } from '../src/infra/mongo';
 import { startServer } from '../src/server';
 import { seedDemoData } from '../src/seed/seed';
+import { Types } from 'mongoose';
 
 export const WECHAT = { appId: 'wx1234567890abcdef', secret: 'test-wechat-secret' };
 export const MCHID = '1900000109';
+export const SMS = { accessKeyId: 'LTAItestcarmall', accessKeySecret: 'test-sms-secret', signName: '远山汽车', templateCode: 'SMS_123456789' };
 export const ALIPAY_APP_ID = '2021000000000001';
 
 async function freePort(): Promise<number> {
@@ -69,7 +71,9 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   const alipayPlatform = rsa();
   writeFileSync(join(keyDir, 'alipay-app.pem'), alipayApp.privateKey);
   writeFileSync(join(keyDir, 'alipay-public.pem'), alipayPlatform.publicKey);
-  const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, appPublicKeyPem: alipayApp.publicKey, alipayPrivateKeyPem: alipayPlatform.privateKey, notifyRetryDelaysMs: [300, 600, 1200] });
+  const alipayOauth = createAlipayOauth();
+  const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, appPublicKeyPem: alipayApp.publicKey, alipayPrivateKeyPem: alipayPlatform.privateKey, notifyRetryDelaysMs: [300, 600, 1200], methods: alipayOauth.methods });
+  const sms = await startSmsSimulator({ ...SMS });
   const port = await freePort();
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -97,6 +101,16 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     WECHAT_API_BASE: wechat.url,
     UPSTREAM_TIMEOUT_MS: '2000',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    SMS_API_BASE: sms.url,
+    SMS_ACCESS_KEY_ID: SMS.accessKeyId,
+    SMS_ACCESS_KEY_SECRET: SMS.accessKeySecret,
+    SMS_SIGN_NAME: SMS.signName,
+    SMS_TEMPLATE_CODE: SMS.templateCode,
+    // Every test talks from 127.0.0.1: per-IP limits are lifted unless a test sets them.
+    RATE_LIMIT_LOGIN_PER_IP_PER_MIN: '100000',
+    RATE_LIMIT_SMS_PER_IP_PER_HOUR: '100000',
+    RATE_LIMIT_WRITE_PER_IP_PER_MIN: '100000',
+    RATE_LIMIT_WRITE_PER_USER_PER_MIN: '100000',
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'WXPAY_KEY_MODE')),
   });
   const running = await startServer(config);
@@ -128,7 +142,21 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   async function login(openid?: string) {
     const res = await api('/api/v1/auth/wechat', { method: 'POST', json: { code: await wxCode(openid) } });
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body as { token: string; user: { id: string; roles: string[]; isNew: boolean } };
+    return res.body as { token: string; accessToken: string; refreshToken: string; user: { id: string; roles: string[]; isNew: boolean } };
+  }
+
+  /** A signed-in user with these roles (set in the database, then a fresh login picks them up). */
+  async function loginAs(roles: string | string[], openid?: string) {
+    const first = await login(openid);
+    await mongo.conn.collection('users').updateOne({ _id: new Types.ObjectId(first.user.id) }, { $set: { roles: Array.isArray(roles) ? roles : [roles] } });
+    return login(openid);
+  }
+
+  /** The last SMS code the SMS simulator delivered to this phone. */
+  async function smsCode(phone: string): Promise<string> {
+    const res = await fetch(`${sms.url}/__sim/sms/last?phone=${phone}`);
+    if (res.status !== 200) throw new Error(`no SMS to ${phone}`);
+    return ((await res.json()) as { code: string }).code;
   }
 
   return {
@@ -143,9 +171,13 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     dms,
     alipay,
     alipayKeys: { appPrivateKeyPem: alipayApp.privateKey, alipayPrivateKeyPem: alipayPlatform.privateKey },
+    alipayAuthCode: (userId?: string) => alipayOauth.mintAuthCode(userId).code,
+    sms,
+    smsCode,
     api,
     wxCode,
     login,
+    loginAs,
     seed: () => seedDemoData(mongo.conn, { force: true }),
     stop: running.stop,
     async close() {
@@ -160,6 +192,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
       await wxpay.close();
       await dms.close();
       await alipay.close();
+      await sms.close();
     },
   };
 }

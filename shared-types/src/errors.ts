@@ -12,6 +12,16 @@ export const ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
   'WECHAT_CODE_INVALID',
+  // Accounts and sessions:
+  'REFRESH_TOKEN_INVALID',
+  'REFRESH_TOKEN_REUSED',
+  'ALIPAY_CODE_INVALID',
+  'SMS_CODE_INVALID',
+  'SMS_CODE_LOCKED',
+  'SMS_SEND_REFUSED',
+  'PHONE_IN_USE',
+  'LOGIN_METHOD_NOT_CONFIGURED',
+  'ACCOUNT_HAS_ACTIVE_ORDERS',
   // Configurator (the engine's reasons, see configurator/types.ts ConfigErrorCode):
   'UNKNOWN_TRIM',
   'UNKNOWN_OPTION',

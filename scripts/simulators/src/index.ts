@@ -4,3 +4,5 @@ export { startWechatPaySimulator, encryptResource, signMessage, type WechatPaySi
 export { generateWechatPayKeys, type WechatPayKeys } from './keys';
 export { startDmsSimulator, type DmsSimulatorOptions } from './dms';
 export { startAlipayGateway, alipaySignContent, rsa2Sign, rsa2Verify, alipayTime, type AlipayGatewayOptions } from './alipay-gateway';
+export { startSmsSimulator, aliyunSignature, aliyunPercentEncode, type SmsSimulatorOptions } from './sms';
+export { createAlipayOauth, type AlipayOauthOptions } from './alipay';

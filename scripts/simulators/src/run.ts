@@ -9,6 +9,8 @@ import { startWechatSimulator } from './wechat';
 import { startWechatPaySimulator } from './wechatpay';
 import { loadOrCreateAlipayDevKeys, loadOrCreateDevKeys } from './dev-keys';
 import { startAlipayGateway } from './alipay-gateway';
+import { createAlipayOauth } from './alipay';
+import { startSmsSimulator } from './sms';
 import { startDmsSimulator } from './dms';
 import type { RunningSimulator } from './server';
 
@@ -22,8 +24,18 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
     }),
   alipay: (port) => {
     const keys = loadOrCreateAlipayDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');
-    return startAlipayGateway({ appId: process.env.ALIPAY_APP_ID || '2021000000000001', appPublicKeyPem: keys.appPublicKeyPem, alipayPrivateKeyPem: keys.alipayPrivateKeyPem, port });
+    // Login (alipay.system.oauth.token) rides on the same gateway; dev accepts the devtools' real auth codes.
+    const oauth = createAlipayOauth({ acceptUnknownCodes: true });
+    return startAlipayGateway({ appId: process.env.ALIPAY_APP_ID || '2021000000000001', appPublicKeyPem: keys.appPublicKeyPem, alipayPrivateKeyPem: keys.alipayPrivateKeyPem, port, methods: oauth.methods });
   },
+  sms: (port) =>
+    startSmsSimulator({
+      accessKeyId: process.env.SMS_ACCESS_KEY_ID || 'LTAIdevcarmall',
+      accessKeySecret: process.env.SMS_ACCESS_KEY_SECRET || 'dev-sms-secret',
+      signName: process.env.SMS_SIGN_NAME || '远山汽车',
+      templateCode: process.env.SMS_TEMPLATE_CODE || 'SMS_000000001',
+      port,
+    }),
   dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port }),
   wechatpay: (port) => {
     const keys = loadOrCreateDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');
