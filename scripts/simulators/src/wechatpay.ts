@@ -1,6 +1,8 @@
-import { createCipheriv, createSign, createVerify, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createHash, createSign, createVerify, randomBytes, randomUUID } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
+import { formatTradeBill, shanghaiDate, shanghaiRfc3339, type BillPayment, type BillRefund } from './wechatpay-bill';
 
 /**
  * WeChat Pay API v3 simulator (api.mch.weixin.qq.com), for JSAPI / mini-program payments.
@@ -15,6 +17,13 @@ import { readBody, sendJson, startSimulator, type RunningSimulator } from './ser
  *   GET  /v3/pay/transactions/out-trade-no/{no}?mchid=   -> transaction (trade_state NOTPAY|SUCCESS|CLOSED|REFUND)
  *   POST /v3/pay/transactions/out-trade-no/{no}/close    -> 204 (400 ORDERPAID if already paid)
  *   POST /v3/refund/domestic/refunds                     -> refund (PROCESSING); REFUND.SUCCESS notify follows
+ *   GET  /v3/bill/tradebill?bill_date=&bill_type=ALL|SUCCESS|REFUND[&tar_type=GZIP]
+ *                                                        -> { hash_type: SHA1, hash_value, download_url } (400 NO_STATEMENT_EXIST
+ *                                                           when nothing happened that day, PARAM_ERROR for a bad date)
+ *   GET  /v3/billdownload/file?token=                    -> the bill file (valid 5 minutes). Like WeChat, this answer is NOT
+ *                                                           signed: the merchant checks it against the signed hash_value.
+ *   The bill of a day (Asia/Shanghai) lists the payments that succeeded and the refunds that succeeded that day.
+ *   Unlike WeChat (which publishes yesterday's bill from 09:00), today's bill so far is available too.
  *
  * Test controls (not WeChat's): the buyer paying in WeChat, faults, and the ledger.
  *   POST /__sim/wxpay/pay     { out_trade_no, openid?, force? }     buyer confirms; TRANSACTION.SUCCESS notify is sent
@@ -24,6 +33,11 @@ import { readBody, sendJson, startSimulator, type RunningSimulator } from './ser
  *                             (payBeforeResponse: the next prepay is paid and its notify delivered before the prepay is answered)
  *   GET  /__sim/wxpay/ledger                                        every transaction and refund
  *   GET  /__sim/wxpay/deliveries                                    every notify attempt and the answer it got
+ *   POST /__sim/wxpay/bill    { extra?, amounts?, omit?, refundAmounts?, omitRefunds?, reset? }   bill discrepancies (cumulative):
+ *                             extra: [{ out_trade_no, total, openid?, success_time? }] payments made outside the merchant's flow
+ *                               (SUCCESS in the ledger and in queries, no notify sent); amounts: { out_trade_no: fen } the bill
+ *                               shows another amount; omit: [out_trade_no] the bill leaves a payment out; refundAmounts /
+ *                               omitRefunds: the same for refunds by out_refund_no; reset: forget all of it
  */
 export interface WechatPaySimulatorOptions {
   mchid: string;
@@ -36,6 +50,8 @@ export interface WechatPaySimulatorOptions {
   port?: number;
   /** Delays between notify attempts; WeChat uses 15s/15s/30s/3m/10m/20m/30m/…; tests shorten them. */
   notifyRetryDelaysMs?: number[];
+  /** Origin of the bill download_url; WeChat answers with its own host (the merchant's transport maps it). */
+  billDownloadBase?: string;
 }
 
 interface Txn {
@@ -64,6 +80,8 @@ interface Refund {
 }
 
 const err = (res: ServerResponse, status: number, code: string, message: string) => sendJson(res, status, { code, message });
+const BILL_URL_TTL_MS = 5 * 60_000;
+const BILL_HISTORY_DAYS = 90; // WeChat keeps three months of bills
 
 export function signMessage(privateKeyPem: string, message: string) {
   return createSign('RSA-SHA256').update(message).sign(privateKeyPem, 'base64');
@@ -85,6 +103,8 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
   let notifyMode: { duplicates?: number; delayMs?: number; tamper?: boolean; amountDelta?: number; payBeforeResponse?: boolean } = {};
   const retryDelays = opts.notifyRetryDelaysMs ?? [15_000, 15_000, 30_000, 180_000, 600_000, 1_200_000, 1_800_000];
   const timers = new Set<NodeJS.Timeout>();
+  const bills = new Map<string, { file: Buffer; gzip: boolean; expiresAt: number }>();
+  const billAdjust = { amounts: new Map<string, number>(), omit: new Set<string>(), refundAmounts: new Map<string, number>(), omitRefunds: new Set<string>() };
 
   /** Responses are signed like WeChat's: over "timestamp\nnonce\nbody\n" with the platform key. */
   function signedJson(res: ServerResponse, status: number, body: unknown) {
@@ -133,7 +153,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
     const plaintext = JSON.stringify(resource);
     const body = JSON.stringify({
       id,
-      create_time: new Date().toISOString().replace(/\.\d+Z$/, '+08:00'),
+      create_time: shanghaiRfc3339(new Date()),
       resource_type: 'encrypt-resource',
       event_type: eventType,
       summary,
@@ -177,7 +197,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
   function pay(t: Txn) {
     t.trade_state = 'SUCCESS';
     t.transaction_id = `4200${Date.now()}${randomBytes(3).toString('hex')}`;
-    t.success_time = new Date().toISOString().replace(/\.\d+Z$/, '+08:00');
+    t.success_time = shanghaiRfc3339(new Date());
     const view = transactionView(t);
     const delta = notifyMode.amountDelta ?? 0;
     const resource = delta ? { ...view, amount: { ...view.amount, total: view.amount.total + delta, payer_total: view.amount.total + delta } } : view;
@@ -200,6 +220,32 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
     };
   }
 
+  /** The trade bill of one Asia/Shanghai day as WeChat would publish it (with any injected discrepancies). */
+  function billOf(date: string, type: 'ALL' | 'SUCCESS' | 'REFUND'): string | null {
+    const payments: BillPayment[] = [];
+    const refundRows: BillRefund[] = [];
+    const base = (t: Txn) => ({ appid: opts.appid, mchid: opts.mchid, transactionId: t.transaction_id ?? '', outTradeNo: t.out_trade_no, openid: t.payer.openid, totalFen: t.amount.total, description: t.description, attach: t.attach });
+    if (type !== 'REFUND') {
+      for (const t of txns.values()) {
+        if (!t.success_time || (t.trade_state !== 'SUCCESS' && t.trade_state !== 'REFUND')) continue;
+        const time = new Date(t.success_time);
+        if (shanghaiDate(time) !== date || billAdjust.omit.has(t.out_trade_no)) continue;
+        payments.push({ ...base(t), time, totalFen: billAdjust.amounts.get(t.out_trade_no) ?? t.amount.total });
+      }
+    }
+    if (type !== 'SUCCESS') {
+      for (const r of refunds.values()) {
+        const t = txns.get(r.out_trade_no);
+        if (!t || r.status !== 'SUCCESS' || !r.success_time) continue;
+        const time = new Date(r.success_time);
+        if (shanghaiDate(time) !== date || billAdjust.omitRefunds.has(r.out_refund_no)) continue;
+        refundRows.push({ ...base(t), time, refundId: r.refund_id, outRefundNo: r.out_refund_no, refundFen: billAdjust.refundAmounts.get(r.out_refund_no) ?? r.amount.refund });
+      }
+    }
+    if (payments.length + refundRows.length === 0) return null;
+    return formatTradeBill(payments, refundRows);
+  }
+
   const sim = await startSimulator(
     'wechatpay',
     async (req, res, url) => {
@@ -216,6 +262,40 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
         if (path === '/__sim/wxpay/notify') {
           notifyMode = body;
           return sendJson(res, 200, { ok: true });
+        }
+        if (path === '/__sim/wxpay/bill') {
+          if (body.reset) {
+            billAdjust.amounts.clear();
+            billAdjust.omit.clear();
+            billAdjust.refundAmounts.clear();
+            billAdjust.omitRefunds.clear();
+          }
+          for (const [no, fen] of Object.entries(body.amounts ?? {})) billAdjust.amounts.set(no, Number(fen));
+          for (const no of body.omit ?? []) billAdjust.omit.add(no);
+          for (const [no, fen] of Object.entries(body.refundAmounts ?? {})) billAdjust.refundAmounts.set(no, Number(fen));
+          for (const no of body.omitRefunds ?? []) billAdjust.omitRefunds.add(no);
+          const added = [];
+          for (const x of body.extra ?? []) {
+            if (typeof x.out_trade_no !== 'string' || !Number.isInteger(x.total) || x.total < 1) return err(res, 400, 'PARAM_ERROR', 'extra: out_trade_no and a positive integer total are required');
+            if (txns.has(x.out_trade_no)) return err(res, 409, 'OUT_TRADE_NO_USED', `${x.out_trade_no} already exists`);
+            const now = new Date();
+            const t: Txn = {
+              out_trade_no: x.out_trade_no,
+              prepay_id: `wx${Date.now()}${randomBytes(8).toString('hex')}`,
+              transaction_id: `4200${Date.now()}${randomBytes(3).toString('hex')}`,
+              description: x.description ?? '线下收款',
+              notify_url: '',
+              amount: { total: x.total, currency: 'CNY' },
+              payer: { openid: x.openid ?? 'oSimulatedPayer' },
+              trade_state: 'SUCCESS',
+              success_time: x.success_time ? shanghaiRfc3339(new Date(x.success_time)) : shanghaiRfc3339(now),
+              created_at: now.toISOString(),
+              requestBody: '',
+            };
+            txns.set(t.out_trade_no, t);
+            added.push(transactionView(t));
+          }
+          return sendJson(res, 200, { ok: true, extra: added });
         }
         if (path === '/__sim/wxpay/pay') {
           const t = txns.get(body.out_trade_no);
@@ -309,11 +389,39 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
         t.trade_state = 'REFUND';
         schedule(() => {
           r.status = 'SUCCESS';
-          r.success_time = new Date().toISOString().replace(/\.\d+Z$/, '+08:00');
+          r.success_time = shanghaiRfc3339(new Date());
           if (r.notify_url)
             notify(r.notify_url, 'REFUND.SUCCESS', 'refund', { mchid: opts.mchid, out_trade_no: r.out_trade_no, transaction_id: r.transaction_id, out_refund_no: r.out_refund_no, refund_id: r.refund_id, refund_status: 'SUCCESS', success_time: r.success_time, amount: { total: r.amount.total, refund: r.amount.refund, payer_total: r.amount.total, payer_refund: r.amount.refund } }, '退款成功');
         }, 50);
         return signedJson(res, 200, r);
+      }
+      if (req.method === 'GET' && path === '/v3/bill/tradebill') {
+        const date = url.searchParams.get('bill_date') ?? '';
+        const type = url.searchParams.get('bill_type') ?? 'ALL';
+        const tar = url.searchParams.get('tar_type');
+        const day = /^\d{4}-\d{2}-\d{2}$/.test(date) ? new Date(`${date}T00:00:00+08:00`) : null;
+        if (!day || Number.isNaN(day.getTime()) || shanghaiDate(day) !== date) return err(res, 400, 'PARAM_ERROR', '账单日期格式不正确');
+        if (type !== 'ALL' && type !== 'SUCCESS' && type !== 'REFUND') return err(res, 400, 'PARAM_ERROR', '账单类型不正确');
+        if (tar !== null && tar !== 'GZIP') return err(res, 400, 'PARAM_ERROR', '压缩类型不正确');
+        const today = shanghaiDate(new Date());
+        if (date > today) return err(res, 400, 'PARAM_ERROR', '账单日期不能晚于当前日期');
+        if (Date.now() - day.getTime() > BILL_HISTORY_DAYS * 86_400_000) return err(res, 400, 'PARAM_ERROR', '仅支持下载三个月内的账单');
+        const text = billOf(date, type);
+        if (text === null) return err(res, 400, 'NO_STATEMENT_EXIST', '账单文件不存在');
+        const file = tar === 'GZIP' ? gzipSync(Buffer.from(text, 'utf8')) : Buffer.from(text, 'utf8');
+        const token = randomBytes(24).toString('base64url');
+        const now = Date.now();
+        for (const [k, b] of bills) if (b.expiresAt < now) bills.delete(k);
+        bills.set(token, { file, gzip: tar === 'GZIP', expiresAt: now + BILL_URL_TTL_MS });
+        const downloadBase = (opts.billDownloadBase ?? 'https://api.mch.weixin.qq.com').replace(/\/$/, '');
+        return signedJson(res, 200, { hash_type: 'SHA1', hash_value: createHash('sha1').update(file).digest('hex'), download_url: `${downloadBase}/v3/billdownload/file?token=${token}` });
+      }
+      if (req.method === 'GET' && path === '/v3/billdownload/file') {
+        const bill = bills.get(url.searchParams.get('token') ?? '');
+        if (!bill || bill.expiresAt < Date.now()) return err(res, 400, 'PARAM_ERROR', '下载链接已失效，请重新申请账单');
+        // Not signed (WeChat does not sign bill files); the hash in the signed tradebill answer covers it.
+        res.writeHead(200, { 'Content-Type': bill.gzip ? 'application/octet-stream' : 'text/plain;charset=utf-8', 'Request-ID': randomUUID(), 'Content-Length': bill.file.length });
+        return void res.end(bill.file);
       }
       return err(res, 404, 'NOT_FOUND', '接口不存在');
     },
