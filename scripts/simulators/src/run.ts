@@ -12,6 +12,7 @@ import { startAlipayGateway } from './alipay-gateway';
 import { createAlipayOauth } from './alipay';
 import { startSmsSimulator } from './sms';
 import { startDmsSimulator } from './dms';
+import { startTmsSimulator } from './tms';
 import type { RunningSimulator } from './server';
 
 const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
@@ -37,6 +38,15 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       port,
     }),
   dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port }),
+  tms: (port) =>
+    startTmsSimulator({
+      keyId: process.env.TMS_KEY_ID || 'carmall-dev',
+      secret: process.env.TMS_SECRET || 'dev-tms-secret',
+      webhookSecret: process.env.TMS_WEBHOOK_SECRET || 'dev-tms-webhook-secret',
+      webhookUrl: process.env.TMS_WEBHOOK_URL || undefined,
+      msPerSimHour: Number(process.env.TMS_MS_PER_SIM_HOUR) || undefined,
+      port,
+    }),
   wechatpay: (port) => {
     const keys = loadOrCreateDevKeys(process.env.WXPAY_DEV_KEYS_DIR || '.run/wxpay');
     return startWechatPaySimulator({
