@@ -1,4 +1,4 @@
-import { createVerify } from 'node:crypto';
+import { createHash, createVerify } from 'node:crypto';
 import CircuitBreaker from 'opossum';
 import WxPay from 'wechatpay-node-v3';
 import { AppError } from '../../infra/errors';
@@ -32,9 +32,13 @@ export interface WxResult {
   status: number;
   data?: any;
   error?: { code?: string; message?: string };
+  /** The body as received, for bill files (not JSON, not signed). */
+  bytes?: Buffer;
 }
 
 const REAL_HOST = 'https://api.mch.weixin.qq.com';
+/** Bill files: WeChat does not sign these answers; the signed hash_value of the bill request covers them. */
+const BILL_FILE_PATH = '/v3/billdownload/';
 
 export class WechatSignatureError extends Error {}
 
@@ -106,20 +110,23 @@ export class WechatPayClient {
   /** One HTTP exchange; 5xx/429 answers become errors so the breaker counts them. */
   private async sendOnce(method: 'GET' | 'POST', url: string, params: Record<string, unknown> | undefined, headers: Record<string, string>): Promise<any> {
     const target = this.cfg.apiBase.replace(/\/$/, '') + url.replace(REAL_HOST, '');
+    const billFile = new URL(target).pathname.startsWith(BILL_FILE_PATH);
     let res: Response;
-    let text: string;
+    let bytes: Buffer;
     try {
       res = await fetch(target, {
         method,
-        headers: { Accept: 'application/json', ...headers },
+        headers: { Accept: billFile ? '*/*' : 'application/json', ...headers },
         // Exactly the JSON the SDK signed.
         body: params === undefined ? undefined : JSON.stringify(params),
         signal: AbortSignal.timeout(this.cfg.timeoutMs),
       });
-      text = await res.text();
+      bytes = Buffer.from(await res.arrayBuffer());
     } catch (err) {
       throw new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付暂不可用，请稍后再试', { cause: (err as Error).name });
     }
+    const text = bytes.toString('utf8');
+    if (billFile && res.status === 200) return { status: res.status, bytes }; // checked against hash_value by tradeBill()
     if (res.status >= 200 && res.status < 300) {
       // A 2xx that is not signed by WeChat is not WeChat: refuse it.
       this.verifyOrThrowUpstream(
@@ -186,6 +193,29 @@ export class WechatPayClient {
     } as never)) as WxResult;
     if (r.status !== 200) throw upstreamError(r);
     return r.data as { refund_id: string; status: string };
+  }
+
+  /**
+   * The trade bill (bill_type=ALL) of one Asia/Shanghai day, as text; null when WeChat has none
+   * (NO_STATEMENT_EXIST: nothing was paid or refunded that day). The bill request's answer is signed
+   * and verified like every other; the file itself is not signed by WeChat, so its SHA1 must equal
+   * the hash_value of that signed answer.
+   */
+  async tradeBill(date: string): Promise<string | null> {
+    const r = (await this.sdk.tradebill({ bill_date: date, bill_type: 'ALL' })) as WxResult;
+    if (r.status === 400 && r.error?.code === 'NO_STATEMENT_EXIST') return null;
+    if (r.status !== 200 || typeof r.data?.download_url !== 'string') throw upstreamError(r);
+    const { hash_type: hashType, hash_value: hashValue, download_url: downloadUrl } = r.data as { hash_type: string; hash_value: string; download_url: string };
+    // The SDK signs the path of a URL on WeChat's host; refuse to send our signature anywhere else.
+    const base = this.cfg.apiBase.replace(/\/$/, '');
+    const url = downloadUrl.startsWith(`${REAL_HOST}/`) ? downloadUrl : downloadUrl.startsWith(`${base}/`) ? REAL_HOST + downloadUrl.slice(base.length) : null;
+    if (!url) throw new AppError(502, 'UPSTREAM_UNAVAILABLE', '微信支付账单下载地址不可信', { downloadUrl });
+    const file = (await this.sdk.downloadBill(url)) as WxResult;
+    if (file.status !== 200 || !file.bytes) throw upstreamError(file);
+    if (hashType !== 'SHA1' || createHash('sha1').update(file.bytes).digest('hex') !== String(hashValue).toLowerCase()) {
+      throw new AppError(502, 'UPSTREAM_UNAVAILABLE', '微信支付账单校验失败', { hashType });
+    }
+    return file.bytes.toString('utf8');
   }
 
   /** AEAD_AES_256_GCM resource of a notify, decrypted by the SDK. */

@@ -1,0 +1,421 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Connection } from 'mongoose';
+import { z } from 'zod';
+import {
+  checkTransition,
+  DELIVERY_CENTRES,
+  emptyEtaModel,
+  estimateEta,
+  formatDateTimeCN,
+  learnFromTrip,
+  mergeEtaModels,
+  MILESTONE_TYPES,
+  ORDER_STATE_LABELS,
+  PLACES,
+  routeTo,
+  type DeliveryCentre,
+  type EtaEstimate,
+  type EtaModel,
+  type Milestone,
+  type MilestoneType,
+  type OrderEvent,
+} from '@carmall/shared-types';
+import { AppError, notFound, validationFailed } from '../../infra/errors';
+import type { Locks } from '../../infra/lock';
+import type { Logger } from '../../infra/logger';
+import type { AuthedUser, Role } from '../auth/session';
+import type { OrderDoc, OrderService } from '../orders/service';
+import { presentOrder } from '../orders/service';
+import { etaTripModel, shipmentModel, trackingEventModel } from './model';
+import type { TmsClient } from './tms-client';
+
+export const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
+export const STAFF_ROLES: Role[] = ['service', 'admin', 'operator'];
+const SIGNATURE_WINDOW_S = 300;
+const TRACK_BUCKET_MS = 30 * 60_000;
+const TRACK_MAX_POINTS = 500;
+const MODEL_TTL_MS = 60_000;
+const MODEL_MAX_TRIPS = 2000;
+
+/** What the TMS posts to our webhook (one event per request). */
+export const tmsEventSchema = z
+  .object({
+    eventId: z.string().regex(/^[A-Za-z0-9_.:-]{1,80}$/),
+    shipmentNo: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/),
+    orderNo: z.string().regex(/^CM\d{16}$/),
+    vin: z.string().optional(),
+    seq: z.number().int().nonnegative().optional(),
+    type: z.enum(['position', ...MILESTONE_TYPES] as [string, ...string[]]),
+    occurredAt: z.iso.datetime({ offset: true }),
+    position: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180), speedKmh: z.number().min(0).max(300).optional() }),
+    place: z.object({ code: z.string().max(20), name: z.string().max(40) }).optional(),
+    kind: z.enum(['rest', 'night']).optional(),
+    reason: z.string().max(200).optional(),
+  })
+  .passthrough();
+export type TmsEventBody = z.infer<typeof tmsEventSchema>;
+
+interface StoredMilestone {
+  eventId: string;
+  type: MilestoneType;
+  at: Date;
+  lat: number;
+  lng: number;
+  place?: string;
+  kind?: 'rest' | 'night';
+  reason?: string;
+}
+interface StoredPoint {
+  lat: number;
+  lng: number;
+  at: Date;
+  speedKmh?: number;
+  eventId?: string;
+}
+export interface ShipmentDoc {
+  _id: unknown;
+  orderNo: string;
+  orderId: string;
+  buyerId: string;
+  shipmentNo?: string;
+  vin: string;
+  centre: DeliveryCentre;
+  status: 'created' | 'in_transit' | 'at_hub' | 'resting' | 'delayed' | 'arrived';
+  milestones: StoredMilestone[];
+  latest: StoredPoint | null;
+  track: StoredPoint[];
+  eta: (Omit<EtaEstimate, 'asOf' | 'etaAt' | 'lowAt' | 'highAt' | 'stops'> & { asOf: string; etaAt: string; lowAt: string; highAt: string; computedAt: string; stops: Array<Omit<EtaEstimate['stops'][number], 'at'> & { at: string }> }) | null;
+  arrivedAt?: Date;
+  learned: boolean;
+  updatedAt: Date;
+}
+
+const STATUS_LABELS: Record<ShipmentDoc['status'], string> = {
+  created: '待发车',
+  in_transit: '运输中',
+  at_hub: '中转交接中',
+  resting: '司机休息中',
+  delayed: '临时停车',
+  arrived: '已到达交付中心',
+};
+
+const CENTRE_NAMES = Object.fromEntries(DELIVERY_CENTRES.map((c) => [c, PLACES[c].name]));
+
+function milestoneLabel(m: StoredMilestone, centre: DeliveryCentre): string {
+  const place = m.place ? (PLACES[m.place]?.name ?? m.place) : '';
+  switch (m.type) {
+    case 'departed':
+      return '已从宁波工厂发车';
+    case 'hub_arrived':
+      return `到达${place || '中转库'}，交接换车`;
+    case 'hub_departed':
+      return `驶离${place || '中转库'}`;
+    case 'rest_started':
+      return m.kind === 'night' ? '夜间停车休息' : '司机按规定休息';
+    case 'rest_ended':
+      return '休息结束，继续行驶';
+    case 'delay_started':
+      return `临时停车${m.reason ? `：${m.reason}` : ''}`;
+    case 'delay_ended':
+      return '恢复行驶';
+    case 'arrived':
+      return `到达${CENTRE_NAMES[centre]}`;
+  }
+}
+
+function statusFrom(milestones: StoredMilestone[]): ShipmentDoc['status'] {
+  const last = milestones[milestones.length - 1];
+  if (!last) return 'created';
+  if (milestones.some((m) => m.type === 'arrived')) return 'arrived';
+  return ({ hub_arrived: 'at_hub', rest_started: 'resting', delay_started: 'delayed' } as Record<string, ShipmentDoc['status']>)[last.type] ?? 'in_transit';
+}
+
+/** Keep one point per 30-minute bucket (the earliest: the same whatever order the points came in). */
+export function addToTrack(track: StoredPoint[], p: StoredPoint): StoredPoint[] {
+  const bucket = Math.floor(new Date(p.at).getTime() / TRACK_BUCKET_MS);
+  const i = track.findIndex((q) => Math.floor(new Date(q.at).getTime() / TRACK_BUCKET_MS) === bucket);
+  let next = track;
+  if (i === -1) next = [...track, p];
+  else if (new Date(p.at).getTime() < new Date(track[i].at).getTime()) next = track.map((q, k) => (k === i ? p : q));
+  else return track;
+  next = next.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+  return next.length > TRACK_MAX_POINTS ? next.filter((_, k) => k % 2 === 0 || k === next.length - 1) : next;
+}
+
+export interface IngestResult {
+  status: 'applied' | 'duplicate';
+  eventId: string;
+}
+
+export class TrackingService {
+  private model: { value: EtaModel; at: number } | null = null;
+  private indexes: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly orders: OrderService,
+    private readonly locks: Locks,
+    private readonly logger: Logger,
+    private readonly tms: TmsClient | null,
+    private readonly opts: { webhookSecret: string; callbackUrl?: string; defaultCentre?: DeliveryCentre },
+  ) {}
+
+  get Shipments() {
+    return shipmentModel(this.conn);
+  }
+  get Events() {
+    return trackingEventModel(this.conn);
+  }
+  get Trips() {
+    return etaTripModel(this.conn);
+  }
+
+  private ensureIndexes() {
+    this.indexes ??= Promise.all([this.Shipments.init(), this.Events.init(), this.Trips.init()]).catch((err) => {
+      this.indexes = null;
+      throw err;
+    });
+    return this.indexes;
+  }
+
+  /** The ETA model: the sum of the most recent trips' contributions (cached for a minute). */
+  async etaModel(): Promise<EtaModel> {
+    if (this.model && Date.now() - this.model.at < MODEL_TTL_MS) return this.model.value;
+    const docs = await this.Trips.find({}).sort({ createdAt: -1 }).limit(MODEL_MAX_TRIPS).lean<{ model: EtaModel }[]>();
+    const value = docs.reduce((acc, d) => mergeEtaModels(acc, d.model), emptyEtaModel());
+    this.model = { value, at: Date.now() };
+    return value;
+  }
+
+  // ---- staff: order events ----
+
+  /** Staff move an order along its delivery: allocate (with the VIN), ship (creates the TMS shipment), arrive, deliver. */
+  async applyStaffEvent(user: AuthedUser, orderNo: string, input: { event: Extract<OrderEvent, 'allocate' | 'ship' | 'arrive' | 'deliver'>; vin?: string; centre?: DeliveryCentre }) {
+    const order = await this.orders.Orders.findOne({ orderNo }).lean<OrderDoc>();
+    if (!order) throw notFound('订单', { orderNo });
+    const check = checkTransition(order.state, input.event, 'staff');
+    if (!check.ok) throw new AppError(409, 'ORDER_STATE_INVALID', check.reason);
+    const actor = { kind: 'staff' as const, id: user.id };
+    let shipment: ShipmentDoc | null = null;
+    let note: string | undefined;
+    if (input.event === 'allocate' && input.vin) note = `分配车辆 VIN ${input.vin}`;
+    if (input.event === 'ship') {
+      const vin = input.vin ?? this.allocatedVin(order);
+      if (!vin) throw validationFailed('发车需要车辆 VIN', [{ in: 'body', path: 'vin', message: '请提供 17 位 VIN', code: 'required' }]);
+      shipment = await this.createShipment(order, vin, input.centre ?? this.opts.defaultCentre ?? 'SHA');
+      note = `发往${CENTRE_NAMES[shipment.centre]}，VIN ${vin}${shipment.shipmentNo ? `，运单 ${shipment.shipmentNo}` : ''}`;
+    }
+    const updated = await this.orders.transition(order, input.event, actor, note ? { note } : {});
+    if (!updated) throw new AppError(409, 'ORDER_STATE_INVALID', '订单状态已变化，请刷新');
+    return { order: presentOrder(updated), shipment: shipment ? this.present(shipment) : null };
+  }
+
+  private allocatedVin(order: OrderDoc): string | undefined {
+    for (const e of [...order.timeline].reverse()) {
+      const m = e.event === 'allocate' && e.note ? /VIN ([A-HJ-NPR-Z0-9]{17})/.exec(e.note) : null;
+      if (m) return m[1];
+    }
+    return undefined;
+  }
+
+  /** The shipment document first (unique per order), then the TMS (idempotent by orderNo): a retry after a failure is safe. */
+  private async createShipment(order: OrderDoc, vin: string, centre: DeliveryCentre): Promise<ShipmentDoc> {
+    await this.ensureIndexes();
+    try {
+      await this.Shipments.create({ orderNo: order.orderNo, orderId: String(order._id), buyerId: order.buyerId, vin, centre, status: 'created' });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+    let doc = (await this.Shipments.findOne({ orderNo: order.orderNo }).lean<ShipmentDoc>())!;
+    if (doc.vin !== vin || doc.centre !== centre) {
+      if (doc.shipmentNo) throw new AppError(409, 'CONFLICT', '该订单已有其他车辆或目的地的运单', { shipmentNo: doc.shipmentNo });
+      await this.Shipments.updateOne({ orderNo: order.orderNo, shipmentNo: { $exists: false } }, { $set: { vin, centre } });
+    }
+    if (!doc.shipmentNo && this.tms) {
+      const created = await this.tms.createShipment({ orderNo: order.orderNo, vin, destination: centre, ...(this.opts.callbackUrl ? { callbackUrl: this.opts.callbackUrl } : {}) });
+      await this.Shipments.updateOne({ orderNo: order.orderNo }, { $set: { shipmentNo: created.shipmentNo } });
+    } else if (!this.tms) {
+      this.logger.warn({ orderNo: order.orderNo }, 'TMS_API_BASE is not set: shipped without a TMS shipment (no live tracking)');
+    }
+    doc = (await this.Shipments.findOne({ orderNo: order.orderNo }).lean<ShipmentDoc>())!;
+    return doc;
+  }
+
+  // ---- TMS webhook ----
+
+  verifySignature(raw: string, headers: { timestamp?: string; signature?: string }) {
+    const ts = headers.timestamp ?? '';
+    const given = Buffer.from(headers.signature ?? '', 'hex');
+    const expected = createHmac('sha256', this.opts.webhookSecret).update(`${ts}\n${raw}`).digest();
+    const fresh = /^\d{1,12}$/.test(ts) && Math.abs(Date.now() / 1000 - Number(ts)) <= SIGNATURE_WINDOW_S;
+    if (!fresh || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new AppError(401, 'UNAUTHENTICATED', '签名校验失败');
+    }
+  }
+
+  /** One TMS event: verified, parsed, stored once by its id, applied to its shipment under the shipment's lock. */
+  async ingest(raw: string, headers: { timestamp?: string; signature?: string }): Promise<IngestResult> {
+    this.verifySignature(raw, headers);
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw validationFailed('请求体不是有效的 JSON');
+    }
+    const parsed = tmsEventSchema.safeParse(json);
+    if (!parsed.success) {
+      throw validationFailed('事件内容不正确', parsed.error.issues.map((i) => ({ in: 'body', path: i.path.join('.'), message: i.message, code: i.code })));
+    }
+    const event = parsed.data;
+    await this.ensureIndexes();
+    const shipment = await this.Shipments.findOne({ orderNo: event.orderNo }).lean<ShipmentDoc>();
+    if (!shipment || (shipment.shipmentNo && shipment.shipmentNo !== event.shipmentNo)) throw notFound('运单', { shipmentNo: event.shipmentNo });
+
+    try {
+      await this.Events.create({ _id: event.eventId, orderNo: event.orderNo, shipmentNo: event.shipmentNo, type: event.type, occurredAt: new Date(event.occurredAt), receivedAt: new Date(), payload: event, applied: false });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      const seen = await this.Events.findById(event.eventId).lean<{ applied: boolean }>();
+      if (seen?.applied) return { status: 'duplicate', eventId: event.eventId };
+      // Stored by an earlier delivery that failed half-way: apply it now (applying is idempotent).
+    }
+    const updated = await this.apply(event);
+    if (event.type === 'arrived') await this.onArrived(updated);
+    await this.Events.updateOne({ _id: event.eventId }, { $set: { applied: true } });
+    return { status: 'applied', eventId: event.eventId };
+  }
+
+  private async apply(event: TmsEventBody): Promise<ShipmentDoc> {
+    return this.locks.withLock(`shipment:${event.orderNo}`, async () => {
+      const s = (await this.Shipments.findOne({ orderNo: event.orderNo }).lean<ShipmentDoc>())!;
+      const at = new Date(event.occurredAt);
+      const set: Record<string, unknown> = {};
+      if (!s.shipmentNo) set.shipmentNo = event.shipmentNo;
+      let milestones = s.milestones;
+      let latest = s.latest;
+      let recompute = false;
+      if (event.type === 'position') {
+        const point: StoredPoint = { lat: event.position.lat, lng: event.position.lng, at, ...(event.position.speedKmh !== undefined ? { speedKmh: event.position.speedKmh } : {}), eventId: event.eventId };
+        set.track = addToTrack(s.track, { lat: point.lat, lng: point.lng, at });
+        if (!latest || new Date(latest.at).getTime() < at.getTime()) {
+          latest = point;
+          set.latest = point;
+          recompute = true;
+        }
+      } else if (!milestones.some((m) => m.eventId === event.eventId)) {
+        const m: StoredMilestone = {
+          eventId: event.eventId, type: event.type as MilestoneType, at, lat: event.position.lat, lng: event.position.lng,
+          ...(event.place ? { place: event.place.code } : {}), ...(event.kind ? { kind: event.kind } : {}), ...(event.reason ? { reason: event.reason } : {}),
+        };
+        // Out-of-order deliveries: the milestones are kept in the order they happened, not arrived.
+        milestones = [...milestones, m].sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+        set.milestones = milestones;
+        set.status = statusFrom(milestones);
+        if (m.type === 'arrived') set.arrivedAt = at;
+        recompute = true;
+      }
+      if (recompute) set.eta = this.computeEta({ ...s, milestones, latest }, await this.etaModel());
+      await this.Shipments.updateOne({ _id: s._id }, { $set: set });
+      return (await this.Shipments.findById(s._id).lean<ShipmentDoc>())!;
+    });
+  }
+
+  private computeEta(s: Pick<ShipmentDoc, 'centre' | 'milestones' | 'latest'>, model: EtaModel): ShipmentDoc['eta'] {
+    const milestones: Milestone[] = s.milestones.map((m) => ({ type: m.type, at: new Date(m.at).getTime(), place: m.place, kind: m.kind }));
+    const times = [...milestones.map((m) => m.at), ...(s.latest ? [new Date(s.latest.at).getTime()] : [])];
+    if (times.length === 0) return null;
+    const est = estimateEta({ route: routeTo(s.centre), model, at: Math.max(...times), ...(s.latest ? { position: s.latest } : {}), milestones });
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      ...est,
+      asOf: iso(est.asOf),
+      etaAt: iso(est.etaAt),
+      lowAt: iso(est.lowAt),
+      highAt: iso(est.highAt),
+      computedAt: new Date().toISOString(),
+      stops: est.stops.map((x) => ({ ...x, at: iso(x.at) })),
+    };
+  }
+
+  /** Arrival: the order becomes ready for delivery, and the trip teaches the ETA model. Both idempotent. */
+  private async onArrived(s: ShipmentDoc) {
+    await this.orders.transition({ _id: s.orderId as never }, 'arrive', { kind: 'system' }, { note: `运输车到达${CENTRE_NAMES[s.centre]}` });
+    if (s.learned || !s.shipmentNo) return;
+    const positions = await this.Events.find({ orderNo: s.orderNo, type: 'position' }).lean<{ payload: TmsEventBody }[]>();
+    const pings = positions.map((p) => ({ lat: p.payload.position.lat, lng: p.payload.position.lng, at: Date.parse(p.payload.occurredAt) }));
+    const milestones: Milestone[] = s.milestones.map((m) => ({ type: m.type, at: new Date(m.at).getTime(), place: m.place, kind: m.kind }));
+    const contribution = learnFromTrip(routeTo(s.centre), pings, milestones);
+    try {
+      await this.Trips.create({ _id: s.shipmentNo, centre: s.centre, model: contribution, createdAt: new Date() });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+    await this.Shipments.updateOne({ _id: s._id }, { $set: { learned: true } });
+    this.model = null;
+  }
+
+  // ---- reading ----
+
+  /** The buyer's tracking view; another buyer gets 404 (no probing), staff see every order. */
+  async trackingFor(user: AuthedUser, orderNo: string) {
+    const order = await this.orders.Orders.findOne({ orderNo }).lean<OrderDoc & { advisorId?: string }>();
+    const allowed = order && (order.buyerId === user.id || STAFF_ROLES.some((r) => user.roles.includes(r)) || (order.advisorId !== undefined && order.advisorId === user.id));
+    if (!order || !allowed) throw notFound('订单', { orderNo });
+    const shipment = await this.Shipments.findOne({ orderNo }).lean<ShipmentDoc>();
+    return { orderNo, orderState: order.state, orderStateLabel: ORDER_STATE_LABELS[order.state], shipment: shipment ? this.present(shipment) : null };
+  }
+
+  present(s: ShipmentDoc) {
+    const route = routeTo(s.centre);
+    const iso = (d: Date | string) => new Date(d).toISOString();
+    const eta = s.eta;
+    return {
+      shipmentNo: s.shipmentNo ?? null,
+      vin: s.vin,
+      status: s.status,
+      statusLabel: STATUS_LABELS[s.status],
+      destination: { code: s.centre, name: CENTRE_NAMES[s.centre] },
+      route: {
+        code: route.code,
+        name: route.name,
+        totalKm: Math.round(route.totalKm),
+        stops: route.points
+          .map((p, i) => ({ code: p.code, name: p.name, kind: p.kind, lat: p.lat, lng: p.lng, km: Math.round(route.cumKm[i]) }))
+          .filter((p) => p.kind === 'factory' || p.kind === 'centre' || route.hubs.some((h) => h.code === p.code)),
+        polyline: route.points.map((p) => [p.lat, p.lng]),
+      },
+      latest: s.latest ? { lat: s.latest.lat, lng: s.latest.lng, at: iso(s.latest.at), atText: formatDateTimeCN(s.latest.at), speedKmh: s.latest.speedKmh ?? null } : null,
+      track: s.track.map((p) => ({ lat: p.lat, lng: p.lng, at: iso(p.at) })),
+      milestones: s.milestones.map((m) => ({ type: m.type, label: milestoneLabel(m, s.centre), at: iso(m.at), atText: formatDateTimeCN(m.at), ...(m.place ? { place: { code: m.place, name: PLACES[m.place]?.name ?? m.place } } : {}) })),
+      eta: eta
+        ? {
+            at: eta.etaAt,
+            atText: formatDateTimeCN(eta.etaAt),
+            lowAt: eta.lowAt,
+            highAt: eta.highAt,
+            windowText: `${formatDateTimeCN(eta.lowAt)} – ${formatDateTimeCN(eta.highAt)}`,
+            confidence: eta.confidence,
+            arrived: eta.arrived,
+            progressKm: eta.progressKm,
+            remainingKm: eta.remainingKm,
+            totalKm: eta.totalKm,
+            asOf: eta.asOf,
+            computedAt: eta.computedAt,
+            summary: eta.summary,
+            explanation: {
+              drivingMin: eta.drivingMin,
+              restStops: eta.restStops,
+              restMin: eta.restMin,
+              nightStops: eta.nightStops,
+              nightMin: eta.nightMin,
+              dwellMin: eta.dwellMin,
+              delayAllowanceMin: eta.delayAllowanceMin,
+              segments: eta.segments,
+              stops: eta.stops,
+            },
+          }
+        : null,
+      updatedAt: iso(s.updatedAt),
+    };
+  }
+}
