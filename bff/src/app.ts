@@ -50,9 +50,6 @@ import { mediaRouter } from './modules/media/routes';
 import { TmsClient } from './modules/tracking/tms-client';
 import { TrackingService } from './modules/tracking/service';
 import { trackingRoutes, trackingWebhookRouter } from './modules/tracking/routes';
-import { TmsClient } from './modules/tracking/tms-client';
-import { TrackingService } from './modules/tracking/service';
-import { trackingRoutes, trackingWebhookRouter } from './modules/tracking/routes';
 import { VehicleService } from './modules/vehicles/service';
 import { vehicleRoutes } from './modules/vehicles/routes';
 import { ReminderService } from './modules/reminders/service';
@@ -187,12 +184,6 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     webhookSecret: config.TMS_WEBHOOK_SECRET,
     ...(config.PUBLIC_BASE_URL ? { callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/v1/tracking/tms/events` } : {}),
   });
-  // Delivery tracking: TMS shipments, its webhook events, ETA (shipments are created when staff ship an order).
-  const tms = config.TMS_API_BASE ? new TmsClient({ baseUrl: config.TMS_API_BASE, keyId: config.TMS_KEY_ID, secret: config.TMS_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS }) : null;
-  const tracking = new TrackingService(mongo.conn, orders, locks, logger, tms, {
-    webhookSecret: config.TMS_WEBHOOK_SECRET,
-    ...(config.PUBLIC_BASE_URL ? { callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/v1/tracking/tms/events` } : {}),
-  });
   // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
   const vehicles = new VehicleService(mongo.conn, catalog, locks);
   const messageSender = new WechatMessageSender(
@@ -225,7 +216,6 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments),
     ...trackingRoutes(tracking),
-    ...trackingRoutes(tracking),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
     ...authRoutes(auth, sessions),
     ...userRoutes(users, auth, audit),
@@ -250,7 +240,6 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const health = healthRouter(deps, draining);
   koa.use(health.routes());
   koa.use(paymentNotifyRouter(payments).routes());
-  koa.use(trackingWebhookRouter(tracking).routes());
   koa.use(trackingWebhookRouter(tracking).routes());
   koa.use(alipayNotifyRouter(payments).routes());
   koa.use(writeRateLimit(limiter, sessions, { perIpPerMin: config.RATE_LIMIT_WRITE_PER_IP_PER_MIN, perUserPerMin: config.RATE_LIMIT_WRITE_PER_USER_PER_MIN }));

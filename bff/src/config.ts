@@ -80,12 +80,6 @@ const envSchema = z
     TMS_SECRET: z.string().min(8).default('dev-tms-secret'),
     /** Key of the HMAC-SHA256 signature on the TMS's webhook events. */
     TMS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-tms-webhook-secret'),
-    /** The carrier's TMS (shipments, positions); without it shipping works but has no live tracking. */
-    TMS_API_BASE: z.url().optional(),
-    TMS_KEY_ID: z.string().min(1).default('carmall-dev'),
-    TMS_SECRET: z.string().min(8).default('dev-tms-secret'),
-    /** Key of the HMAC-SHA256 signature on the TMS's webhook events. */
-    TMS_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').default('dev-tms-webhook-secret'),
     /** How long the WeChat Pay circuit breaker stays open before a trial call. */
     WXPAY_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Overrides the deposit terms' payment window (tests use seconds). */
@@ -137,10 +131,6 @@ const envSchema = z
       if (!env.PII_BLIND_INDEX_KEY) ctx.addIssue({ code: 'custom', path: ['PII_BLIND_INDEX_KEY'], message: 'is required in production' });
       if (env.WXPAY_MCHID && !env.PUBLIC_BASE_URL)
         ctx.addIssue({ code: 'custom', path: ['PUBLIC_BASE_URL'], message: 'is required when WXPAY_MCHID is set (notify_url)' });
-      if (env.TMS_API_BASE && env.TMS_SECRET === 'dev-tms-secret')
-        ctx.addIssue({ code: 'custom', path: ['TMS_SECRET'], message: 'is required in production when TMS_API_BASE is set' });
-      if (env.TMS_API_BASE && env.TMS_WEBHOOK_SECRET === 'dev-tms-webhook-secret')
-        ctx.addIssue({ code: 'custom', path: ['TMS_WEBHOOK_SECRET'], message: 'is required in production when TMS_API_BASE is set' });
       if (env.TMS_API_BASE && env.TMS_SECRET === 'dev-tms-secret')
         ctx.addIssue({ code: 'custom', path: ['TMS_SECRET'], message: 'is required in production when TMS_API_BASE is set' });
       if (env.TMS_API_BASE && env.TMS_WEBHOOK_SECRET === 'dev-tms-webhook-secret')
