@@ -31,6 +31,9 @@ import { CatalogAdminService } from './modules/catalog-admin/service';
 import { catalogAdminRoutes } from './modules/catalog-admin/routes';
 import { ConfigurationService } from './modules/configurations/service';
 import { configurationRoutes } from './modules/configurations/routes';
+import { BankClient } from './modules/finance/bank-client';
+import { FinanceService } from './modules/finance/service';
+import { financeRoutes } from './modules/finance/routes';
 import { healthRouter } from './modules/health/routes';
 import { readFileSync } from 'node:fs';
 import type { Queue, Worker } from 'bullmq';
@@ -164,6 +167,13 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   );
   const catalog = new CatalogService(mongo.conn, catalogCache, locks);
   const configurations = new ConfigurationService(mongo.conn, catalog);
+  const finance = new FinanceService(
+    redis,
+    config.BANK_API_BASE ? new BankClient({ baseUrl: config.BANK_API_BASE, appId: config.BANK_APP_ID, secret: config.BANK_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS }) : null,
+    configurations,
+    logger,
+    { ttlSeconds: config.FINANCE_RATES_TTL_SECONDS, retrySeconds: config.FINANCE_BANK_RETRY_SECONDS },
+  );
 
   // Orders and payments, with their BullMQ jobs (own Redis connections: BullMQ blocks on them).
   const inventory = new InventoryService(mongo.conn);
@@ -212,6 +222,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const routes: AnyRoute[] = [
     ...catalogRoutes(catalog),
     ...configurationRoutes(configurations),
+    ...financeRoutes(finance),
     ...vehicleRoutes(vehicles),
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments),

@@ -74,6 +74,14 @@ const envSchema = z
     DMS_KEY_ID: z.string().min(1).default('carmall-dev'),
     DMS_SECRET: z.string().min(8).default('dev-dms-secret'),
     DMS_DEALER_CODE: z.string().min(1).default('LY-ONLINE'),
+    /** The partner bank's loan-rate API (HMAC-signed); finance endpoints answer 503 FINANCE_RATES_UNAVAILABLE without it. */
+    BANK_API_BASE: z.url().optional(),
+    BANK_APP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the app id the bank issued').default('carmall-dev'),
+    BANK_SECRET: z.string().min(8, 'must be at least 8 characters').default('dev-bank-secret'),
+    /** How long fetched rates are served from Redis before the bank is asked again. */
+    FINANCE_RATES_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+    /** After a failed bank call, serve the last known rates for this long before trying again (0 = try every time). */
+    FINANCE_BANK_RETRY_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
     /** The carrier's TMS (shipments, positions); without it shipping works but has no live tracking. */
     TMS_API_BASE: z.url().optional(),
     TMS_KEY_ID: z.string().min(1).default('carmall-dev'),
@@ -137,6 +145,8 @@ const envSchema = z
         ctx.addIssue({ code: 'custom', path: ['TMS_WEBHOOK_SECRET'], message: 'is required in production when TMS_API_BASE is set' });
       if (env.DMS_API_BASE && env.DMS_SECRET === 'dev-dms-secret')
         ctx.addIssue({ code: 'custom', path: ['DMS_SECRET'], message: 'is required in production when DMS_API_BASE is set' });
+      if (env.BANK_API_BASE && env.BANK_SECRET === 'dev-bank-secret')
+        ctx.addIssue({ code: 'custom', path: ['BANK_SECRET'], message: 'is required in production when BANK_API_BASE is set' });
       if (env.WECHAT_SECRET === 'dev-wechat-secret')
         ctx.addIssue({ code: 'custom', path: ['WECHAT_SECRET'], message: 'is required in production' });
     }

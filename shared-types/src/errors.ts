@@ -41,6 +41,9 @@ export const ERROR_CODES = [
   'ORDER_STATE_INVALID',
   'IDEMPOTENCY_KEY_REQUIRED',
   'PAYMENT_NOT_CONFIGURED',
+  // Finance (details.reason carries the calculator's reason, see finance/types.ts LoanErrorCode):
+  'LOAN_TERMS_INVALID',
+  'FINANCE_RATES_UNAVAILABLE',
   'UPSTREAM_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',

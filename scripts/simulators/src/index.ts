@@ -7,3 +7,4 @@ export { startTmsSimulator, tmsSignature, toTmsEvent, type TmsSimulatorOptions, 
 export { startAlipayGateway, alipaySignContent, rsa2Sign, rsa2Verify, alipayTime, type AlipayGatewayOptions } from './alipay-gateway';
 export { startSmsSimulator, aliyunSignature, aliyunPercentEncode, type SmsSimulatorOptions } from './sms';
 export { createAlipayOauth, type AlipayOauthOptions } from './alipay';
+export { startBankSimulator, bankRequestSignature, bankResponseSignature, DEFAULT_BANK_PRODUCTS, type BankSimulatorOptions, type BankProduct } from './bank';

@@ -12,6 +12,7 @@ import { startAlipayGateway } from './alipay-gateway';
 import { createAlipayOauth } from './alipay';
 import { startSmsSimulator } from './sms';
 import { startDmsSimulator } from './dms';
+import { startBankSimulator } from './bank';
 import { startTmsSimulator } from './tms';
 import type { RunningSimulator } from './server';
 
@@ -37,6 +38,7 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       templateCode: process.env.SMS_TEMPLATE_CODE || 'SMS_000000001',
       port,
     }),
+  bank: (port) => startBankSimulator({ appId: process.env.BANK_APP_ID || 'carmall-dev', secret: process.env.BANK_SECRET || 'dev-bank-secret', port }),
   dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port }),
   tms: (port) =>
     startTmsSimulator({

@@ -1,0 +1,39 @@
+import { financeProductsResponseSchema, financeQuoteRequestSchema, financeQuoteResponseSchema } from '@carmall/shared-types/schemas';
+import { route } from '../../infra/route';
+import type { FinanceService } from './service';
+
+const ratesUnavailable = { status: 503, code: 'FINANCE_RATES_UNAVAILABLE', when: 'the bank has never been reached (no last known rates to fall back to)' };
+
+export function financeRoutes(service: FinanceService) {
+  return [
+    route({
+      method: 'get',
+      path: '/finance/products',
+      tag: 'finance',
+      summary: "Loan products and rates from the bank (cached; the last known rates with stale=true and their asOf while the bank is down)",
+      response: financeProductsResponseSchema,
+      errors: [ratesUnavailable],
+      handler: async (ctx) => {
+        const rates = await service.products();
+        ctx.set('Cache-Control', 'no-store');
+        return rates;
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/finance/quote',
+      tag: 'finance',
+      summary: 'Quote a loan for a price or a configuration (priced by the server): full schedule, totals, the brand subsidy and a "¥10,000 more down" comparison',
+      body: financeQuoteRequestSchema,
+      response: financeQuoteResponseSchema,
+      errors: [
+        { status: 404, code: 'NOT_FOUND', when: 'unknown productId (details.offered lists the products) or model' },
+        { status: 422, code: 'LOAN_TERMS_INVALID', when: "the choices break the product's limits; details.reason: TERM_NOT_OFFERED | METHOD_NOT_OFFERED | DOWN_PAYMENT_OUT_OF_RANGE | BALLOON_OUT_OF_RANGE | FINANCED_TOO_SMALL | INVALID_PRICE" },
+        { status: 422, code: 'UNKNOWN_OPTION | OPTION_CONFLICT | …', when: 'the configuration is invalid (as POST /configurations)' },
+        { status: 409, code: 'NO_PRICE', when: 'the configuration has no price in force' },
+        ratesUnavailable,
+      ],
+      handler: async (_ctx, { body }) => service.quote(body),
+    }),
+  ];
+}
