@@ -50,6 +50,9 @@ import { WechatPayClient } from './modules/payments/wechatpay';
 import { DmsClient } from './modules/dms/client';
 import { DmsOutbox } from './modules/dms/outbox';
 import { mediaRouter } from './modules/media/routes';
+import { createReconciliationQueue, startReconciliationWorker } from './jobs/reconciliation-jobs';
+import { ReconciliationService } from './modules/reconciliation/service';
+import { reconciliationRoutes } from './modules/reconciliation/routes';
 import { TmsClient } from './modules/tracking/tms-client';
 import { TrackingService } from './modules/tracking/service';
 import { trackingRoutes, trackingWebhookRouter } from './modules/tracking/routes';
@@ -188,6 +191,11 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const outbox = new DmsOutbox(orders, dms, logger, config.DMS_DEALER_CODE, locks);
   if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { payments, outbox, queue: orderQueue }, logger));
   const queues: Queue[] = [orderQueue];
+  // Daily reconciliation with WeChat Pay's bill (its own WeChat Pay client: a batch job must not trip the buyers' breaker).
+  const reconciliation = new ReconciliationService(mongo.conn, orders, payments, createWechatPay(config), locks, logger);
+  const reconciliationQueue = createReconciliationQueue(queueConnection, bullPrefix);
+  queues.push(reconciliationQueue);
+  if (config.RUN_WORKERS) workers.push(startReconciliationWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { reconciliation, queue: reconciliationQueue }, logger));
   // Delivery tracking: TMS shipments, its webhook events, ETA (shipments are created when staff ship an order).
   const tms = config.TMS_API_BASE ? new TmsClient({ baseUrl: config.TMS_API_BASE, keyId: config.TMS_KEY_ID, secret: config.TMS_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS }) : null;
   const tracking = new TrackingService(mongo.conn, orders, locks, logger, tms, {
@@ -226,6 +234,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...vehicleRoutes(vehicles),
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments),
+    ...reconciliationRoutes(reconciliation),
     ...trackingRoutes(tracking),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
     ...authRoutes(auth, sessions),
