@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, TOKEN_KEY, buildQuery, get, post, request } from '../src/api/client'
+import { ApiError, REFRESH_KEY, TOKEN_KEY, buildQuery, get, post, request } from '../src/api/client'
 import { mediaUrl, resolveApiBase } from '../src/api/base'
 import { ok } from './fixtures'
 import { taroMock } from './taro-mock'
@@ -91,5 +91,36 @@ describe('request', () => {
     expect(err).toBeInstanceOf(ApiError)
     expect(err).toMatchObject({ code: 'NETWORK', status: 0, details: 'request:fail timeout' })
     expect(err.message).toContain('网络')
+  })
+})
+
+describe('session refresh', () => {
+  const unauthorized = { statusCode: 401, data: { error: { code: 'UNAUTHENTICATED', message: '请先登录' } }, header: {} }
+
+  it('renews an expired access token once with the refresh token and retries the request', async () => {
+    taroMock.setStorageSync(TOKEN_KEY, 'old-access')
+    taroMock.setStorageSync(REFRESH_KEY, 'refresh-1')
+    taroMock.request
+      .mockResolvedValueOnce(unauthorized as never)
+      .mockResolvedValueOnce(ok({ token: 'new-access', refreshToken: 'refresh-2' }) as never)
+      .mockResolvedValueOnce(ok({ id: 'u1' }) as never)
+    expect(await get('/api/v1/me')).toEqual({ id: 'u1' })
+    const calls = taroMock.request.mock.calls.map((c) => c[0] as { url: string; data?: unknown; header: Record<string, string> })
+    expect(calls[1].url).toMatch(/\/api\/v1\/auth\/refresh$/)
+    expect(calls[1].data).toEqual({ refreshToken: 'refresh-1' })
+    expect(calls[2].header.Authorization).toBe('Bearer new-access')
+    expect(taroMock.getStorageSync(REFRESH_KEY)).toBe('refresh-2')
+  })
+
+  it('logs out when the refresh token is refused, and surfaces the original 401', async () => {
+    taroMock.setStorageSync(TOKEN_KEY, 'old-access')
+    taroMock.setStorageSync(REFRESH_KEY, 'reused')
+    taroMock.request
+      .mockResolvedValueOnce(unauthorized as never)
+      .mockResolvedValueOnce({ statusCode: 401, data: { error: { code: 'REFRESH_TOKEN_REUSED', message: '登录凭证已失效' } }, header: {} } as never)
+    const err = await rejection(get('/api/v1/me'))
+    expect(err.status).toBe(401)
+    expect(taroMock.getStorageSync(TOKEN_KEY)).toBe('')
+    expect(taroMock.getStorageSync(REFRESH_KEY)).toBe('')
   })
 })

@@ -182,6 +182,10 @@ export function installFakeOrders(initial: Order[] = []): FakeOrdersBff {
         if (order.state !== 'pending_payment') return apiError(409, 'ORDER_STATE_INVALID', '订单无需支付')
         return ok(wechatPaymentOf(order))
       }
+      if (method === 'POST' && sub === '/payments/alipay') {
+        if (order.state !== 'pending_payment') return apiError(409, 'ORDER_STATE_INVALID', '订单无需支付')
+        return ok({ orderNo: order.orderNo, outTradeNo: `${order.orderNo}A1`, amountFen: order.depositFen, tradeNO: `2026${order.orderNo.slice(2)}` })
+      }
       if (method === 'POST' && sub === '/payments/sync') {
         bff.onSync?.(order)
         return ok(bff.orders.get(order.orderNo))

@@ -33,6 +33,7 @@ export const taroMock = {
   navigateBack: vi.fn(() => Promise.resolve()),
   redirectTo: vi.fn(() => Promise.resolve()),
   requestPayment: vi.fn(() => Promise.resolve({ errMsg: 'requestPayment:ok' })),
+  tradePay: vi.fn(() => Promise.resolve({ resultCode: '9000' })),
   showToast: vi.fn(),
   getStorageSync: vi.fn((key: string) => (storage.has(key) ? storage.get(key) : '')),
   setStorageSync: vi.fn((key: string, value: unknown) => void storage.set(key, value)),
@@ -66,6 +67,7 @@ export function resetTaroMock() {
   taroMock.login.mockReset()
   taroMock.requestPayment.mockReset()
   taroMock.requestPayment.mockImplementation(() => Promise.resolve({ errMsg: 'requestPayment:ok' }))
+  taroMock.tradePay.mockImplementation(() => Promise.resolve({ resultCode: '9000' }))
 }
 
 export const taroModule = {

@@ -1,8 +1,10 @@
 import Taro from '@tarojs/taro'
-import { post, TOKEN_KEY } from './client'
+import { clearSession, post, storeSession } from './client'
 
 export interface WechatLoginResponse {
+  /** The access token (short-lived). */
   token: string
+  refreshToken?: string
   expiresAt: string
   user: { id: string; roles: string[]; isNew: boolean }
 }
@@ -14,10 +16,10 @@ export const canWechatLogin = process.env.TARO_ENV === 'weapp'
 export async function wechatLogin(): Promise<WechatLoginResponse> {
   const { code } = await Taro.login()
   const res = await post<WechatLoginResponse>('/api/v1/auth/wechat', { code })
-  Taro.setStorageSync(TOKEN_KEY, res.token)
+  storeSession(res)
   return res
 }
 
 export function logout(): void {
-  Taro.removeStorageSync(TOKEN_KEY)
+  clearSession()
 }

@@ -2,8 +2,10 @@ import Taro from '@tarojs/taro'
 import type { ApiErrorBody, ErrorCode } from '@carmall/shared-types'
 import { API_BASE } from './base'
 
-/** Storage key for the session token issued by `POST /api/v1/auth/wechat`. */
+/** Storage key for the (short-lived) access token issued at login. */
 export const TOKEN_KEY = 'carmall.token'
+/** Storage key for the refresh token that renews it (rotated on every use). */
+export const REFRESH_KEY = 'carmall.refreshToken'
 
 /**
  * Codes a caller can branch on: the BFF's stable codes, plus two the client produces itself:
@@ -71,8 +73,64 @@ export interface RequestOptions {
   base?: string
 }
 
-/** Call the BFF. Resolves with the JSON body on 2xx, rejects with ApiError otherwise. */
+/** Keep the tokens a login or refresh answered with. */
+export function storeSession(session: { token: string; refreshToken?: string }): void {
+  Taro.setStorageSync(TOKEN_KEY, session.token)
+  if (session.refreshToken) Taro.setStorageSync(REFRESH_KEY, session.refreshToken)
+}
+
+export function clearSession(): void {
+  Taro.removeStorageSync(TOKEN_KEY)
+  Taro.removeStorageSync(REFRESH_KEY)
+}
+
+// One refresh at a time: concurrent 401s wait for the same one (a refresh token works only once).
+let refreshing: Promise<boolean> | null = null
+
+/** Trade the refresh token for new tokens. False (and logged out) when it is gone, expired or reused. */
+function refreshSession(base: string): Promise<boolean> {
+  refreshing ??= (async () => {
+    let refreshToken: unknown = null
+    try {
+      refreshToken = Taro.getStorageSync(REFRESH_KEY)
+    } catch {
+      /* treated as absent */
+    }
+    if (typeof refreshToken !== 'string' || !refreshToken) return false
+    try {
+      const res = await Taro.request({ url: `${base}/api/v1/auth/refresh`, method: 'POST', header: { 'Content-Type': 'application/json', Accept: 'application/json' }, data: { refreshToken } as any })
+      if (res.statusCode === 200 && res.data?.token) {
+        storeSession(res.data)
+        return true
+      }
+      if (res.statusCode === 401) clearSession() // expired, revoked or reused: log in again
+      return false
+    } catch {
+      return false // offline: keep the tokens, the caller sees the original 401
+    }
+  })().finally(() => {
+    refreshing = null
+  })
+  return refreshing
+}
+
+/**
+ * Call the BFF. Resolves with the JSON body on 2xx, rejects with ApiError otherwise. An expired
+ * access token is renewed once with the refresh token and the request retried, so a buyer stays
+ * signed in for the whole sign-in lifetime, not just the access token's few minutes.
+ */
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  try {
+    return await requestOnce<T>(path, opts)
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401 && getToken() && !path.startsWith('/api/v1/auth/') && (await refreshSession(opts.base ?? API_BASE))) {
+      return requestOnce<T>(path, opts)
+    }
+    throw err
+  }
+}
+
+async function requestOnce<T>(path: string, opts: RequestOptions): Promise<T> {
   const { method = 'GET', query, body, headers, base = API_BASE } = opts
   const header: Record<string, string> = { Accept: 'application/json', ...headers }
   if (body !== undefined) header['Content-Type'] = 'application/json'

@@ -102,6 +102,19 @@ export function createWechatPayment(orderNo: string): Promise<WechatPayment> {
   return post<WechatPayment>(`${orderPath(orderNo)}/payments/wechat`)
 }
 
+export interface AlipayPayment {
+  orderNo: string
+  outTradeNo: string
+  amountFen: number
+  /** For my.tradePay. */
+  tradeNO: string
+}
+
+/** `POST /api/v1/orders/:orderNo/payments/alipay`: Alipay trade for my.tradePay (repeatable: the same trade each time). */
+export function createAlipayPayment(orderNo: string): Promise<AlipayPayment> {
+  return post<AlipayPayment>(`${orderPath(orderNo)}/payments/alipay`)
+}
+
 /**
  * `POST /api/v1/orders/:orderNo/payments/sync`: ask the providers now whether the deposit was paid
  * (a client-side result the server has not seen yet) → the order.

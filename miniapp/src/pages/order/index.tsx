@@ -4,6 +4,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { ORDER_STATE_LABELS, formatDateTimeCN, formatFen, type OrderEvent } from '@carmall/shared-types'
 import {
   cancelOrder,
+  createAlipayPayment,
   createWechatPayment,
   getOrder,
   lockOrder,
@@ -14,7 +15,7 @@ import {
 import { LineItems } from '../../components/LineItems'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, OrderStateTag, actorLabel, errorText, formatCountdown, needsLogin, timelineLabel, useCountdown } from './parts'
-import { WECHAT_PAY_IN_APP, pollUntilSettled, requestWechatPayment, type PayOutcome } from './pay'
+import { ALIPAY_IN_APP, WECHAT_PAY_IN_APP, pollUntilSettled, requestAlipayPayment, requestWechatPayment, type PayOutcome } from './pay'
 import './index.scss'
 
 const decode = (v: string | undefined) => {
@@ -125,43 +126,71 @@ export default function OrderPage() {
       const gen = ++payGen.current
       const stopped = () => !mounted.current || gen !== payGen.current
       setPay({ phase: 'requesting' })
-      let payment: WechatPayment
-      try {
-        payment = await createWechatPayment(order.orderNo)
-      } catch (err) {
+      const failedToStart = (err: unknown) => {
         if (stopped()) return
         if (needsLogin(err)) setLoad({ status: 'login' })
         setPay({ phase: 'result', outcome: 'failed', text: errorText(err, '发起支付失败，请重试') })
         fetchOrder() // the order may have moved on (paid elsewhere, timed out)
-        return
       }
-      if (stopped()) return
-
-      if (!WECHAT_PAY_IN_APP) {
-        // WeChat JSAPI payment cannot run here: the buyer pays in WeChat, the server gets notified.
-        setPay({ phase: 'waiting', payment })
-        const untilDeadline = Math.max(0, Date.parse(order.paymentDeadline) - Date.now())
-        const last = await pollUntilSettled(order.orderNo, {
-          timeoutMs: untilDeadline + 5000,
-          intervalMs: WAIT_POLL_MS,
-          stopped,
-          onOrder: showOrder,
-        })
+      let result: { outcome: PayOutcome; errMsg?: string }
+      if (ALIPAY_IN_APP) {
+        let tradeNO: string
+        try {
+          tradeNO = (await createAlipayPayment(order.orderNo)).tradeNO
+        } catch (err) {
+          failedToStart(err)
+          return
+        }
         if (stopped()) return
-        setPay(
-          last && last.state !== 'pending_payment'
-            ? { phase: 'idle' }
-            : { phase: 'result', outcome: 'failed', text: '未收到支付结果，请刷新后重试' },
-        )
+        result = await requestAlipayPayment(tradeNO)
+      } else {
+        let payment: WechatPayment
+        try {
+          payment = await createWechatPayment(order.orderNo)
+        } catch (err) {
+          failedToStart(err)
+          return
+        }
+        if (stopped()) return
+
+        if (!WECHAT_PAY_IN_APP) {
+          // WeChat JSAPI payment cannot run here: the buyer pays in WeChat, the server gets notified.
+          setPay({ phase: 'waiting', payment })
+          const untilDeadline = Math.max(0, Date.parse(order.paymentDeadline) - Date.now())
+          const last = await pollUntilSettled(order.orderNo, {
+            timeoutMs: untilDeadline + 5000,
+            intervalMs: WAIT_POLL_MS,
+            stopped,
+            onOrder: showOrder,
+          })
+          if (stopped()) return
+          setPay(
+            last && last.state !== 'pending_payment'
+              ? { phase: 'idle' }
+              : { phase: 'result', outcome: 'failed', text: '未收到支付结果，请刷新后重试' },
+          )
+          return
+        }
+        result = await requestWechatPayment(payment.requestPayment)
+      }
+      const { outcome, errMsg } = result
+      if (stopped()) return
+      // Whatever the payment sheet said, only the server's order state counts.
+      setPay({ phase: 'confirming' })
+      // The server asks the payment provider itself (instead of waiting for its notify).
+      const sync = async () => {
+        const synced = await syncPayments(order.orderNo).catch(() => null)
+        if (synced && !stopped()) showOrder(synced)
+        return synced !== null && synced.state !== 'pending_payment'
+      }
+      // Alipay 8000/6004: the result is unknown, so ask at once.
+      if (outcome === 'unknown' && (await sync())) {
+        if (!stopped()) setPay({ phase: 'idle' })
         return
       }
-
-      const { outcome, errMsg } = await requestWechatPayment(payment.requestPayment)
       if (stopped()) return
-      // Whatever requestPayment said, only the server's order state counts.
-      setPay({ phase: 'confirming' })
       const last = await pollUntilSettled(order.orderNo, {
-        timeoutMs: outcome === 'ok' ? 8000 : 2000,
+        timeoutMs: outcome === 'ok' || outcome === 'unknown' ? 8000 : 2000,
         intervalMs: 1000,
         stopped,
         onOrder: showOrder,
@@ -171,18 +200,14 @@ export default function OrderPage() {
         setPay({ phase: 'idle' })
         return
       }
-      if (outcome === 'ok') {
-        // WeChat said paid but its notify has not reached the server yet: have the server ask WeChat Pay.
-        const synced = await syncPayments(order.orderNo).catch(() => null)
-        if (stopped()) return
-        if (synced) showOrder(synced)
-        if (synced && synced.state !== 'pending_payment') {
-          setPay({ phase: 'idle' })
-          return
-        }
+      // Paid according to the sheet, but the notify has not reached the server yet.
+      if ((outcome === 'ok' || outcome === 'unknown') && (await sync())) {
+        if (!stopped()) setPay({ phase: 'idle' })
+        return
       }
+      if (stopped()) return
       const text =
-        outcome === 'ok'
+        outcome === 'ok' || outcome === 'unknown'
           ? '支付结果确认中，请稍后刷新查看'
           : outcome === 'cancelled'
             ? '已取消支付，请在截止时间前完成支付'

@@ -11,8 +11,11 @@ import { getOrder, type Order, type WechatPayParams } from '../../api/orders'
  * "请在微信中完成支付" and waits for the server to see the payment.
  */
 export const WECHAT_PAY_IN_APP = process.env.TARO_ENV === 'weapp'
+/** Inside the Alipay mini-program the deposit is paid with my.tradePay. */
+export const ALIPAY_IN_APP = process.env.TARO_ENV === 'alipay'
 
-export type PayOutcome = 'ok' | 'cancelled' | 'failed'
+/** What the client-side payment call reported; 'unknown' (Alipay 8000/6004) means: ask the server now. */
+export type PayOutcome = 'ok' | 'unknown' | 'cancelled' | 'failed'
 
 /** Call wx.requestPayment with exactly the server's parameters. Never throws. */
 export async function requestWechatPayment(params: WechatPayParams): Promise<{ outcome: PayOutcome; errMsg?: string }> {
@@ -29,6 +32,24 @@ export async function requestWechatPayment(params: WechatPayParams): Promise<{ o
     const errMsg = String((err as { errMsg?: string })?.errMsg ?? (err as Error)?.message ?? '')
     // "requestPayment:fail cancel" is the buyer closing the payment sheet.
     return { outcome: /cancel/i.test(errMsg) ? 'cancelled' : 'failed', errMsg }
+  }
+}
+
+/**
+ * my.tradePay with the server's trade number. Never throws. Result codes: 9000 paid; 8000 (being
+ * processed) and 6004 (result unknown) are 'unknown': the caller asks the server to query Alipay;
+ * 6001 the buyer cancelled; anything else failed.
+ */
+export async function requestAlipayPayment(tradeNO: string): Promise<{ outcome: PayOutcome; errMsg?: string }> {
+  try {
+    const res = (await Taro.tradePay({ tradeNO } as never)) as unknown as { resultCode?: string; memo?: string }
+    const code = String(res?.resultCode ?? '')
+    if (code === '9000') return { outcome: 'ok' }
+    if (code === '8000' || code === '6004') return { outcome: 'unknown' }
+    if (code === '6001') return { outcome: 'cancelled' }
+    return { outcome: 'failed', errMsg: res?.memo || code }
+  } catch (err) {
+    return { outcome: 'failed', errMsg: String((err as { errorMessage?: string })?.errorMessage ?? (err as Error)?.message ?? '') }
   }
 }
 
