@@ -64,6 +64,19 @@ if [ -z "${DMS_API_BASE:-}" ]; then
   sims+=("dms=${DMS_SIM_PORT:-3903}")
   export DMS_API_BASE="http://127.0.0.1:${DMS_SIM_PORT:-3903}"
 fi
+if [ -z "${SMS_ACCESS_KEY_ID:-}" ]; then
+  # H5 phone login: codes go to the SMS simulator; read the last one at /__sim/sms/ (see README).
+  export SMS_ACCESS_KEY_ID=LTAIdevcarmall SMS_ACCESS_KEY_SECRET=dev-sms-secret SMS_API_BASE="http://127.0.0.1:${SMS_SIM_PORT:-3905}"
+  sims+=("sms=${SMS_SIM_PORT:-3905}")
+fi
+if [ -z "${BANK_API_BASE:-}" ]; then
+  export BANK_API_BASE="http://127.0.0.1:${BANK_SIM_PORT:-3906}"
+  sims+=("bank=${BANK_SIM_PORT:-3906}")
+fi
+if [ -z "${TMS_API_BASE:-}" ]; then
+  export TMS_API_BASE="http://127.0.0.1:${TMS_SIM_PORT:-3907}"
+  sims+=("tms=${TMS_SIM_PORT:-3907}")
+fi
 export PUBLIC_BASE_URL="${PUBLIC_BASE_URL:-http://$HOST:$PORT}"
 if [ ${#sims[@]} -gt 0 ]; then
   (cd scripts/simulators && exec node --import tsx src/run.ts "${sims[@]}") >"$RUN_DIR/simulators.log" 2>&1 &
@@ -91,6 +104,9 @@ cat >&2 <<INFO
     WeChat Pay    ${WXPAY_API_BASE:-https://api.mch.weixin.qq.com}
     Alipay        ${ALIPAY_GATEWAY_URL:-https://openapi.alipay.com/gateway.do}
     DMS           $DMS_API_BASE
+    SMS           $SMS_API_BASE
+    Bank rates    $BANK_API_BASE
+    TMS           $TMS_API_BASE
   WeChat devtools: run 'pnpm --filter @carmall/miniapp dev:weapp' and open this folder (project.config.json).
   Ctrl-C stops everything started here.
 
