@@ -15,6 +15,8 @@ export default defineAppConfig({
     // links, so they stay in the main package too.
     'pages/checkout/index',
     'pages/order/index',
+    // 金融方案 (loan calculator): light, opened from the configurator and checkout.
+    'pages/finance/index',
   ],
   subPackages: [
     {

@@ -16,6 +16,7 @@ import { mediaUrl } from '../../api/base'
 import { getModel, type ModelDetail } from '../../api/catalog'
 import { ApiError, getToken } from '../../api/client'
 import { checkoutPath } from '../../api/orders'
+import { financePath } from '../../api/finance'
 import {
   getSavedConfiguration,
   priceConfiguration,
@@ -261,6 +262,11 @@ export default function ModelPage() {
     Taro.navigateTo({ url: checkoutPath(config, loaded.detail.model.name) })
   }
 
+  /** 金融方案: loan products and the monthly payment for exactly this configuration. */
+  const onFinance = () => {
+    if (config) Taro.navigateTo({ url: financePath({ modelCode: config.modelCode, trimCode: config.trimCode, selected: config.selected, totalFen: config.totalFen }) })
+  }
+
   const groups = useMemo(() => (loaded ? groupOptions(loaded.detail.model) : []), [loaded])
 
   if (loadError) {
@@ -348,6 +354,9 @@ export default function ModelPage() {
         </Button>
         <Button className='btn-plain config-bar__btn open-viewer' size='mini' onClick={onViewer}>
           3D 看车
+        </Button>
+        <Button className='btn-plain config-bar__btn finance-entry' size='mini' onClick={onFinance}>
+          金融方案
         </Button>
         {/* `|| undefined`: Taro H5 greys out any `disabled` attribute, even disabled="false". */}
         <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
