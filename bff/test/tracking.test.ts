@@ -7,6 +7,8 @@ import { startTestApp, type TestApp } from './helpers';
 const TMS = { keyId: 'carmall-test', secret: 'test-tms-secret', webhookSecret: 'test-tms-webhook-secret' };
 const tms = await startTmsSimulator({ ...TMS, pingEveryMin: 30, webhookRetryDelaysMs: [200, 500, 1000] });
 // The simulated clock stands still until a test moves it (08:00 in Shanghai: a day's drive ahead).
+/** JSON from a simulator control. */
+const simJson = async (path: string): Promise<any> => (await fetch(`${tms.url}${path}`)).json();
 const clock = (body: object) => fetch(`${tms.url}/__sim/tms/clock`, { method: 'POST', body: JSON.stringify(body) }).then((r) => r.json());
 await clock({ paused: true, setTo: '2026-03-02T00:00:00.000Z' });
 const t = await startTestApp('tracking', { TMS_API_BASE: tms.url, TMS_KEY_ID: TMS.keyId, TMS_SECRET: TMS.secret, TMS_WEBHOOK_SECRET: TMS.webhookSecret });
@@ -93,7 +95,7 @@ describe('a shipment from the factory to the Shanghai centre', () => {
     expect(shipped.body.order.state).toBe('in_transit');
     expect(shipped.body.shipment).toMatchObject({ vin: carVin, destination: { code: 'SHA', name: '上海交付中心' }, shipmentNo: expect.stringMatching(/^TMS/) });
     expect(shipped.body.order.timeline.at(-1)).toMatchObject({ event: 'ship', actor: { kind: 'staff', id: staffId } });
-    const inTms = (await (await fetch(`${tms.url}/__sim/tms/shipments`)).json()).shipments;
+    const inTms = (await simJson('/__sim/tms/shipments')).shipments;
     expect(inTms.filter((s: { orderNo: string }) => s.orderNo === orderNo)).toHaveLength(1);
     // Shipping again is refused (state) and creates nothing.
     expect((await staffEvent(orderNo, { event: 'ship', vin: carVin })).status).toBe(409);
@@ -240,13 +242,13 @@ describe('TMS events', () => {
   it('survives duplicated and reordered deliveries from the TMS', async () => {
     await fetch(`${tms.url}/__sim/tms/webhooks`, { method: 'POST', body: JSON.stringify({ duplicates: 6, reorder: 6 }) });
     await clock({ advanceHours: 3 });
-    const sim = async () => (await (await fetch(`${tms.url}/__sim/tms/shipments`)).json()).shipments.find((x: { shipmentNo: string }) => x.shipmentNo === shipmentNo);
+    const sim = async () => (await simJson('/__sim/tms/shipments')).shipments.find((x: { shipmentNo: string }) => x.shipmentNo === shipmentNo);
     await vi.waitFor(async () => {
-      const d = (await (await fetch(`${tms.url}/__sim/tms/deliveries`)).json()).deliveries.filter((x: { eventId: string }) => x.eventId.startsWith(shipmentNo));
+      const d = (await simJson('/__sim/tms/deliveries')).deliveries.filter((x: { eventId: string }) => x.eventId.startsWith(shipmentNo));
       const sent = (await sim()).sent;
       expect(new Set(d.filter((x: { status: number }) => x.status === 200).map((x: { eventId: string }) => x.eventId)).size).toBe(sent);
     }, { timeout: 20_000, interval: 200 });
-    const deliveries = (await (await fetch(`${tms.url}/__sim/tms/deliveries`)).json()).deliveries.filter((x: { eventId: string }) => x.eventId.startsWith(shipmentNo));
+    const deliveries = (await simJson('/__sim/tms/deliveries')).deliveries.filter((x: { eventId: string }) => x.eventId.startsWith(shipmentNo));
     expect(deliveries.length).toBeGreaterThan(new Set(deliveries.map((x: { eventId: string }) => x.eventId)).size); // some were sent twice
     const stored = await t.conn.collection('tracking_events').countDocuments({ shipmentNo, _id: { $regex: `^${shipmentNo}` } as never });
     expect(stored).toBe((await sim()).sent);
