@@ -15,7 +15,7 @@ export default defineAppConfig({
     // links, so they stay in the main package too.
     'pages/checkout/index',
     'pages/order/index',
-    // 金融方案 (loan calculator): light, opened from the configurator and checkout.
+    // 金融方案 (loan calculator): light, opened from the configurator.
     'pages/finance/index',
   ],
   subPackages: [

@@ -284,7 +284,7 @@ export default function FinancePage() {
           <View className='finance-bars'>
             {years.map((y) => (
               <View key={y.year} className='finance-bar' data-year={y.year}>
-                <View className='finance-bar__stack' style={{ height: `${Math.round(((y.principalFen + y.interestFen) / maxYear) * 240)}px` }}>
+                <View className='finance-bar__stack' style={{ height: `${Math.round(((y.principalFen + y.interestFen) / maxYear) * 80)}%` }}>
                   <View className='finance-bar__interest' style={{ flex: y.interestFen }} />
                   <View className='finance-bar__principal' style={{ flex: y.principalFen }} />
                 </View>
