@@ -14,13 +14,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { ARTIFACTS, BASE, launch } from './lib.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '')
-const ARTIFACTS = path.resolve(process.env.E2E_ARTIFACTS_DIR || path.join(here, '..', 'test-results'))
-const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
 const MODEL = 'yuanshan-s5'
 const PAGE = '.taro_page_stationed'
 
@@ -86,16 +81,7 @@ async function main() {
 
   // 2. Browser (same launch as models.e2e.mjs).
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 414, height: 896 },
-    deviceScaleFactor: 2,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  })
+  const context = await launch(profile)
   const page = context.pages()[0] ?? (await context.newPage())
   const pageErrors = []
   page.on('pageerror', (err) => pageErrors.push(err.message))

@@ -19,16 +19,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { ARTIFACTS, BASE, launch } from './lib.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
 const trim = (u) => (u || '').replace(/\/+$/, '')
-const BASE = trim(process.env.E2E_BASE_URL || 'http://127.0.0.1:3000')
 const WECHAT_SIM = trim(process.env.E2E_WECHAT_SIM_URL)
 const WXPAY_SIM = trim(process.env.E2E_WXPAY_SIM_URL)
-const ARTIFACTS = path.resolve(process.env.E2E_ARTIFACTS_DIR || path.join(here, '..', 'test-results'))
-const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
 const MODEL = 'yuanshan-s5'
 const TOKEN_KEY = 'carmall.token'
 const PAGE = '.taro_page_stationed'
@@ -95,16 +90,7 @@ async function main() {
 
   // 3. Browser with the session already in storage (as Taro H5's setStorageSync writes it).
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 414, height: 896 },
-    deviceScaleFactor: 2,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    ],
-  })
+  const context = await launch(profile)
   await context.addInitScript(
     ([key, value]) => {
       try {

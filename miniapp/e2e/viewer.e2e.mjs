@@ -19,13 +19,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { ARTIFACTS, BASE, launch } from './lib.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const BASE = (process.env.E2E_BASE_URL || 'http://127.0.0.1:3000').replace(/\/+$/, '')
-const ARTIFACTS = path.resolve(process.env.E2E_ARTIFACTS_DIR || path.join(here, '..', 'test-results'))
-const CHROMIUM = process.env.E2E_CHROMIUM || '/usr/bin/chromium'
 const MODEL = 'yuanshan-s5'
 const STAGE = '.taro_page_stationed .viewer-stage'
 
@@ -108,20 +103,8 @@ async function comparePngs(page, a, b, tolerance = 24) {
   )
 }
 
-function launch(profile) {
-  return chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 414, height: 896 },
-    deviceScaleFactor: 2,
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      // WebGL without a GPU: SwiftShader through ANGLE (Chromium refuses it without the second flag).
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist',
-    ],
-  })
-}
+// WebGL without a GPU: SwiftShader through ANGLE (Chromium refuses it without the second flag).
+const SOFTWARE_GL = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
 
 function watchErrors(page) {
   const errors = []
@@ -154,7 +137,7 @@ async function main() {
   console.log(`model ${MODEL} (${model.bodyType}): default paint ${defaultPaint.code} ${defaultPaint.swatch}, switching to ${target.code} ${target.swatch}`)
 
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-viewer-e2e-'))
-  const context = await launch(profile)
+  const context = await launch(profile, SOFTWARE_GL)
   const page = context.pages()[0] ?? (await context.newPage())
   const pageErrors = watchErrors(page)
   try {
