@@ -331,9 +331,11 @@ export function estimateEta(input: EtaInput): EtaEstimate {
     currentStopAddMin: currentIsHub ? -dwellShare / Math.max(1, hubCodes.length) : 0,
   });
 
-  const etaAt = nominal.end;
-  const lowAt = Math.min(low.end, etaAt);
-  const highAt = Math.max(high.end, etaAt);
+  // Instants are whole milliseconds (like Date): the simulation's floating-point sums must not
+  // make a position further along come out a fraction of a millisecond later.
+  const etaAt = Math.round(nominal.end);
+  const lowAt = Math.min(Math.round(low.end), etaAt);
+  const highAt = Math.max(Math.round(high.end), etaAt);
   const hours = (m: number) => round1(m / 60);
   const hubNames = nominal.stops.filter((s) => s.kind === 'hub').map((s) => s.placeName);
   const parts = [`剩余约 ${Math.round(remainingKm)} 公里，预计行驶 ${hours(nominal.drivingMin)} 小时`];
