@@ -18,7 +18,7 @@ import { readBody, sendJson } from './server';
  * simulator keeps the same count per openid and template.
  *
  * Test controls (not part of WeChat's API):
- *   POST /__sim/wechat/subscribe { openid, templateId, count? }  the user accepted on the device
+ *   POST /__sim/wechat/subscribe { openid | openids, templateId, count? }  the user(s) accepted on the device
  *   POST /__sim/wechat/send-fail { errcode, times }               next N sends fail with errcode
  *   POST /__sim/wechat/send-delay { ms, times }                   next N sends answer after ms
  *   POST /__sim/wechat/expire-tokens                              every issued token becomes invalid (40001)
@@ -185,14 +185,15 @@ export function createMessageApi(opts: MessageApiOptions) {
         await send(req, res, url);
         return true;
       case 'POST /__sim/wechat/subscribe': {
-        const b = await json<{ openid?: string; templateId?: string; count?: number }>(req);
-        if (!b?.openid || !b.templateId) {
-          sendJson(res, 400, { error: 'openid and templateId required' });
+        // { openid } for one user, or { openids: [...] } for a synthetic fleet in one call.
+        const b = await json<{ openid?: string; openids?: string[]; templateId?: string; count?: number }>(req);
+        const who = b?.openids ?? (b?.openid ? [b.openid] : []);
+        if (!who.length || !b?.templateId) {
+          sendJson(res, 400, { error: 'openid (or openids) and templateId required' });
           return true;
         }
-        const k = `${b.openid} ${b.templateId}`;
-        optIns.set(k, (optIns.get(k) ?? 0) + (b.count ?? 1));
-        sendJson(res, 200, { remaining: optIns.get(k) });
+        for (const openid of who) optIns.set(`${openid} ${b.templateId}`, (optIns.get(`${openid} ${b.templateId}`) ?? 0) + (b.count ?? 1));
+        sendJson(res, 200, { remaining: optIns.get(`${who[0]} ${b.templateId}`), users: who.length });
         return true;
       }
       case 'POST /__sim/wechat/send-fail':
