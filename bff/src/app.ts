@@ -47,8 +47,10 @@ import { PaymentService } from './modules/payments/service';
 import { alipayNotifyRouter, paymentNotifyRouter } from './modules/payments/routes';
 import { AlipayClient } from './modules/payments/alipay';
 import { WechatPayClient } from './modules/payments/wechatpay';
-import { DmsClient } from './modules/dms/client';
-import { DmsOutbox } from './modules/dms/outbox';
+import { DmsClient, dmsOrderSender } from './modules/dms/client';
+import { OrderOutbox } from './modules/orders/outbox';
+import { userModel } from './modules/auth/model';
+import { wechatShippingSender } from './modules/payments/shipping';
 import { mediaRouter } from './modules/media/routes';
 import { createReconciliationQueue, startReconciliationWorker } from './jobs/reconciliation-jobs';
 import { ReconciliationService } from './modules/reconciliation/service';
@@ -188,7 +190,25 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   orders.jobs = orderQueue;
   const workers: Worker[] = [];
   const dms = config.DMS_API_BASE ? new DmsClient({ baseUrl: config.DMS_API_BASE, keyId: config.DMS_KEY_ID, secret: config.DMS_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS }) : null;
-  const outbox = new DmsOutbox(orders, dms, logger, config.DMS_DEALER_CODE, locks);
+  const outbox = new OrderOutbox(
+    orders,
+    {
+      ...(dms ? { 'dms.order_locked': dmsOrderSender(dms, config.DMS_DEALER_CODE) } : {}),
+      ...(config.WXPAY_MCHID
+        ? {
+            'wechat.shipping_info': wechatShippingSender({
+              baseUrl: config.WECHAT_API_BASE,
+              mchid: config.WXPAY_MCHID,
+              timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+              accessToken: (stale) => messageSender.accessToken(stale), // the shared, Redis-cached WeChat access token
+              openidOf: async (buyerId) => (await userModel(mongo.conn).findById(buyerId, 'wechatOpenId').lean<{ wechatOpenId?: string }>())?.wechatOpenId ?? null,
+            }),
+          }
+        : {}),
+    },
+    logger,
+    locks,
+  );
   if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { payments, outbox, queue: orderQueue }, logger));
   const queues: Queue[] = [orderQueue];
   // Daily reconciliation with WeChat Pay's bill (its own WeChat Pay client: a batch job must not trip the buyers' breaker).

@@ -99,6 +99,22 @@ describe('paying the deposit with WeChat Pay (simulator, real SDK)', () => {
     expect(paid.actions).toEqual(expect.arrayContaining(['lock', 'refund_requested']));
   });
 
+  it('uploads the shipping info of a WeChat payment (用户自提), retrying while WeChat is busy', async () => {
+    const { body: order } = await placeOrder(t, alice);
+    const pay = await startPayment(t, alice, order.orderNo);
+    await fetch(`${t.wechat.url}/__sim/wechat/shipping-fail`, { method: 'POST', body: JSON.stringify({ errcode: 10060012, times: 1 }) });
+    await buyerPays(t, pay.body.outTradeNo);
+    await waitForState(t, alice, order.orderNo, 'deposit_paid');
+    const uploads = async () => ((await (await fetch(`${t.wechat.url}/__sim/wechat/shipping`)).json()) as { uploads: any[] }).uploads;
+    await vi.waitFor(async () => expect((await uploads()).map((u) => u.order_key.out_trade_no)).toContain(pay.body.outTradeNo), { timeout: 20_000, interval: 200 });
+    const upload = (await uploads()).find((u) => u.order_key.out_trade_no === pay.body.outTradeNo);
+    expect(upload).toMatchObject({ logistics_type: 4, order_key: { order_number_type: 1, mchid: t.config.WXPAY_MCHID }, payer: { openid: 'oAliceOrders' } });
+    await vi.waitFor(async () => {
+      const raw = await t.conn.collection('orders').findOne({ orderNo: order.orderNo });
+      expect(raw!.outbox).toEqual([expect.objectContaining({ type: 'wechat.shipping_info', status: 'delivered', attempts: 1 })]);
+    }, { timeout: 10_000 });
+  });
+
   it('applies duplicate notifies once', async () => {
     const { body: order } = await placeOrder(t, alice);
     const pay = await startPayment(t, alice, order.orderNo);

@@ -1,12 +1,12 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../infra/logger';
-import type { DmsOutbox } from '../modules/dms/outbox';
+import type { OrderOutbox } from '../modules/orders/outbox';
 import type { OrderJobs } from '../modules/orders/service';
 import type { PaymentService } from '../modules/payments/service';
 
 /**
- * Order jobs on BullMQ: the unpaid-order timeout (a delayed job per order), refunds and DMS
- * outbox deliveries (retried with backoff while the other side is down), and a periodic outbox
+ * Order jobs on BullMQ: the unpaid-order timeout (a delayed job per order), refunds and outbox
+ * deliveries (DMS, WeChat shipping info) (retried with backoff while the other side is down), and a periodic outbox
  * sweep. Job ids are deterministic, so scheduling twice is a no-op; handlers are idempotent, so a
  * job run twice (a worker killed mid-job) is harmless.
  */
@@ -27,7 +27,9 @@ export function createOrderQueue(connection: ConnectionOptions, prefix: string):
       await queue.add('refund', { orderId }, { jobId: `refund-${orderId}` });
     },
     async scheduleOutbox(orderId: string) {
-      await queue.add('dms-outbox', { orderId }, { jobId: `dms-outbox-${orderId}` });
+      // Not a fixed job id: an order gets outbox entries at different times (payment, lock), and a
+      // finished job with the same id would swallow the later one. Delivery is idempotent.
+      await queue.add('outbox', { orderId }, { jobId: `outbox-${orderId}-${Date.now()}` });
     },
   });
 }
@@ -35,7 +37,7 @@ export function createOrderQueue(connection: ConnectionOptions, prefix: string):
 export function startOrderWorker(
   connection: ConnectionOptions,
   prefix: string,
-  deps: { payments: PaymentService; outbox: DmsOutbox; queue: Queue },
+  deps: { payments: PaymentService; outbox: OrderOutbox; queue: Queue },
   logger: Logger,
 ): Worker {
   const worker = new Worker(
@@ -47,13 +49,14 @@ export function startOrderWorker(
           return deps.payments.timeoutUnpaid(orderId!);
         case 'refund':
           return deps.payments.processRefund(orderId!);
-        case 'dms-outbox':
+        case 'outbox':
+        case 'dms-outbox': // jobs queued before the rename
           return deps.outbox.deliver(orderId!);
         case 'outbox-sweep': {
           // Re-enqueue what is still pending; the time bucket lets a finished job id be used again.
           const bucket = Math.floor(Date.now() / SWEEP_EVERY_MS);
           for (const id of await deps.outbox.pendingOrderIds()) {
-            await deps.queue.add('dms-outbox', { orderId: id }, { jobId: `dms-outbox-${id}-sweep-${bucket}` });
+            await deps.queue.add('outbox', { orderId: id }, { jobId: `outbox-${id}-sweep-${bucket}` });
           }
           return;
         }

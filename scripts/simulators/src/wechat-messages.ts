@@ -221,5 +221,12 @@ export function createMessageApi(opts: MessageApiOptions) {
     }
   }
 
-  return { handle };
+  /** For other WeChat APIs served by the same simulator: is this access token valid now? (0, or the errcode WeChat answers.) */
+  const tokenErrcode = (token: string): 0 | 40001 | 42001 => {
+    const expires = tokens.get(token);
+    if (expires === undefined) return 40001;
+    return expires <= opts.now() ? 42001 : 0;
+  };
+
+  return { handle, tokenErrcode };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
 import { createMessageApi, type SubscribeTemplate } from './wechat-messages';
+import { createShippingApi } from './wechat-shipping';
 
 /**
  * WeChat server API simulator (api.weixin.qq.com). Implements code2Session with WeChat's own
@@ -18,7 +19,8 @@ import { createMessageApi, type SubscribeTemplate } from './wechat-messages';
  * the code, so the devtools' real wx.login codes work against the simulator.
  *
  * Access tokens and subscribe messages (`/cgi-bin/token`, `/cgi-bin/message/subscribe/send`) are
- * served by the same simulator; see wechat-messages.ts.
+ * served by the same simulator; see wechat-messages.ts. So is the shipping-info upload of WeChat
+ * Pay orders (/wxa/sec/order/upload_shipping_info); see wechat-shipping.ts.
  */
 export interface WechatSimulatorOptions {
   appId: string;
@@ -60,6 +62,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
     tokenTtlSeconds: opts.accessTokenTtlSeconds,
     sendQuotaPerMinute: opts.sendQuotaPerMinute,
   });
+  const shipping = createShippingApi({ tokenErrcode: messages.tokenErrcode });
 
   return startSimulator(
     'wechat',
@@ -110,6 +113,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
         });
       }
       if (await messages.handle(req, res, url)) return;
+      if (await shipping.handle(req, res, url)) return;
       sendJson(res, 404, { errcode: 404, errmsg: 'not found' });
     },
     opts.port,

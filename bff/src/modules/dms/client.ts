@@ -14,8 +14,8 @@ export interface DmsOrderPayload {
   lockedAt: string;
 }
 
-/** A refusal that retrying cannot fix (the outbox entry is parked for a person to look at). */
-export class DmsPermanentError extends Error {}
+import type { OutboxSender } from '../orders/outbox';
+import { OutboxPermanentError } from '../orders/outbox';
 
 export class DmsClient {
   constructor(private readonly cfg: { baseUrl: string; keyId: string; secret: string; timeoutMs: number }) {}
@@ -41,7 +41,23 @@ export class DmsClient {
     }
     const answer = (await res.json().catch(() => ({}))) as { dmsOrderId?: string; code?: string; message?: string };
     if (res.ok && answer.dmsOrderId) return { dmsOrderId: answer.dmsOrderId };
-    if (res.status === 400 || res.status === 409) throw new DmsPermanentError(`${answer.code}: ${answer.message}`);
+    // A refusal that retrying cannot fix: the outbox entry is parked for a person to look at.
+    if (res.status === 400 || res.status === 409) throw new OutboxPermanentError(`${answer.code}: ${answer.message}`);
     throw new AppError(503, 'UPSTREAM_UNAVAILABLE', 'DMS 暂不可用', { status: res.status, code: answer.code });
   }
+}
+
+/** The outbox sender for locked orders. */
+export function dmsOrderSender(dms: DmsClient, dealerCode: string): OutboxSender {
+  return async (order, entry) => {
+    const { dmsOrderId } = await dms.pushOrder({
+      orderNo: order.orderNo,
+      dealerCode,
+      vehicle: { modelCode: order.modelCode, trimCode: order.trimCode, options: order.config.selected },
+      priceFen: order.totalFen,
+      depositFen: order.depositFen,
+      lockedAt: new Date(entry.createdAt).toISOString(),
+    });
+    return { ref: dmsOrderId };
+  };
 }

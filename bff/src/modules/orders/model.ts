@@ -54,7 +54,7 @@ const orderSchema = new Schema(
     payments: { type: [paymentSchema], default: [] },
     refunds: { type: [refundSchema], default: [] },
     timeline: { type: [Schema.Types.Mixed], default: [] },
-    /** Messages to other systems written with the change that caused them (see dms/outbox.ts). */
+    /** Messages to other systems written with the change that caused them (see orders/outbox.ts). */
     outbox: { type: [Schema.Types.Mixed], default: [] },
     /** Set when a payment arrived after the order had been cancelled and the car was gone: money goes back. */
     latePayment: { type: Boolean, default: false },

@@ -20,7 +20,7 @@ import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
 import { stockKey } from '../inventory/model';
 import { orderModel } from './model';
-import { lockedOrderOutboxEntry, type OutboxEntry } from '../dms/outbox';
+import { lockedOrderOutboxEntry, type OutboxEntry } from './outbox';
 
 export interface OrderDoc {
   _id: Types.ObjectId;

@@ -6,6 +6,7 @@ import type { InventoryService } from '../inventory/service';
 import type { OrderDoc, OrderService } from '../orders/service';
 import { WechatSignatureError, type WechatPayClient } from './wechatpay';
 import { yuanStringToFen, type AlipayClient } from './alipay';
+import { shippingInfoOutboxEntry } from '../orders/outbox';
 
 /** What a provider says about one of our payments. */
 interface RemoteTrade {
@@ -203,12 +204,17 @@ export class PaymentService {
    * with its car if the car is still free, otherwise it comes back and is refunded at once.
    */
   async applyPaid(order: OrderDoc, outTradeNo: string, transactionId: string, paidAt: Date): Promise<OrderDoc> {
+    // Recorded with the payment, in the same write: WeChat must then get its shipping info (outbox).
     const markPaid = (o: OrderDoc) => ({
       payments: o.payments.map((p) => (p.outTradeNo === outTradeNo ? { ...p, status: 'paid', transactionId, paidAt } : p)),
+      ...(o.payments.find((p) => p.outTradeNo === outTradeNo)?.channel === 'wechat' ? { outbox: [...(o.outbox ?? []), shippingInfoOutboxEntry(outTradeNo)] } : {}),
     });
     const notYetPaid = (o: OrderDoc) => o.payments.some((p) => p.outTradeNo === outTradeNo && p.status !== 'paid');
-    const paid = await this.orders.transition(order, 'pay', { kind: 'payment' }, { set: markPaid, when: notYetPaid, note: `微信支付 ${transactionId}` });
-    if (paid) return paid;
+    const paid = await this.orders.transition(order, 'pay', { kind: 'payment' }, { set: markPaid, when: notYetPaid, note: `${order.payments.find((p) => p.outTradeNo === outTradeNo)?.channel === 'alipay' ? '支付宝' : '微信支付'} ${transactionId}` });
+    if (paid) {
+      await this.scheduleOutbox(paid);
+      return paid;
+    }
 
     const current = (await this.orders.Orders.findById(order._id).lean<OrderDoc>())!;
     if (!notYetPaid(current) || current.state !== 'cancelled') return current; // duplicate notify, or already moved on
@@ -230,8 +236,15 @@ export class PaymentService {
       if (carBack) await this.inventory.release(current.stockKey, String(current._id));
       return (await this.orders.Orders.findById(order._id).lean<OrderDoc>())!;
     }
+    await this.scheduleOutbox(reinstated);
     if (!carBack) return this.orders.requestRefund(reinstated, { kind: 'system' }, '车辆已售出，自动退款');
     return reinstated;
+  }
+
+  /** Deliver pending outbox entries soon; if this enqueue is lost, the sweep delivers them. */
+  private async scheduleOutbox(order: OrderDoc) {
+    if (!order.outbox?.some((e) => e.status === 'pending')) return;
+    await this.orders.jobs?.scheduleOutbox(String(order._id)).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not enqueue the outbox; the sweep will'));
   }
 
   /**
