@@ -28,7 +28,8 @@ describe('unpaid orders time out (BullMQ delayed job)', () => {
     expect(pay.status).toBe(200);
     // Watch the database, not the API: reads would expire it themselves.
     await vi.waitFor(async () => expect((await raw(order.orderNo)).state).toBe('cancelled'), { timeout: 15_000, interval: 200 });
-    expect(await availableOf(key)).toBe(held + 1);
+    // The car is released right after the cancellation is written.
+    await vi.waitFor(async () => expect(await availableOf(key)).toBe(held + 1), { timeout: 5000 });
     const txn = t.wxpay.ledger().transactions.find((x) => x.out_trade_no === pay.body.outTradeNo)!;
     expect(txn.trade_state).toBe('CLOSED');
     expect((await get(order.orderNo)).timeline.at(-1)).toMatchObject({ event: 'timeout', actor: { kind: 'system' } });
