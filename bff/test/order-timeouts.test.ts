@@ -62,6 +62,9 @@ describe('unpaid orders time out (BullMQ delayed job)', () => {
     const key = (await raw(second.orderNo)).stockKey;
     const pay2 = await t.api(`/api/v1/orders/${second.orderNo}/payments/wechat`, { method: 'POST', token });
     await vi.waitFor(async () => expect((await raw(second.orderNo)).state).toBe('cancelled'), { timeout: 15_000, interval: 200 });
+    // The cancellation released its car (right after the state change): wait for that first.
+    const secondId = String((await raw(second.orderNo))._id);
+    await vi.waitFor(async () => expect(await t.conn.collection('stock_holds').countDocuments({ orderId: secondId })).toBe(0), { timeout: 5000 });
     // Sold out meanwhile: every car of this variant is held by someone else.
     await t.conn.collection('stock').updateOne({ key }, { $set: { total: await t.conn.collection('stock_holds').countDocuments({ key }) } });
     await fetch(`${t.wxpay.url}/__sim/wxpay/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: pay2.body.outTradeNo, force: true }) });
