@@ -194,7 +194,8 @@ describe('refunds', () => {
     await waitForState(t, alice, order.orderNo, 'refunded');
     const done = await orderOf(t, alice, order.orderNo);
     expect(done.refunds).toEqual([expect.objectContaining({ status: 'succeeded', amountFen: 500_000 })]);
-    expect((await available())).toBe(before);
+    // The car is released right after the refund is recorded.
+    await vi.waitFor(async () => expect(await available()).toBe(before), { timeout: 5000 });
     const ledger = t.wxpay.ledger();
     expect(ledger.refunds.filter((r) => r.out_trade_no === pay.body.outTradeNo)).toHaveLength(1);
   });
