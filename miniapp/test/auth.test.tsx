@@ -35,9 +35,9 @@ describe('wechatLogin', () => {
 })
 
 describe('我的 page on H5', () => {
-  it('explains login is mini-program only and never calls Taro.login', () => {
+  it('offers phone + SMS code login and never calls Taro.login', () => {
     render(<MePage />)
-    expect(screen.getByText(/登录仅支持在微信小程序中使用/)).toBeTruthy()
+    expect(screen.getByText('获取验证码')).toBeTruthy()
     expect(screen.queryByText('微信登录')).toBeNull()
     expect(taroMock.login).not.toHaveBeenCalled()
   })
