@@ -19,13 +19,29 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ]
 
-/** A phone-sized headless Chromium on a fresh profile folder. */
-export function launch(profile, extraArgs = []) {
-  return chromium.launchPersistentContext(profile, {
+/** The privacy-policy version the app asks consent for (src/utils/privacy.ts PRIVACY_POLICY_VERSION). */
+export const PRIVACY_POLICY_VERSION = '2026.11'
+
+/**
+ * A phone-sized headless Chromium on a fresh profile folder, as a visitor who has already agreed
+ * to the privacy policy (the first-launch consent modal has its own unit tests; here it would only
+ * cover the page under test). Taro H5 keeps storage as JSON `{ data: value }` in localStorage.
+ */
+export async function launch(profile, extraArgs = []) {
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 414, height: 896 },
     deviceScaleFactor: 2,
     args: [...CHROMIUM_ARGS, ...extraArgs],
   })
+  const consent = JSON.stringify({ data: JSON.stringify({ version: PRIVACY_POLICY_VERSION, granted: true, at: new Date().toISOString(), recordedFor: [] }) })
+  await context.addInitScript((value) => {
+    try {
+      if (location.protocol.startsWith('http')) localStorage.setItem('carmall.privacyConsent', value)
+    } catch {
+      // about:blank has no localStorage
+    }
+  }, consent)
+  return context
 }
