@@ -94,3 +94,13 @@ describe('graceful shutdown', () => {
     await s.wechat.close();
   });
 });
+
+describe('the PIPL response scan every test runs through api()', () => {
+  it('rejects full phone and ID-card numbers, accepts masked ones and long order numbers', async () => {
+    const { assertNoUnmaskedPii } = await import('./helpers');
+    expect(() => assertNoUnmaskedPii('/api/v1/me', '{"phone":"13812345678"}')).toThrow(/PIPL/);
+    expect(() => assertNoUnmaskedPii('/api/v1/me', '{"idCardNo":"11010519491231002X"}')).toThrow(/PIPL/);
+    expect(() => assertNoUnmaskedPii('/api/v1/me', '{"phone":"138****5678","idCardNo":"110***********002X","orderNo":"CM2026112857690565"}')).not.toThrow();
+    expect(() => assertNoUnmaskedPii('/api/v1/admin/users/x/pii?reason=r', '{"phone":"13812345678"}')).not.toThrow();
+  });
+});

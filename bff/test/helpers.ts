@@ -35,6 +35,19 @@ export function requireServices() {
   return { MONGODB_URI, REDIS_URL };
 }
 
+/**
+ * PIPL: no API response may carry a full mainland mobile number or ID-card number. Every response
+ * any test receives through `api()` is scanned, so each new route is covered by its tests. The only
+ * exception is the audited staff read of personal data (`/pii`, with a recorded reason).
+ */
+const UNMASKED_PHONE = /(?<![\d])1[3-9]\d{9}(?![\d])/;
+const UNMASKED_ID_CARD = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
+export function assertNoUnmaskedPii(path: string, text: string) {
+  if (/\/pii(\?|$)/.test(path)) return;
+  const hit = UNMASKED_PHONE.exec(text) ?? UNMASKED_ID_CARD.exec(text);
+  if (hit) throw new Error(`PIPL: ${path} answered with unmasked personal data "${hit[0]}"`);
+}
+
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -124,6 +137,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     if (init.token) headers.set('authorization', `Bearer ${init.token}`);
     const res = await fetch(running.url + path, { ...init, headers, body: init.json !== undefined ? JSON.stringify(init.json) : init.body });
     const text = await res.text();
+    assertNoUnmaskedPii(path, text);
     let body: any = text;
     try {
       body = text ? JSON.parse(text) : null;
