@@ -24,8 +24,9 @@ export default defineConfig<'webpack5'>(async () => {
     designWidth: 750,
     deviceRatio: { 640: 2.34 / 2, 750: 1, 375: 2, 828: 1.81 / 2 },
     sourceRoot: 'src',
-    // One folder per target so builds never overwrite each other.
-    outputRoot: `dist/${process.env.TARO_ENV}`,
+    // One folder per target so builds never overwrite each other. CARMALL_DIST_ROOT lets parallel
+    // work trees build side by side (e.g. `CARMALL_DIST_ROOT=dist-tracking`).
+    outputRoot: `${process.env.CARMALL_DIST_ROOT ?? 'dist'}/${process.env.TARO_ENV}`,
     plugins: [],
     defineConstants: {
       CARMALL_API_BASE: JSON.stringify(apiBaseOverride),
