@@ -14,41 +14,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, launch } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, api, check, checkNoPageErrors, failWith, launch, priceAt, run, watchErrors, yuan } from './lib.mjs'
 
 const MODEL = 'yuanshan-s5'
 const PAGE = '.taro_page_stationed'
-
-class E2EFailure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new E2EFailure(message)
-}
-
-async function api(pathAndQuery) {
-  const url = `${BASE}/api/v1${pathAndQuery}`
-  let res
-  try {
-    res = await fetch(url, { headers: { Accept: 'application/json' } })
-  } catch (err) {
-    throw new E2EFailure(`cannot reach the BFF at ${url}: ${err.cause?.message ?? err.message} (is it running? set E2E_BASE_URL)`)
-  }
-  if (!res.ok) throw new E2EFailure(`GET ${url} -> HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`)
-  return res.json()
-}
-
-/** Price in force at `at` (the entry that started last wins), as the shared engine does. */
-function priceAt(prices, at) {
-  let best = null
-  for (const p of prices) {
-    const from = Date.parse(p.effectiveFrom)
-    if (at < from || (p.effectiveTo && at >= Date.parse(p.effectiveTo))) continue
-    if (!best || from > Date.parse(best.effectiveFrom)) best = p
-  }
-  check(best, `no price in force at ${new Date(at).toISOString()} in ${JSON.stringify(prices)}`)
-  return best.amountFen
-}
-
-const yuan = (fen) => `¥${(fen / 100).toLocaleString('en-US')}`
 
 async function main() {
   mkdirSync(ARTIFACTS, { recursive: true })
@@ -83,14 +52,7 @@ async function main() {
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
   const context = await launch(profile)
   const page = context.pages()[0] ?? (await context.newPage())
-  const pageErrors = []
-  page.on('pageerror', (err) => pageErrors.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) pageErrors.push(`HTTP ${res.status()} ${res.url()}`)
-  })
+  const pageErrors = watchErrors(page)
 
   const total = async () => Number(await page.getAttribute(`${PAGE} .config-total`, 'data-total-fen'))
   /** Wait for the displayed total; report what is shown on timeout. */
@@ -222,21 +184,14 @@ async function main() {
       throw new E2EFailure(`我的配置 does not list ${shortId}`)
     })
     console.log(`我的配置 lists ${shortId}`)
-    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+    checkNoPageErrors(pageErrors)
     console.log(`PASS: screenshot in ${ARTIFACTS}/configure.png`)
   } catch (err) {
-    await page.screenshot({ path: path.join(ARTIFACTS, 'configure-failure.png'), fullPage: true }).catch(() => {})
-    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
-      console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
-    }
-    throw err
+    await failWith(page, 'configure', pageErrors, err)
   } finally {
     await context.close()
     rmSync(profile, { recursive: true, force: true })
   }
 }
 
-main().catch((err) => {
-  console.error(`FAIL (configure e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
-  process.exit(1)
-})
+run('configure', main)

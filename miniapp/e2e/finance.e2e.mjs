@@ -17,16 +17,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, launch } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, launch, run, watchErrors } from './lib.mjs'
 
 const MODEL = 'yuanshan-s5'
 const PAGE = '.taro_page_stationed'
 const PREVIEW_ROWS = 12 // src/pages/finance/index.tsx SCHEDULE_PREVIEW
 
-class E2EFailure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new E2EFailure(message)
-}
 const yuan = (fen) => `¥${(fen / 100).toFixed(2)}`
 
 async function api(pathAndQuery, body) {
@@ -61,14 +57,7 @@ async function main() {
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
   const context = await launch(profile)
   const page = context.pages()[0] ?? (await context.newPage())
-  const pageErrors = []
-  page.on('pageerror', (err) => pageErrors.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) pageErrors.push(`HTTP ${res.status()} ${res.url()}`)
-  })
+  const pageErrors = watchErrors(page)
 
   const tap = async (selector) => {
     const el = await page.waitForSelector(`${PAGE} ${selector}`, { timeout: 10_000 })
@@ -173,19 +162,14 @@ async function main() {
     check(other < choice.downRatioBp || quote2.totals.monthlyPaymentFen < quote.totals.monthlyPaymentFen, 'more down did not lower the monthly payment')
     console.log(`${other / 100}% 首付: 月供 ${yuan(quote2.totals.monthlyPaymentFen)}`)
 
-    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+    checkNoPageErrors(pageErrors)
     console.log(`PASS: screenshots in ${ARTIFACTS}`)
   } catch (err) {
-    await page.screenshot({ path: path.join(ARTIFACTS, 'finance-failure.png'), fullPage: true }).catch(() => {})
-    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
-    throw err
+    await failWith(page, 'finance', pageErrors, err)
   } finally {
     await context.close()
     rmSync(profile, { recursive: true, force: true })
   }
 }
 
-main().catch((err) => {
-  console.error(`FAIL (finance e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
-  process.exit(1)
-})
+run('finance', main)

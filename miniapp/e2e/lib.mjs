@@ -45,3 +45,93 @@ export async function launch(profile, extraArgs = []) {
   }, consent)
   return context
 }
+
+/** A failed expectation: printed as one readable line, without a stack. */
+export class E2EFailure extends Error {}
+
+export function check(condition, message) {
+  if (!condition) throw new E2EFailure(message)
+}
+
+/** JSON over HTTP with a readable failure (`token` becomes a Bearer header). */
+export async function http(method, url, { body, token, headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (token) headers.Authorization = `Bearer ${token}`
+  let res
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  } catch (err) {
+    throw new E2EFailure(`cannot reach ${url}: ${err.cause?.message ?? err.message} (is it running? check E2E_BASE_URL and the E2E_* URLs)`)
+  }
+  const text = await res.text()
+  if (!res.ok) throw new E2EFailure(`${method} ${url} -> HTTP ${res.status}: ${text.slice(0, 300)}`)
+  return text ? JSON.parse(text) : null
+}
+
+/** The BFF's API: GET without a body, POST with one unless `method` says otherwise. */
+export function api(pathAndQuery, { method, ...options } = {}) {
+  return http(method ?? (options.body === undefined ? 'GET' : 'POST'), `${BASE}/api/v1${pathAndQuery}`, options)
+}
+
+/** Price in force at `at` (the entry that started last wins), as the shared engine does. */
+export function priceAt(prices, at) {
+  let best = null
+  for (const p of prices) {
+    const from = Date.parse(p.effectiveFrom)
+    if (at < from || (p.effectiveTo && at >= Date.parse(p.effectiveTo))) continue
+    if (!best || from > Date.parse(best.effectiveFrom)) best = p
+  }
+  check(best, `no price in force at ${new Date(at).toISOString()} in ${JSON.stringify(prices)}`)
+  return best.amountFen
+}
+
+/** ¥ with thousands separators, as the app shows whole-yuan prices. */
+export const yuan = (fen) => `¥${(fen / 100).toLocaleString('en-US')}`
+
+/**
+ * Everything the page reports going wrong: uncaught errors, console errors and HTTP failures
+ * (the browser's own /favicon.ico request excepted; the app has none). Tests end by checking it is empty.
+ */
+export function watchErrors(page) {
+  const errors = []
+  page.on('pageerror', (err) => errors.push(err.message))
+  page.on('console', (msg) => {
+    // HTTP failures are reported with their URL by the response handler below.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`)
+  })
+  page.on('response', (res) => {
+    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) errors.push(`HTTP ${res.status()} ${res.url()}`)
+  })
+  return errors
+}
+
+/** Open a hash route of the H5 app and wait until Taro shows the page (it animates page transitions). */
+export async function openPage(page, hashPath, timeout = 20_000) {
+  await page.goto(`${BASE}/#/${hashPath.replace(/^\/+/, '')}`, { waitUntil: 'domcontentloaded' })
+  await page.waitForSelector('.taro_page_stationed', { timeout }).catch(() => {
+    throw new E2EFailure(`the H5 app never showed ${hashPath} (.taro_page_stationed); is the H5 build served at /?`)
+  })
+}
+
+/** The end of a passing test: the page must not have logged errors. */
+export function checkNoPageErrors(pageErrors) {
+  check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+}
+
+/** On failure: a full-page screenshot `<name>-failure.png` and the page's errors, then rethrow. */
+export async function failWith(page, name, pageErrors, err) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-failure.png`), fullPage: true }).catch(() => {})
+  if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
+    console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
+  }
+  throw err
+}
+
+/** Run an e2e file's main(): a failure prints one line (no stack for failed checks) and exits 1. */
+export function run(name, main) {
+  main().catch((err) => {
+    console.error(`FAIL (${name} e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
+    process.exit(1)
+  })
+}

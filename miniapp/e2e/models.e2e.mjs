@@ -15,27 +15,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, launch } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, api, check, checkNoPageErrors, failWith, launch, run, watchErrors } from './lib.mjs'
 
 const UI_PAGE_SIZE = 20 // first page size of the 车型 list (src/pages/models/index.tsx PAGE_SIZE)
 const MIN_SEEDED = 6
-
-class E2EFailure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new E2EFailure(message)
-}
-
-async function api(pathAndQuery) {
-  const url = `${BASE}/api/v1${pathAndQuery}`
-  let res
-  try {
-    res = await fetch(url, { headers: { Accept: 'application/json' } })
-  } catch (err) {
-    throw new E2EFailure(`cannot reach the BFF at ${url}: ${err.cause?.message ?? err.message} (is it running? set E2E_BASE_URL)`)
-  }
-  if (!res.ok) throw new E2EFailure(`GET ${url} -> HTTP ${res.status}: ${(await res.text()).slice(0, 300)}`)
-  return res.json()
-}
 
 const sameSet = (a, b) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n')
 
@@ -77,16 +60,7 @@ async function main() {
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
   const context = await launch(profile)
   const page = context.pages()[0] ?? (await context.newPage())
-  const pageErrors = []
-  page.on('pageerror', (err) => pageErrors.push(err.message))
-  page.on('console', (msg) => {
-    // HTTP failures are reported with their URL by the response handler below.
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`)
-  })
-  page.on('response', (res) => {
-    // The browser asks for /favicon.ico on its own; the app has none.
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) pageErrors.push(`HTTP ${res.status()} ${res.url()}`)
-  })
+  const pageErrors = watchErrors(page)
 
   try {
     await page.goto(`${BASE}/#/pages/models/index`, { waitUntil: 'domcontentloaded' })
@@ -115,21 +89,14 @@ async function main() {
 
     await page.waitForTimeout(300)
     await page.screenshot({ path: path.join(ARTIFACTS, 'models.png'), fullPage: true })
-    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+    checkNoPageErrors(pageErrors)
     console.log(`PASS: screenshots in ${ARTIFACTS}`)
   } catch (err) {
-    await page.screenshot({ path: path.join(ARTIFACTS, 'models-failure.png'), fullPage: true }).catch(() => {})
-    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
-      console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
-    }
-    throw err
+    await failWith(page, 'models', pageErrors, err)
   } finally {
     await context.close()
     rmSync(profile, { recursive: true, force: true })
   }
 }
 
-main().catch((err) => {
-  console.error(`FAIL (models e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
-  process.exit(1)
-})
+run('models', main)

@@ -19,7 +19,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, launch } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, priceAt, run, watchErrors, yuan } from './lib.mjs'
 
 const trim = (u) => (u || '').replace(/\/+$/, '')
 const WECHAT_SIM = trim(process.env.E2E_WECHAT_SIM_URL)
@@ -27,41 +27,6 @@ const WXPAY_SIM = trim(process.env.E2E_WXPAY_SIM_URL)
 const MODEL = 'yuanshan-s5'
 const TOKEN_KEY = 'carmall.token'
 const PAGE = '.taro_page_stationed'
-
-class E2EFailure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new E2EFailure(message)
-}
-
-/** JSON over HTTP with a readable failure. */
-async function http(method, url, { body, token } = {}) {
-  const headers = { Accept: 'application/json' }
-  if (body !== undefined) headers['Content-Type'] = 'application/json'
-  if (token) headers.Authorization = `Bearer ${token}`
-  let res
-  try {
-    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
-  } catch (err) {
-    throw new E2EFailure(`cannot reach ${url}: ${err.cause?.message ?? err.message} (is it running? check the E2E_* URLs)`)
-  }
-  const text = await res.text()
-  if (!res.ok) throw new E2EFailure(`${method} ${url} -> HTTP ${res.status}: ${text.slice(0, 300)}`)
-  return text ? JSON.parse(text) : null
-}
-
-/** Price in force at `at` (the entry that started last wins), as the shared engine does. */
-function priceAt(prices, at) {
-  let best = null
-  for (const p of prices) {
-    const from = Date.parse(p.effectiveFrom)
-    if (at < from || (p.effectiveTo && at >= Date.parse(p.effectiveTo))) continue
-    if (!best || from > Date.parse(best.effectiveFrom)) best = p
-  }
-  check(best, `no price in force at ${new Date(at).toISOString()}`)
-  return best.amountFen
-}
-
-const yuan = (fen) => `¥${(fen / 100).toLocaleString('en-US')}`
 
 async function main() {
   check(WECHAT_SIM, 'E2E_WECHAT_SIM_URL is not set (the WeChat login simulator)')
@@ -102,14 +67,7 @@ async function main() {
     [TOKEN_KEY, JSON.stringify({ data: token })],
   )
   const page = context.pages()[0] ?? (await context.newPage())
-  const pageErrors = []
-  page.on('pageerror', (err) => pageErrors.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) pageErrors.push(`console: ${msg.text()}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) pageErrors.push(`HTTP ${res.status()} ${res.url()}`)
-  })
+  const pageErrors = watchErrors(page)
 
   /** Scroll to the middle of the screen (clear of fixed bottom bars), then tap. */
   const tap = async (selector) => {
@@ -221,14 +179,10 @@ async function main() {
       .catch(() => { throw new E2EFailure(`tab 订单 does not list ${orderNo} as 已付意向金`) })
     console.log(`tab 订单 lists ${orderNo} as 已付意向金`)
 
-    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+    checkNoPageErrors(pageErrors)
     console.log(`PASS: screenshots in ${ARTIFACTS}/order-configure.png, order-checkout.png, order-pay.png, order.png`)
   } catch (err) {
-    await page.screenshot({ path: path.join(ARTIFACTS, 'order-failure.png'), fullPage: true }).catch(() => {})
-    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
-      console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
-    }
-    throw err
+    await failWith(page, 'order', pageErrors, err)
   } finally {
     await context.close()
     rmSync(profile, { recursive: true, force: true })
@@ -242,7 +196,4 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(`FAIL (order e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
-  process.exit(1)
-})
+run('order', main)

@@ -19,15 +19,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, launch } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, launch, run, watchErrors } from './lib.mjs'
 
 const MODEL = 'yuanshan-s5'
 const STAGE = '.taro_page_stationed .viewer-stage'
 
-class E2EFailure extends Error {}
-function check(condition, message) {
-  if (!condition) throw new E2EFailure(message)
-}
 
 async function fetchOk(url, what) {
   let res
@@ -105,18 +101,6 @@ async function comparePngs(page, a, b, tolerance = 24) {
 
 // WebGL without a GPU: SwiftShader through ANGLE (Chromium refuses it without the second flag).
 const SOFTWARE_GL = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
-
-function watchErrors(page) {
-  const errors = []
-  page.on('pageerror', (err) => errors.push(err.message))
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) errors.push(`console: ${msg.text()}`)
-  })
-  page.on('response', (res) => {
-    if (res.status() >= 400 && !res.url().endsWith('/favicon.ico')) errors.push(`HTTP ${res.status()} ${res.url()}`)
-  })
-  return errors
-}
 
 async function main() {
   mkdirSync(ARTIFACTS, { recursive: true })
@@ -217,7 +201,7 @@ async function main() {
     console.log(`doors closed again: ${(closeDiff.fraction * 100).toFixed(2)}% differ from before opening`)
     check(closeDiff.fraction < 0.002, `closing the doors did not restore the picture (${(closeDiff.fraction * 100).toFixed(2)}% differ)`)
 
-    check(pageErrors.length === 0, `the page logged errors:\n  ${pageErrors.join('\n  ')}`)
+    checkNoPageErrors(pageErrors)
 
     // 6. No WebGL: the image fallback, not an error.
     const noGl = await context.newPage()
@@ -240,18 +224,11 @@ async function main() {
     console.log('without WebGL: image fallback with the paint colours, no errors')
     console.log(`PASS: viewer screenshots in ${ARTIFACTS}`)
   } catch (err) {
-    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-failure.png') }).catch(() => {})
-    if (pageErrors.length && !(err instanceof E2EFailure && err.message.startsWith('the page logged'))) {
-      console.error(`page errors:\n  ${pageErrors.join('\n  ')}`)
-    }
-    throw err
+    await failWith(page, 'viewer', pageErrors, err)
   } finally {
     await context.close()
     rmSync(profile, { recursive: true, force: true })
   }
 }
 
-main().catch((err) => {
-  console.error(`FAIL (viewer e2e against ${BASE}): ${err instanceof E2EFailure ? err.message : err.stack ?? err}`)
-  process.exit(1)
-})
+run('viewer', main)
