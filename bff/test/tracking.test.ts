@@ -26,9 +26,9 @@ async function loginWithRoles(openid: string, roles: string[]) {
   return { token: again.token, id: again.user.id };
 }
 
-async function lockedOrder(token: string) {
+async function lockedOrder(token: string, extra: { deliveryCentreCode?: string } = {}) {
   const trimCode = (await t.api('/api/v1/catalog/models/yuanshan-s7')).body.model.trims[0].code;
-  const order = (await t.api('/api/v1/orders', { method: 'POST', token, headers: { 'idempotency-key': randomUUID() }, json: { modelCode: 'yuanshan-s7', trimCode, selections: [] } })).body;
+  const order = (await t.api('/api/v1/orders', { method: 'POST', token, headers: { 'idempotency-key': randomUUID() }, json: { modelCode: 'yuanshan-s7', trimCode, selections: [], ...extra } })).body;
   const pay = await t.api(`/api/v1/orders/${order.orderNo}/payments/wechat`, { method: 'POST', token });
   await fetch(`${t.wxpay.url}/__sim/wxpay/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: pay.body.outTradeNo }) });
   await vi.waitFor(async () => expect((await t.api(`/api/v1/orders/${order.orderNo}`, { token })).body.state).toBe('deposit_paid'), { timeout: 10_000 });
@@ -291,5 +291,42 @@ describe('TMS events', () => {
     expect(during).toMatchObject({ status: 'delayed', statusLabel: '临时停车' });
     expect(during.milestones.at(-1).label).toBe('临时停车：前方事故，道路管制');
     expect(Date.parse(during.eta.at)).toBeGreaterThan(Date.parse(before.at) + 60 * 60_000);
+  });
+});
+
+// Last: its CTU shipment would otherwise take the simulator's duplicate/reorder budget above.
+describe('the delivery centre chosen at checkout', () => {
+  it('lists the centres, nearest first for a location, and rejects half a location', async () => {
+    const all = await t.api('/api/v1/delivery-centres');
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((c: { code: string }) => c.code)).toEqual(['SHA', 'BJS', 'CAN', 'CTU', 'XIY']);
+    expect(all.body.items[0]).toEqual({ code: 'SHA', name: '上海交付中心', lat: 31.23, lng: 121.47 });
+    const near = await t.api('/api/v1/delivery-centres?lat=30.66&lng=104.06');
+    expect(near.body.items[0]).toMatchObject({ code: 'CTU', name: '成都交付中心', distanceKm: expect.any(Number) });
+    for (const q of ['lat=30', 'lat=100&lng=100', 'lat=x&lng=1', 'city=sh']) {
+      const bad = await t.api(`/api/v1/delivery-centres?${q}`);
+      expect(bad.status, q).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
+  it('is stored on the order (first centre by default), an unknown one is refused, and shipping goes there', async () => {
+    const trimCode = (await t.api('/api/v1/catalog/models/yuanshan-s7')).body.model.trims[0].code;
+    const bad = await t.api('/api/v1/orders', { method: 'POST', token: alice, headers: { 'idempotency-key': randomUUID() }, json: { modelCode: 'yuanshan-s7', trimCode, selections: [], deliveryCentreCode: 'MARS' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    const plain = await t.api('/api/v1/orders', { method: 'POST', token: alice, headers: { 'idempotency-key': randomUUID() }, json: { modelCode: 'yuanshan-s7', trimCode, selections: [] } });
+    expect(plain.body.deliveryCentre).toEqual({ code: 'SHA', name: '上海交付中心' });
+    expect(plain.body).not.toHaveProperty('advisorUserId');
+    await t.api(`/api/v1/orders/${plain.body.orderNo}/cancel`, { method: 'POST', token: alice });
+
+    const orderNo = await lockedOrder(alice, { deliveryCentreCode: 'CTU' });
+    expect((await t.api(`/api/v1/orders/${orderNo}`, { token: alice })).body.deliveryCentre).toEqual({ code: 'CTU', name: '成都交付中心' });
+    await staffEvent(orderNo, { event: 'allocate' });
+    const shipped = await staffEvent(orderNo, { event: 'ship', vin: vin() });
+    expect(shipped.status).toBe(200);
+    expect(shipped.body.shipment.destination).toEqual({ code: 'CTU', name: '成都交付中心' });
+    const inTms = (await simJson('/__sim/tms/shipments')).shipments.find((s: { orderNo: string }) => s.orderNo === orderNo);
+    expect(inTms.destination).toBe('CTU');
   });
 });

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import {
   cumulativeKm,
   DELIVERY_CENTRES,
+  deliveryCentres,
   emptyEtaModel,
   estimateEta,
   haversineKm,
@@ -72,6 +73,17 @@ describe('geometry', () => {
     }
     expect(routeTo('SHA').totalKm).toBeGreaterThan(250);
     expect(routeTo('CTU').totalKm).toBeGreaterThan(1800);
+  });
+
+  it('lists the delivery centres, nearest first when the buyer is located', () => {
+    expect(deliveryCentres().map((c) => c.code)).toEqual([...DELIVERY_CENTRES]);
+    expect(deliveryCentres()[0]).toEqual({ code: 'SHA', name: '上海交付中心', lat: 31.23, lng: 121.47 });
+    // From 天津 北京 is nearest, then 西安 is further than 上海.
+    const fromTianjin = deliveryCentres({ lat: 39.13, lng: 117.2 });
+    expect(fromTianjin[0]).toMatchObject({ code: 'BJS', distanceKm: expect.any(Number) });
+    expect(fromTianjin[0].distanceKm!).toBeLessThan(150);
+    expect(fromTianjin.map((c) => c.distanceKm!)).toEqual([...fromTianjin.map((c) => c.distanceKm!)].sort((a, b) => a - b));
+    expect(deliveryCentres({ lat: 23.0, lng: 113.7 })[0].code).toBe('CAN');
   });
 });
 

@@ -1,4 +1,4 @@
-import { cumulativeKm, type LatLng } from './geo';
+import { cumulativeKm, haversineKm, type LatLng } from './geo';
 
 /**
  * The outbound logistics network: the factory in 宁波, hand-over hubs, and delivery centres, joined
@@ -230,4 +230,30 @@ export function segmentAt(route: Route, alongKm: number): RouteSegment {
     else hi = mid - 1;
   }
   return segs[lo];
+}
+
+/** A delivery centre as the buyer picks it at checkout. */
+export interface DeliveryCentreInfo {
+  code: DeliveryCentre;
+  name: string;
+  lat: number;
+  lng: number;
+  /** Distance from the given point, when one was given (km, rounded). */
+  distanceKm?: number;
+}
+
+export function isDeliveryCentre(code: string): code is DeliveryCentre {
+  return (DELIVERY_CENTRES as readonly string[]).includes(code);
+}
+
+/**
+ * The delivery centres a buyer can choose from: in network order, or nearest first when the
+ * buyer's location is known (the first one is the checkout's default).
+ */
+export function deliveryCentres(near?: LatLng): DeliveryCentreInfo[] {
+  const list: DeliveryCentreInfo[] = DELIVERY_CENTRES.map((code) => {
+    const p = PLACES[code];
+    return { code, name: p.name, lat: p.lat, lng: p.lng, ...(near ? { distanceKm: Math.round(haversineKm(near, p)) } : {}) };
+  });
+  return near ? list.sort((a, b) => a.distanceKm! - b.distanceKm!) : list;
 }

@@ -58,11 +58,16 @@ const orderSchema = new Schema(
     outbox: { type: [Schema.Types.Mixed], default: [] },
     /** Set when a payment arrived after the order had been cancelled and the car was gone: money goes back. */
     latePayment: { type: Boolean, default: false },
+    /** The delivery centre the buyer chose at checkout: where the car is shipped and handed over. */
+    deliveryCentreCode: { type: String },
+    /** The sales advisor credited with the order (set at creation by attribution); may read its tracking. */
+    advisorUserId: { type: String },
   },
   { timestamps: true, collection: 'orders' },
 );
 orderSchema.index({ buyerId: 1, idempotencyKey: 1 }, { unique: true });
 orderSchema.index({ buyerId: 1, createdAt: -1 });
 orderSchema.index({ 'payments.outTradeNo': 1 });
+orderSchema.index({ advisorUserId: 1, createdAt: -1 });
 
 export const orderModel = (conn: Connection) => conn.models.Order ?? conn.model('Order', orderSchema);

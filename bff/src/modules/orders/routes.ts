@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURRENT_DEPOSIT_TERMS } from '@carmall/shared-types';
+import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres } from '@carmall/shared-types';
 import { configurationRequestSchema } from '@carmall/shared-types/schemas';
 import { AppError } from '../../infra/errors';
 import { route } from '../../infra/route';
@@ -19,13 +19,32 @@ export function orderRoutes(orders: OrderService, payments: PaymentService) {
       handler: async () => CURRENT_DEPOSIT_TERMS,
     }),
     route({
+      method: 'get',
+      path: '/delivery-centres',
+      tag: 'orders',
+      summary: 'The delivery centres a buyer can choose at checkout; nearest first when lat/lng are given (the first is the default)',
+      query: z
+        .object({ lat: z.coerce.number().min(-90).max(90).optional(), lng: z.coerce.number().min(-180).max(180).optional() })
+        .strict()
+        .refine((q) => (q.lat === undefined) === (q.lng === undefined), { message: 'lat 与 lng 需同时提供', path: ['lng'] }),
+      handler: async (_ctx, { query }) => ({
+        items: deliveryCentres(query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : undefined),
+      }),
+    }),
+    route({
       method: 'post',
       path: '/orders',
       tag: 'orders',
       summary: 'Place an order for a configuration (reserves the car; intent deposit due). Needs an Idempotency-Key header: a repeat returns the first order.',
       auth: 'user',
       status: 201,
-      body: configurationRequestSchema.extend({ expectedTotalFen: z.number().int().nonnegative().optional() }).strict(),
+      body: configurationRequestSchema
+        .extend({
+          expectedTotalFen: z.number().int().nonnegative().optional(),
+          /** Where the car is delivered (GET /delivery-centres); the first centre when absent. */
+          deliveryCentreCode: z.enum(DELIVERY_CENTRES).optional(),
+        })
+        .strict(),
       errors: [
         { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
         { status: 409, code: 'OUT_OF_STOCK', when: 'no car of this trim and paint is left' },

@@ -4,8 +4,12 @@ import {
   availableEvents,
   checkTransition,
   CURRENT_DEPOSIT_TERMS,
+  DELIVERY_CENTRES,
+  isDeliveryCentre,
   ORDER_STATE_LABELS,
+  PLACES,
   ORDER_TRANSITIONS,
+  type DeliveryCentre,
   type OrderActorKind,
   type OrderEvent,
   type OrderState,
@@ -43,7 +47,15 @@ export interface OrderDoc {
   timeline: OrderTimelineEntry[];
   latePayment: boolean;
   outbox: OutboxEntry[];
+  /** Absent on orders placed before centres could be chosen: see orderCentre(). */
+  deliveryCentreCode?: DeliveryCentre;
+  advisorUserId?: string;
   createdAt: Date;
+}
+
+/** Where an order is delivered: the buyer's choice, or the network's first centre for older orders. */
+export function orderCentre(o: Pick<OrderDoc, 'deliveryCentreCode'>): DeliveryCentre {
+  return o.deliveryCentreCode && isDeliveryCentre(o.deliveryCentreCode) ? o.deliveryCentreCode : DELIVERY_CENTRES[0];
 }
 
 /** Jobs the order flow schedules (BullMQ in the app; see jobs/order-jobs.ts). */
@@ -119,8 +131,16 @@ export class OrderService {
     return changed ? updated : null;
   }
 
-  /** Place an order (intent deposit pending): freeze configuration and price, reserve the car. */
-  async create(buyerId: string, idempotencyKey: string, req: ConfigurationRequest & { expectedTotalFen?: number }) {
+  /**
+   * Place an order (intent deposit pending): freeze configuration and price, reserve the car.
+   * `attribution.advisorUserId` is the advisor credited with the sale (decided by the caller).
+   */
+  async create(
+    buyerId: string,
+    idempotencyKey: string,
+    req: ConfigurationRequest & { expectedTotalFen?: number; deliveryCentreCode?: DeliveryCentre },
+    attribution: { advisorUserId?: string } = {},
+  ) {
     const existing = await this.Orders.findOne({ buyerId, idempotencyKey }).lean<OrderDoc>();
     if (existing) return existing;
 
@@ -155,6 +175,8 @@ export class OrderService {
         terms,
         stockKey: key,
         paymentDeadline,
+        deliveryCentreCode: req.deliveryCentreCode ?? DELIVERY_CENTRES[0],
+        ...(attribution.advisorUserId ? { advisorUserId: attribution.advisorUserId } : {}),
         timeline: [{ event: 'created', from: null, to: 'pending_payment', actor: { kind: 'buyer', id: buyerId }, at: now.toISOString() }],
       });
     } catch (err) {
@@ -240,6 +262,7 @@ export function presentOrder(o: OrderDoc) {
     depositFen: o.depositFen,
     terms: o.terms,
     paymentDeadline: new Date(o.paymentDeadline).toISOString(),
+    deliveryCentre: { code: orderCentre(o), name: PLACES[orderCentre(o)].name },
     payments: o.payments.map((p) => ({ outTradeNo: p.outTradeNo, channel: p.channel, amountFen: p.amountFen, status: p.status, paidAt: p.paidAt ? new Date(p.paidAt).toISOString() : null })),
     refunds: o.refunds.map((r) => ({ outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, requestedAt: new Date(r.requestedAt).toISOString() })),
     timeline: o.timeline,

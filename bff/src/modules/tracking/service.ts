@@ -25,7 +25,7 @@ import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { AuthedUser, Role } from '../auth/session';
 import type { OrderDoc, OrderService } from '../orders/service';
-import { presentOrder } from '../orders/service';
+import { orderCentre, presentOrder } from '../orders/service';
 import { etaTripModel, shipmentModel, trackingEventModel } from './model';
 import type { TmsClient } from './tms-client';
 
@@ -142,6 +142,16 @@ export function addToTrack(track: StoredPoint[], p: StoredPoint): StoredPoint[] 
   return next.length > TRACK_MAX_POINTS ? next.filter((_, k) => k % 2 === 0 || k === next.length - 1) : next;
 }
 
+/**
+ * Who may read an order's tracking: its buyer, the advisor credited with it, and staff roles.
+ * An advisor role alone is not enough: another advisor's customer stays invisible.
+ */
+export function canTrack(user: Pick<AuthedUser, 'id' | 'roles'>, order: Pick<OrderDoc, 'buyerId' | 'advisorUserId'>): boolean {
+  if (order.buyerId === user.id) return true;
+  if (order.advisorUserId !== undefined && order.advisorUserId === user.id) return true;
+  return STAFF_ROLES.some((r) => user.roles.includes(r));
+}
+
 export interface IngestResult {
   status: 'applied' | 'duplicate';
   eventId: string;
@@ -157,7 +167,7 @@ export class TrackingService {
     private readonly locks: Locks,
     private readonly logger: Logger,
     private readonly tms: TmsClient | null,
-    private readonly opts: { webhookSecret: string; callbackUrl?: string; defaultCentre?: DeliveryCentre },
+    private readonly opts: { webhookSecret: string; callbackUrl?: string },
   ) {}
 
   get Shipments() {
@@ -202,7 +212,8 @@ export class TrackingService {
     if (input.event === 'ship') {
       const vin = input.vin ?? this.allocatedVin(order);
       if (!vin) throw validationFailed('发车需要车辆 VIN', [{ in: 'body', path: 'vin', message: '请提供 17 位 VIN', code: 'required' }]);
-      shipment = await this.createShipment(order, vin, input.centre ?? this.opts.defaultCentre ?? 'SHA');
+      // Staff may override the destination (e.g. the buyer changed centre by phone); normally the buyer's choice.
+      shipment = await this.createShipment(order, vin, input.centre ?? orderCentre(order));
       note = `发往${CENTRE_NAMES[shipment.centre]}，VIN ${vin}${shipment.shipmentNo ? `，运单 ${shipment.shipmentNo}` : ''}`;
     }
     const updated = await this.orders.transition(order, input.event, actor, note ? { note } : {});
@@ -358,8 +369,8 @@ export class TrackingService {
 
   /** The buyer's tracking view; another buyer gets 404 (no probing), staff see every order. */
   async trackingFor(user: AuthedUser, orderNo: string) {
-    const order = await this.orders.Orders.findOne({ orderNo }).lean<OrderDoc & { advisorId?: string }>();
-    const allowed = order && (order.buyerId === user.id || STAFF_ROLES.some((r) => user.roles.includes(r)) || (order.advisorId !== undefined && order.advisorId === user.id));
+    const order = await this.orders.Orders.findOne({ orderNo }).lean<OrderDoc>();
+    const allowed = order && canTrack(user, order);
     if (!order || !allowed) throw notFound('订单', { orderNo });
     const shipment = await this.Shipments.findOne({ orderNo }).lean<ShipmentDoc>();
     return { orderNo, orderState: order.state, orderStateLabel: ORDER_STATE_LABELS[order.state], shipment: shipment ? this.present(shipment) : null };
