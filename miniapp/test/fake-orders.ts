@@ -8,6 +8,7 @@ import {
   ORDER_STATE_LABELS,
   ORDER_TRANSITIONS,
   availableEvents,
+  deliveryCentres,
   resolveConfiguration,
   type OrderEvent,
   type OrderState,
@@ -145,6 +146,7 @@ export function installFakeOrders(initial: Order[] = []): FakeOrdersBff {
     const { method, path, data } = call
     let m: RegExpMatchArray | null
     if (method === 'GET' && path === '/api/v1/orders/terms') return ok(CURRENT_DEPOSIT_TERMS)
+    if (method === 'GET' && path === '/api/v1/delivery-centres') return ok({ items: deliveryCentres() })
     if (method === 'POST' && path === '/api/v1/configurations') {
       return ok({ config: price(data), modelVersion: 1 })
     }

@@ -71,9 +71,36 @@ describe('checkout', () => {
       trimCode: TRIM,
       selections: SELECTIONS,
       expectedTotalFen: CONFIG.totalFen,
+      deliveryCentreCode: 'SHA',
     })
     const [order] = [...bff.orders.values()]
     expect(taroMock.redirectTo).toHaveBeenCalledWith({ url: orderDetailPath(order.orderNo, { pay: true }) })
+  })
+
+  it('lets the buyer pick the delivery centre (the first one by default) and sends it with the order', async () => {
+    const { c, bff } = await openCheckout()
+    await waitFor(() => expect($$(c, '.centre-picker__item')).toHaveLength(5))
+    expect($$(c, '.centre-picker__item').map((e) => e.textContent)).toEqual(['上海交付中心', '北京交付中心', '广州交付中心', '成都交付中心', '西安交付中心'])
+    expect($(c, '.centre-picker__item[data-selected="true"]')!.dataset.code).toBe('SHA')
+    fireEvent.click($(c, '.centre-picker__item[data-code="CTU"]')!)
+    expect($(c, '.centre-picker__item[data-selected="true"]')!.dataset.code).toBe('CTU')
+    agree(c)
+    pay(c)
+    await waitFor(() => expect(creates(bff)).toHaveLength(1))
+    expect(creates(bff)[0].data.deliveryCentreCode).toBe('CTU')
+  })
+
+  it('still places the order (BFF default centre) when the centre list cannot be loaded', async () => {
+    const { bff, view } = await openCheckout()
+    bff.override = (call) => (call.path === '/api/v1/delivery-centres' ? apiError(503, 'UPSTREAM_UNAVAILABLE', '服务暂不可用') : undefined)
+    // The list was already requested on mount: open the page again with the failure in place.
+    view.unmount()
+    const again = render(<CheckoutPage />).container
+    await waitFor(() => expect($(again, '.centre-picker__note')?.textContent).toContain('默认交付至上海交付中心'))
+    agree(again)
+    pay(again)
+    await waitFor(() => expect(creates(bff)).toHaveLength(1))
+    expect(creates(bff)[0].data).not.toHaveProperty('deliveryCentreCode')
   })
 
   it('sends an Idempotency-Key and reuses it when retrying; a double tap sends one request', async () => {

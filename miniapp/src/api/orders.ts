@@ -39,12 +39,16 @@ export interface Order {
   timeline: OrderTimelineEntry[]
   /** Events the buyer can trigger now (e.g. 'lock', 'refund_requested', 'cancel'). */
   actions: OrderEvent[]
+  /** Where the car is delivered (chosen at checkout). */
+  deliveryCentre?: { code: string; name: string }
   createdAt: string
 }
 
 export interface CreateOrderRequest extends ConfigurationRequest {
   /** The total the buyer saw; the BFF answers 409 PRICE_CHANGED (details.totalFen) if it differs. */
   expectedTotalFen?: number
+  /** The delivery centre the buyer picked (GET /delivery-centres); the BFF uses the first one when absent. */
+  deliveryCentreCode?: string
 }
 
 /** `wx.requestPayment` parameters (the appId is for reference; requestPayment does not take it). */

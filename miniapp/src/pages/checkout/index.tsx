@@ -5,6 +5,7 @@ import { formatFen, type DepositTerms, type ResolvedConfig } from '@carmall/shar
 import { ApiError, getToken } from '../../api/client'
 import { priceConfiguration } from '../../api/configurations'
 import { createOrder, getDepositTerms, newIdempotencyKey, orderDetailPath } from '../../api/orders'
+import { DeliveryCentrePicker } from '../../components/DeliveryCentrePicker'
 import { LineItems } from '../../components/LineItems'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, errorText, needsLogin } from '../order/parts'
@@ -51,6 +52,8 @@ export default function CheckoutPage() {
   /** The total the buyer has seen and accepted; sent as expectedTotalFen. */
   const [expectedTotal, setExpectedTotal] = useState<number | null>(null)
   const [priceNote, setPriceNote] = useState('')
+  /** 交付中心: where the car will be delivered (the picker selects the first one by default). */
+  const [centre, setCentre] = useState<string | null>(null)
 
   const idempotencyKey = useRef(newIdempotencyKey())
   const inFlight = useRef(false)
@@ -95,7 +98,7 @@ export default function CheckoutPage() {
     setNotice(null)
     try {
       const order = await createOrder(
-        { modelCode, trimCode, selections: load.config.explicit, expectedTotalFen },
+        { modelCode, trimCode, selections: load.config.explicit, expectedTotalFen, ...(centre ? { deliveryCentreCode: centre } : {}) },
         idempotencyKey.current,
       )
       // Replace checkout in the history: going back from the order lands on the configurator.
@@ -180,6 +183,9 @@ export default function CheckoutPage() {
           </Text>
         </View>
       </View>
+
+      <Text className='section-title'>交付中心</Text>
+      <DeliveryCentrePicker value={centre} onChange={setCentre} />
 
       <Text className='section-title'>意向金条款</Text>
       <View className='checkout-terms' data-version={terms.version}>
