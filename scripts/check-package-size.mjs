@@ -3,7 +3,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const root = new URL('../miniapp/dist/weapp/', import.meta.url).pathname;
+// CARMALL_DIST_ROOT: the same output folder override as miniapp/config/index.ts.
+const root = new URL(`../miniapp/${process.env.CARMALL_DIST_ROOT ?? 'dist'}/weapp/`, import.meta.url).pathname;
 const MB = 1024 * 1024;
 const sizeOf = (dir) =>
   readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? sizeOf(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);

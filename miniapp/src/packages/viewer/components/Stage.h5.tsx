@@ -1,10 +1,9 @@
-import { View, Text } from '@tarojs/components'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import { BrowserPlatform } from 'three-platformize/src/BrowserPlatform'
 import { CarViewer } from '../lib/engine'
 import type { Point } from '../lib/orbit'
-import { Gallery } from './Gallery'
-import type { StageProps, StageStatus } from './types'
+import { StageShell, useStage } from './StageShell'
+import type { StageProps } from './types'
 
 /** Download with progress (fetch + stream reader); `onProgress(loaded, total|null)`. */
 async function download(url: string, signal: AbortSignal, onProgress: (loaded: number, total: number | null) => void): Promise<ArrayBuffer> {
@@ -46,20 +45,9 @@ export function hasWebGL(): boolean {
 
 /** H5: a DOM <canvas> driven by three-platformize's BrowserPlatform; pointer + wheel input. */
 export default function Stage(props: StageProps) {
-  const { modelUrl, appearance, doorsOpen, onStatus } = props
+  const { modelUrl } = props
   const hostRef = useRef<HTMLDivElement | null>(null)
-  const viewerRef = useRef<CarViewer | null>(null)
-  const [status, setStatus] = useState<StageStatus>('loading')
-  const [progress, setProgress] = useState(0)
-  const [reason, setReason] = useState('')
-  const latest = useRef({ appearance, doorsOpen })
-  latest.current = { appearance, doorsOpen }
-
-  const report = (s: StageStatus, detail?: string) => {
-    setStatus(s)
-    if (detail) setReason(detail)
-    onStatus?.(s, detail)
-  }
+  const { viewerRef, status, progress, setProgress, reason, report, load } = useStage(props)
 
   useEffect(() => {
     const host = hostRef.current
@@ -135,64 +123,19 @@ export default function Stage(props: StageProps) {
 
     const abort = new AbortController()
     tracker.onDispose(() => abort.abort())
-    download(modelUrl, abort.signal, (loaded, total) => setProgress(total ? Math.min(1, loaded / total) : 0))
-      .then((glb) => viewer.load(glb))
-      .then(() => {
-        if (tracker.isDisposed) return
-        viewer.setAppearance(latest.current.appearance)
-        viewer.setDoorsOpen(latest.current.doorsOpen)
-        setProgress(1)
-        // "ready" once the first frame with the car is on screen.
-        viewer.onFrame = () => {
-          viewer.onFrame = null
-          report('ready')
-        }
-        viewer.invalidate()
-      })
-      .catch((err) => {
-        if (tracker.isDisposed) return
-        viewer.dispose() // the gallery replaces the canvas: release the GL context now
-        report('error', `模型加载失败（${(err as Error)?.message ?? err}），为您展示车型图片`)
-      })
+    load(viewer, download(modelUrl, abort.signal, (loaded, total) => setProgress(total ? Math.min(1, loaded / total) : 0)))
 
     return () => {
       viewerRef.current = null
       viewer.dispose()
     }
-    // The model file is fixed for the page; appearance/doors are pushed by the effects below.
+    // The model file is fixed for the page; useStage pushes appearance/doors changes.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [modelUrl])
 
-  useEffect(() => {
-    viewerRef.current?.setAppearance(appearance)
-  }, [appearance])
-  useEffect(() => {
-    viewerRef.current?.setDoorsOpen(doorsOpen)
-  }, [doorsOpen])
-
-  if (status === 'fallback' || status === 'error') {
-    return (
-      <Gallery
-        name={props.name}
-        coverUrl={props.coverUrl}
-        paints={props.paints}
-        activePaint={appearance.codes.paint}
-        paintColor={appearance.paint.color}
-        reason={reason}
-      />
-    )
-  }
   return (
-    <View className='viewer-stage' data-viewer-status={status}>
+    <StageShell {...props} status={status} progress={progress} reason={reason}>
       <div className='viewer-stage__host' ref={hostRef} />
-      {status === 'loading' && (
-        <View className='viewer-stage__loading'>
-          <View className='viewer-stage__bar'>
-            <View className='viewer-stage__bar-fill' style={{ width: `${Math.round(progress * 100)}%` }} />
-          </View>
-          <Text className='viewer-stage__percent'>模型加载中 {Math.round(progress * 100)}%</Text>
-        </View>
-      )}
-    </View>
+    </StageShell>
   )
 }

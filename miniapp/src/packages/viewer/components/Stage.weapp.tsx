@@ -1,11 +1,11 @@
-import { Canvas, Text, View } from '@tarojs/components'
+import { Canvas } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect } from 'react'
 import { WechatPlatform } from 'three-platformize/src/WechatPlatform'
 import { CarViewer } from '../lib/engine'
 import type { Point } from '../lib/orbit'
-import { Gallery } from './Gallery'
-import type { StageProps, StageStatus } from './types'
+import { StageShell, useStage } from './StageShell'
+import type { StageProps } from './types'
 
 declare const wx: any
 
@@ -37,19 +37,8 @@ const touchPoints = (e: any): Point[] =>
 
 /** weapp: <Canvas type="webgl"> driven by three-platformize's WechatPlatform; touch input. */
 export default function Stage(props: StageProps) {
-  const { modelUrl, appearance, doorsOpen, onStatus } = props
-  const viewerRef = useRef<CarViewer | null>(null)
-  const [status, setStatus] = useState<StageStatus>('loading')
-  const [progress, setProgress] = useState(0)
-  const [reason, setReason] = useState('')
-  const latest = useRef({ appearance, doorsOpen })
-  latest.current = { appearance, doorsOpen }
-
-  const report = (s: StageStatus, detail?: string) => {
-    setStatus(s)
-    if (detail) setReason(detail)
-    onStatus?.(s, detail)
-  }
+  const { modelUrl } = props
+  const { viewerRef, status, progress, setProgress, reason, report, load } = useStage(props)
 
   useEffect(() => {
     let cancelled = false
@@ -86,26 +75,9 @@ export default function Stage(props: StageProps) {
             return
           }
           viewerRef.current = viewer
-          const v = viewer
           const dl = download(modelUrl, setProgress)
           abortDownload = dl.abort
-          dl.promise
-            .then((glb) => v.load(glb))
-            .then(() => {
-              if (v.tracker.isDisposed) return
-              v.setAppearance(latest.current.appearance)
-              v.setDoorsOpen(latest.current.doorsOpen)
-              v.onFrame = () => {
-                v.onFrame = null
-                report('ready')
-              }
-              v.invalidate()
-            })
-            .catch((err) => {
-              if (v.tracker.isDisposed) return
-              v.dispose()
-              report('error', `模型加载失败（${(err as Error)?.message ?? err}），为您展示车型图片`)
-            })
+          load(viewer, dl.promise)
         })
     })
     return () => {
@@ -117,27 +89,8 @@ export default function Stage(props: StageProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [modelUrl])
 
-  useEffect(() => {
-    viewerRef.current?.setAppearance(appearance)
-  }, [appearance])
-  useEffect(() => {
-    viewerRef.current?.setDoorsOpen(doorsOpen)
-  }, [doorsOpen])
-
-  if (status === 'fallback' || status === 'error') {
-    return (
-      <Gallery
-        name={props.name}
-        coverUrl={props.coverUrl}
-        paints={props.paints}
-        activePaint={appearance.codes.paint}
-        paintColor={appearance.paint.color}
-        reason={reason}
-      />
-    )
-  }
   return (
-    <View className='viewer-stage' data-viewer-status={status}>
+    <StageShell {...props} status={status} progress={progress} reason={reason}>
       <Canvas
         type='webgl'
         id={CANVAS_ID}
@@ -148,14 +101,6 @@ export default function Stage(props: StageProps) {
         onTouchEnd={(e) => viewerRef.current?.pointerUp(touchPoints(e).map((p) => p.id))}
         onTouchCancel={(e) => viewerRef.current?.pointerUp(touchPoints(e).map((p) => p.id))}
       />
-      {status === 'loading' && (
-        <View className='viewer-stage__loading'>
-          <View className='viewer-stage__bar'>
-            <View className='viewer-stage__bar-fill' style={{ width: `${Math.round(progress * 100)}%` }} />
-          </View>
-          <Text className='viewer-stage__percent'>模型加载中 {Math.round(progress * 100)}%</Text>
-        </View>
-      )}
-    </View>
+    </StageShell>
   )
 }
