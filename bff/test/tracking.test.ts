@@ -135,6 +135,27 @@ describe('a shipment from the factory to the Shanghai centre', () => {
     expect((await tracking('CM2026030299999999', staff)).status).toBe(404);
   });
 
+  it('lets the order\'s advisor and every staff role see it; another advisor or a bare advisor role gets 404', async () => {
+    const advisor = await loginWithRoles('oAdvisorTracking', ['advisor']);
+    const otherAdvisor = await loginWithRoles('oOtherAdvisorTracking', ['advisor']);
+    // Attribution sets the advisor at order creation; here it is written as that would.
+    await t.conn.collection('orders').updateOne({ orderNo }, { $set: { advisorUserId: advisor.id } });
+    const seen = await tracking(orderNo, advisor.token);
+    expect(seen.status).toBe(200);
+    expect(seen.body.shipment.vin).toBe(carVin);
+    for (const who of [otherAdvisor.token, bob]) {
+      const refused = await tracking(orderNo, who);
+      expect(refused.status).toBe(404);
+      expect(refused.body.error.code).toBe('NOT_FOUND');
+    }
+    for (const role of ['service', 'operator', 'admin']) {
+      const member = await loginWithRoles(`oStaff-${role}-Tracking`, [role]);
+      expect((await tracking(orderNo, member.token)).status, role).toBe(200);
+    }
+    // The buyer's order view does not reveal who the advisor is.
+    expect((await t.api(`/api/v1/orders/${orderNo}`, { token: alice })).body).not.toHaveProperty('advisorUserId');
+  });
+
   it('arrival at the centre makes the order ready for delivery and teaches the ETA model', async () => {
     await clock({ advanceHours: 30 });
     await vi.waitFor(async () => expect((await t.api(`/api/v1/orders/${orderNo}`, { token: alice })).body.state).toBe('ready_for_delivery'), { timeout: 20_000, interval: 200 });

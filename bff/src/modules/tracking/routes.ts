@@ -12,7 +12,7 @@ export function trackingRoutes(tracking: TrackingService) {
       method: 'get',
       path: '/orders/:orderNo/tracking',
       tag: 'tracking',
-      summary: 'Delivery tracking of an order: route, milestones, latest position, downsampled track, ETA with its interval and explanation (the buyer, or staff; another buyer gets 404)',
+      summary: 'Delivery tracking of an order: route, milestones, latest position, downsampled track, ETA with its interval and explanation (the buyer, the order\'s advisor, or service/operator/admin staff; anyone else gets 404)',
       auth: 'user',
       params: orderNoParams,
       handler: async (_ctx, { params, user }) => tracking.trackingFor(user!, params.orderNo),
