@@ -58,6 +58,8 @@ import { reconciliationRoutes } from './modules/reconciliation/routes';
 import { TmsClient } from './modules/tracking/tms-client';
 import { TrackingService } from './modules/tracking/service';
 import { trackingRoutes, trackingWebhookRouter } from './modules/tracking/routes';
+import { TrackingNotifier } from './modules/tracking/notifications';
+import { NotificationSender } from './modules/notifications/sender';
 import { VehicleService } from './modules/vehicles/service';
 import { vehicleRoutes } from './modules/vehicles/routes';
 import { ReminderService } from './modules/reminders/service';
@@ -220,6 +222,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const tms = config.TMS_API_BASE ? new TmsClient({ baseUrl: config.TMS_API_BASE, keyId: config.TMS_KEY_ID, secret: config.TMS_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS }) : null;
   const tracking = new TrackingService(mongo.conn, orders, locks, logger, tms, {
     webhookSecret: config.TMS_WEBHOOK_SECRET,
+    delayAlertMinutes: config.TRACKING_DELAY_ALERT_MINUTES,
     ...(config.PUBLIC_BASE_URL ? { callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/v1/tracking/tms/events` } : {}),
   });
   // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
@@ -232,9 +235,12 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const reminders = new ReminderService(mongo.conn, vehicles, new SubscriptionLedger(mongo.conn), messageSender, locks, logger, {
     templateId: config.WECHAT_TEMPLATE_MAINTENANCE,
     leadDays: config.REMINDER_LEAD_DAYS,
+    extraTemplates: [{ templateId: config.WECHAT_TEMPLATE_DELIVERY, name: '物流状态通知' }],
   });
   const reminderQueue = createReminderQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
   reminders.jobs = reminderQueue;
+  // Delivery milestone/delay alerts go through the same message centre + WeChat sender as reminders.
+  tracking.notifier = new TrackingNotifier(mongo.conn, new NotificationSender(mongo.conn, new SubscriptionLedger(mongo.conn), messageSender), locks, logger, { templateId: config.WECHAT_TEMPLATE_DELIVERY });
   queues.push(reminderQueue);
   if (config.RUN_WORKERS)
     workers.push(

@@ -102,6 +102,10 @@ const envSchema = z
     TRUST_PROXY: bool.default(false),
     /** Maintenance reminders: the one-time subscribe-message template (WeChat MP console) used for reminders and campaigns. */
     WECHAT_TEMPLATE_MAINTENANCE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Mnt0Rmd_DevTemplate_000000000000000000000A'),
+    /** Delivery tracking: the one-time subscribe-message template (物流状态通知) for milestone and delay alerts. */
+    WECHAT_TEMPLATE_DELIVERY: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Dlv0Prg_DevTemplate_000000000000000000000B'),
+    /** A delay alert goes out when the ETA slips this many minutes past the ETA the buyer was last told. */
+    TRACKING_DELAY_ALERT_MINUTES: z.coerce.number().int().min(10).max(24 * 60).default(120),
     /** miniprogram_state of subscribe messages: formal (production), developer or trial. */
     WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'developer', 'trial']).default('developer'),
     /** Remind owners this many days before the predicted service date. */

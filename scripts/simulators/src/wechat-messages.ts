@@ -41,6 +41,13 @@ export const DEV_MAINTENANCE_TEMPLATE: SubscribeTemplate = {
   keywords: { thing1: 'thing', date2: 'date', thing3: 'thing' },
 };
 
+/** The delivery-progress template (物流状态通知) of the dev/test mini-program (the BFF's default WECHAT_TEMPLATE_DELIVERY). */
+export const DEV_DELIVERY_TEMPLATE: SubscribeTemplate = {
+  id: 'Dlv0Prg_DevTemplate_000000000000000000000B',
+  title: '物流状态通知',
+  keywords: { character_string1: 'character_string', thing2: 'thing', time3: 'time', thing4: 'thing' },
+};
+
 export interface MessageApiOptions {
   appId: string;
   secret: string;
@@ -92,7 +99,7 @@ export interface SentMessage {
 }
 
 export function createMessageApi(opts: MessageApiOptions) {
-  const templates = new Map((opts.templates ?? [DEV_MAINTENANCE_TEMPLATE]).map((t) => [t.id, t]));
+  const templates = new Map((opts.templates ?? [DEV_MAINTENANCE_TEMPLATE, DEV_DELIVERY_TEMPLATE]).map((t) => [t.id, t]));
   const ttl = opts.tokenTtlSeconds ?? 7200;
   const tokens = new Map<string, number>(); // token -> expires at (ms)
   const optIns = new Map<string, number>(); // `${openid} ${templateId}` -> remaining one-time opt-ins

@@ -29,7 +29,7 @@ export interface WechatSimulatorOptions {
   acceptUnknownCodes?: boolean;
   /** Clock, for testing code expiry. */
   now?: () => number;
-  /** Subscribe-message templates of this mini-program (default: the dev maintenance template). */
+  /** Subscribe-message templates of this mini-program (default: the dev maintenance and delivery-progress templates). */
   subscribeTemplates?: SubscribeTemplate[];
   accessTokenTtlSeconds?: number;
   /** subscribeMessage.send calls allowed per minute before errcode 45009 (default: unlimited). */

@@ -3,3 +3,4 @@ export * from './network';
 export * from './model';
 export * from './eta';
 export * from './sim';
+export * from './alerts';

@@ -65,6 +65,8 @@ const messageSchema = new Schema(
     body: { type: String, required: true },
     vehicleId: { type: String },
     campaignId: { type: String },
+    /** Delivery-tracking messages: the order they are about. */
+    orderNo: { type: String },
     readAt: { type: Date },
   },
   { timestamps: true, collection: 'messages', versionKey: false },

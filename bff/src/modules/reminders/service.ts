@@ -3,11 +3,11 @@ import { addDays, shanghaiDate } from '@carmall/shared-types';
 import { AppError, notFound } from '../../infra/errors';
 import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
-import { userModel } from '../auth/model';
 import type { VehicleService } from '../vehicles/service';
 import type { SubscriptionLedger } from './ledger';
 import { campaignModel, deliveryModel, messageModel } from './model';
 import type { WechatMessageSender } from './wechat-sender';
+import { NotificationSender } from '../notifications/sender';
 
 /** What one reminder job carries: enough to send without reading the vehicle again. */
 export interface DeliveryJob {
@@ -58,9 +58,15 @@ export class ReminderService {
     private readonly sender: WechatMessageSender,
     private readonly locks: Locks,
     private readonly logger: Logger,
-    private readonly opts: { templateId: string; leadDays: number },
+    /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress). */
+    private readonly opts: { templateId: string; leadDays: number; extraTemplates?: Array<{ templateId: string; name: string }> },
     public jobs: ReminderJobs | null = null,
-  ) {}
+  ) {
+    this.notifier = new NotificationSender(conn, ledger, sender);
+  }
+
+  /** In-app message + WeChat subscribe message with the opt-in ledger (shared with delivery tracking). */
+  private readonly notifier: NotificationSender;
 
   get Deliveries() {
     return deliveryModel(this.conn);
@@ -99,39 +105,25 @@ export class ReminderService {
         }
         const finish = (status: string, set: Record<string, unknown> = {}) => D.updateOne({ _id: job.key }, { $set: { status, ...set } });
 
-        await this.Messages.create({ _id: job.key, userId: job.userId, kind: job.kind, title: job.title, body: job.body, vehicleId: job.vehicleId, campaignId: job.campaignId }).catch(
-          (err) => {
-            if (!isDuplicate(err)) throw err;
-          },
-        );
-        const user = Types.ObjectId.isValid(job.userId) ? await userModel(this.conn).findById(job.userId, { wechatOpenId: 1 }).lean<{ wechatOpenId?: string }>() : null;
-        if (!user?.wechatOpenId) {
-          await finish('no_optin', { channel: 'in_app' });
-          return 'no_optin';
-        }
-        const credit = await this.ledger.claim(job.userId, this.opts.templateId, job.key);
-        if (!credit) {
-          await finish('no_optin', { channel: 'in_app' });
-          return 'no_optin';
-        }
-        const outcome = await this.sender.send({ touser: user.wechatOpenId, templateId: this.opts.templateId, page: PAGE, data: job.wx });
+        await this.notifier.postInApp({ key: job.key, userId: job.userId, kind: job.kind, title: job.title, body: job.body, vehicleId: job.vehicleId, campaignId: job.campaignId });
+        const outcome = await this.notifier.sendWechat({ key: job.key, userId: job.userId, templateId: this.opts.templateId, page: PAGE, data: job.wx });
         switch (outcome.kind) {
+          case 'no_optin':
+            await finish('no_optin', { channel: 'in_app' });
+            return 'no_optin';
           case 'sent':
             await finish('sent', { channel: 'wechat', msgid: outcome.msgid, lastError: null });
             return 'sent';
           case 'refused':
-            await this.ledger.voidRemaining(job.userId, this.opts.templateId, job.key);
             await finish('no_optin', { channel: 'in_app', lastError: outcome.message });
             return 'no_optin';
           case 'invalid':
-            await this.ledger.release(job.key);
             await finish('failed', { lastError: outcome.message });
             throw new PermanentDeliveryError(outcome.message);
           case 'uncertain':
             await finish('failed', { lastError: `${UNCERTAIN} (${outcome.message})` });
             throw new PermanentDeliveryError(outcome.message);
           default:
-            await this.ledger.release(job.key);
             await finish(attempt.final ? 'failed' : 'retrying', { lastError: outcome.message });
             throw new RetryableDeliveryError(outcome.message, outcome.kind === 'rate');
         }
@@ -276,7 +268,7 @@ export class ReminderService {
       this.Messages.countDocuments({ userId, readAt: { $exists: false } }),
     ]);
     return {
-      items: items.map((m) => ({ id: m._id, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId ?? null, createdAt: new Date(m.createdAt).toISOString(), read: Boolean(m.readAt) })),
+      items: items.map((m) => ({ id: m._id, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId ?? null, orderNo: m.orderNo ?? null, createdAt: new Date(m.createdAt).toISOString(), read: Boolean(m.readAt) })),
       total,
       unread,
       page,
@@ -290,11 +282,12 @@ export class ReminderService {
   }
 
   async subscriptions(userId: string) {
-    return { templates: [{ templateId: this.opts.templateId, name: '车辆保养提醒', remaining: await this.ledger.remaining(userId, this.opts.templateId) }] };
+    const all = [{ templateId: this.opts.templateId, name: '车辆保养提醒' }, ...(this.opts.extraTemplates ?? [])];
+    return { templates: await Promise.all(all.map(async (t) => ({ ...t, remaining: await this.ledger.remaining(userId, t.templateId) }))) };
   }
 
   async recordSubscription(userId: string, body: { templateIds: string[]; results: Record<string, 'accept' | 'reject' | 'ban' | 'filter'>; requestId?: string }) {
-    const known = new Set([this.opts.templateId]);
+    const known = new Set([this.opts.templateId, ...(this.opts.extraTemplates ?? []).map((t) => t.templateId)]);
     const unknown = body.templateIds.filter((t) => !known.has(t));
     if (unknown.length) throw new AppError(400, 'VALIDATION_FAILED', '订阅消息模板不存在', { templateIds: unknown });
     const missing = body.templateIds.filter((t) => !(t in body.results));

@@ -25,6 +25,8 @@ const shipmentSchema = new Schema(
     arrivedAt: { type: Date },
     /** Set when the trip has been added to the ETA model. */
     learned: { type: Boolean, default: false },
+    /** Which buyer/advisor alerts were decided and the ETA last told (shared-types delivery/alerts.ts). */
+    alerts: { type: Schema.Types.Mixed, default: null },
   },
   { timestamps: true, collection: 'shipments' },
 );
@@ -58,6 +60,32 @@ const etaTripSchema = new Schema(
 );
 etaTripSchema.index({ createdAt: -1 });
 
+/**
+ * One alert to one person (buyer or advisor). `_id` = `track-{orderNo}-{alertId}-{role}`: deciding
+ * the same alert again (a redelivered or replayed TMS event) inserts nothing. status: pending →
+ * sending (a WeChat call may be in flight; never resent blindly) → sent | in_app | failed.
+ */
+const noticeSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    orderNo: { type: String, required: true },
+    userId: { type: String, required: true },
+    role: { type: String, required: true, enum: ['buyer', 'advisor'] },
+    kind: { type: String, required: true },
+    title: { type: String, required: true },
+    body: { type: String, required: true },
+    /** WeChat subscribe-message keywords (buyers only). */
+    wx: { type: Schema.Types.Mixed },
+    status: { type: String, required: true, enum: ['pending', 'sending', 'sent', 'in_app', 'failed'] },
+    channel: { type: String, enum: ['wechat', 'in_app'] },
+    attempts: { type: Number, default: 0 },
+    lastError: { type: String },
+  },
+  { timestamps: true, collection: 'tracking_notices', versionKey: false },
+);
+noticeSchema.index({ orderNo: 1, status: 1 });
+
+export const trackingNoticeModel = (conn: Connection) => conn.models.TrackingNotice ?? conn.model('TrackingNotice', noticeSchema);
 export const shipmentModel = (conn: Connection) => conn.models.Shipment ?? conn.model('Shipment', shipmentSchema);
 export const trackingEventModel = (conn: Connection) => conn.models.TrackingEvent ?? conn.model('TrackingEvent', trackingEventSchema);
 export const etaTripModel = (conn: Connection) => conn.models.EtaTrip ?? conn.model('EtaTrip', etaTripSchema);

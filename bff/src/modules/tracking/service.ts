@@ -3,7 +3,9 @@ import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import {
   checkTransition,
+  decideAlerts,
   DELIVERY_CENTRES,
+  emptyAlertState,
   emptyEtaModel,
   estimateEta,
   formatDateTimeCN,
@@ -13,6 +15,7 @@ import {
   ORDER_STATE_LABELS,
   PLACES,
   routeTo,
+  type AlertState,
   type DeliveryCentre,
   type EtaEstimate,
   type EtaModel,
@@ -28,6 +31,7 @@ import type { OrderDoc, OrderService } from '../orders/service';
 import { orderCentre, presentOrder } from '../orders/service';
 import { etaTripModel, shipmentModel, trackingEventModel } from './model';
 import type { TmsClient } from './tms-client';
+import type { TrackingNotifier } from './notifications';
 
 export const VIN = /^[A-HJ-NPR-Z0-9]{17}$/;
 export const STAFF_ROLES: Role[] = ['service', 'admin', 'operator'];
@@ -87,6 +91,7 @@ export interface ShipmentDoc {
   eta: (Omit<EtaEstimate, 'asOf' | 'etaAt' | 'lowAt' | 'highAt' | 'stops'> & { asOf: string; etaAt: string; lowAt: string; highAt: string; computedAt: string; stops: Array<Omit<EtaEstimate['stops'][number], 'at'> & { at: string }> }) | null;
   arrivedAt?: Date;
   learned: boolean;
+  alerts?: AlertState | null;
   updatedAt: Date;
 }
 
@@ -160,6 +165,8 @@ export interface IngestResult {
 export class TrackingService {
   private model: { value: EtaModel; at: number } | null = null;
   private indexes: Promise<unknown> | null = null;
+  /** Milestone and delay alerts to the buyer and advisor (set by the app once the message senders exist). */
+  notifier: TrackingNotifier | null = null;
 
   constructor(
     private readonly conn: Connection,
@@ -167,7 +174,7 @@ export class TrackingService {
     private readonly locks: Locks,
     private readonly logger: Logger,
     private readonly tms: TmsClient | null,
-    private readonly opts: { webhookSecret: string; callbackUrl?: string },
+    private readonly opts: { webhookSecret: string; callbackUrl?: string; delayAlertMinutes?: number },
   ) {}
 
   get Shipments() {
@@ -293,6 +300,8 @@ export class TrackingService {
     const updated = await this.apply(event);
     if (event.type === 'arrived') await this.onArrived(updated);
     await this.Events.updateOne({ _id: event.eventId }, { $set: { applied: true } });
+    // Alerts were recorded with the change; sending them must not fail the TMS's delivery.
+    await this.notifier?.deliverPending(event.orderNo).catch((err: Error) => this.logger.warn({ err: err.message, orderNo: event.orderNo }, 'delivery alerts not sent yet'));
     return { status: 'applied', eventId: event.eventId };
   }
 
@@ -325,10 +334,33 @@ export class TrackingService {
         if (m.type === 'arrived') set.arrivedAt = at;
         recompute = true;
       }
-      if (recompute) set.eta = this.computeEta({ ...s, milestones, latest }, await this.etaModel());
+      if (recompute) {
+        set.eta = this.computeEta({ ...s, milestones, latest }, await this.etaModel());
+        if (this.notifier) set.alerts = await this.decideAlerts(s, milestones, set.eta as ShipmentDoc['eta']);
+      }
       await this.Shipments.updateOne({ _id: s._id }, { $set: set });
       return (await this.Shipments.findById(s._id).lean<ShipmentDoc>())!;
     });
+  }
+
+  /**
+   * New buyer/advisor alerts for this state of the shipment, recorded (once each) before the
+   * shipment is written: a retry of this event decides the same alerts and records nothing new.
+   */
+  private async decideAlerts(s: ShipmentDoc, milestones: StoredMilestone[], eta: ShipmentDoc['eta']): Promise<AlertState> {
+    const { alerts, state } = decideAlerts(
+      s.alerts ?? emptyAlertState(),
+      {
+        milestones: milestones.map((m) => ({ type: m.type, at: new Date(m.at).getTime(), ...(m.place ? { place: m.place } : {}) })),
+        eta: eta ? { etaAt: Date.parse(eta.etaAt), lowAt: Date.parse(eta.lowAt), highAt: Date.parse(eta.highAt), asOf: Date.parse(eta.asOf), arrived: eta.arrived } : null,
+      },
+      { slipThresholdMs: (this.opts.delayAlertMinutes ?? 120) * 60_000 },
+    );
+    if (alerts.length) {
+      const order = await this.orders.Orders.findOne({ orderNo: s.orderNo }, { advisorUserId: 1 }).lean<{ advisorUserId?: string }>();
+      await this.notifier!.record(s.orderNo, s.centre, alerts, { buyerId: s.buyerId, ...(order?.advisorUserId ? { advisorUserId: order.advisorUserId } : {}) });
+    }
+    return state;
   }
 
   private computeEta(s: Pick<ShipmentDoc, 'centre' | 'milestones' | 'latest'>, model: EtaModel): ShipmentDoc['eta'] {

@@ -1,0 +1,69 @@
+import { Types, type Connection } from 'mongoose';
+import { userModel } from '../auth/model';
+import type { SubscriptionLedger } from '../reminders/ledger';
+import { messageModel } from '../reminders/model';
+import type { SendOutcome, WechatMessageSender } from '../reminders/wechat-sender';
+
+/**
+ * The one way a person is notified, shared by maintenance reminders and delivery tracking:
+ *   - the in-app message centre (every platform: WeChat, Alipay, H5), one message per key;
+ *   - a WeChat subscribe message, only to a user with a WeChat account AND a one-time opt-in left
+ *     in the ledger (never without one). The ledger bookkeeping follows WeChat's answer: the
+ *     opt-in is used when sent, given back when nothing was delivered, and the remaining ones are
+ *     void when WeChat says the user has none.
+ * Callers keep their own delivery record and retry policy (what to do with `retry`/`uncertain`).
+ */
+export interface InAppMessage {
+  /** Unique per message and person: a repeat is a no-op. */
+  key: string;
+  userId: string;
+  kind: string;
+  title: string;
+  body: string;
+  vehicleId?: string;
+  campaignId?: string;
+  orderNo?: string;
+}
+
+export interface WechatNotice {
+  /** The delivery's key: a retried delivery reuses its opt-in, never takes two. */
+  key: string;
+  userId: string;
+  templateId: string;
+  page?: string;
+  data: Record<string, string>;
+}
+
+/** `no_optin`: no WeChat account, or no opt-in left (the in-app message is all they get). */
+export type WechatResult = SendOutcome | { kind: 'no_optin'; reason: 'no_wechat' | 'no_credit' };
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export class NotificationSender {
+  constructor(
+    private readonly conn: Connection,
+    private readonly ledger: SubscriptionLedger,
+    private readonly wechat: WechatMessageSender,
+  ) {}
+
+  async postInApp(m: InAppMessage): Promise<void> {
+    await messageModel(this.conn)
+      .create({ _id: m.key, userId: m.userId, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId, campaignId: m.campaignId, orderNo: m.orderNo })
+      .catch((err) => {
+        if (!isDuplicate(err)) throw err;
+      });
+  }
+
+  async sendWechat(n: WechatNotice): Promise<WechatResult> {
+    const user = Types.ObjectId.isValid(n.userId) ? await userModel(this.conn).findById(n.userId, { wechatOpenId: 1 }).lean<{ wechatOpenId?: string }>() : null;
+    if (!user?.wechatOpenId) return { kind: 'no_optin', reason: 'no_wechat' };
+    const credit = await this.ledger.claim(n.userId, n.templateId, n.key);
+    if (!credit) return { kind: 'no_optin', reason: 'no_credit' };
+    const outcome = await this.wechat.send({ touser: user.wechatOpenId, templateId: n.templateId, ...(n.page ? { page: n.page } : {}), data: n.data });
+    if (outcome.kind === 'refused') await this.ledger.voidRemaining(n.userId, n.templateId, n.key);
+    // Not delivered and not consumed on WeChat's side: the opt-in is still the user's.
+    else if (outcome.kind === 'invalid' || outcome.kind === 'retry' || outcome.kind === 'rate') await this.ledger.release(n.key);
+    // sent: used; uncertain: WeChat may have used it, so it stays used.
+    return outcome;
+  }
+}
