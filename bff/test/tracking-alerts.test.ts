@@ -134,7 +134,7 @@ describe('delivery alerts', () => {
 
   it('never notifies twice when the TMS redelivers, reorders or replays its events', async () => {
     const before = { buyer: (await inbox(buyer.token)).length, advisor: (await inbox(advisor.token)).length, wx: (await wxMessages(buyer.openid)).length };
-    const shipments = (await (await fetch(`${tms.url}/__sim/tms/shipments`)).json()).shipments as Array<{ shipmentNo: string; orderNo: string }>;
+    const { shipments } = (await (await fetch(`${tms.url}/__sim/tms/shipments`)).json()) as { shipments: Array<{ shipmentNo: string; orderNo: string }> };
     await fetch(`${tms.url}/__sim/tms/webhooks`, { method: 'POST', body: JSON.stringify({ duplicates: 20, reorder: 20 }) });
     for (const s of shipments.filter((x) => x.orderNo === orderNo)) await fetch(`${tms.url}/__sim/tms/replay`, { method: 'POST', body: JSON.stringify({ shipmentNo: s.shipmentNo }) });
     await new Promise((r) => setTimeout(r, 2500));

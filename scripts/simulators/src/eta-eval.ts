@@ -5,7 +5,8 @@
  *
  * 1. Simulates `train` past trips with the TMS simulator's movement model (shared-types
  *    delivery/sim.ts) and learns the ETA model from their position reports and milestones, exactly
- *    as the BFF does when a shipment arrives.
+ *    as the BFF does when a shipment arrives: the movement model, and the interval calibration
+ *    (each trip re-estimated at 10..90% with the model as it was before it; calibration.ts).
  * 2. Simulates `trips` other trips (different seeds, all five delivery centres, departures spread
  *    over a month and the day) and, at 25/50/75/90% of each trip's duration, asks the ETA engine
  *    with only what a TMS would have reported by then (the latest position and the milestones).
@@ -14,6 +15,7 @@
  *    with priors only (nothing learned) and for a naive "remaining km / 60 km/h" baseline.
  */
 import {
+  calibrationFromTrip,
   createRng,
   DELIVERY_CENTRES,
   emptyEtaModel,
@@ -48,12 +50,17 @@ let model: EtaModel = emptyEtaModel();
 const t0 = Date.now();
 for (let i = 0; i < TRAIN; i++) {
   const t = trip(rng);
-  model = mergeEtaModels(model, learnFromTrip(t.route, t.events.filter((e) => e.type === 'position'), milestonesOf(t)));
+  const pings = t.events.filter((e) => e.type === 'position');
+  const ms = milestonesOf(t);
+  // As the BFF's onArrived: calibration samples from the model before this trip, then both merged.
+  model = mergeEtaModels(model, mergeEtaModels(learnFromTrip(t.route, pings, ms), calibrationFromTrip(t.route, model, pings, ms)));
 }
 
 type Method = 'learned' | 'prior' | 'naive';
 const errors: Record<Method, number[][]> = { learned: FRACTIONS.map(() => []), prior: FRACTIONS.map(() => []), naive: FRACTIONS.map(() => []) };
 const covered: Record<'learned' | 'prior', number[]> = { learned: FRACTIONS.map(() => 0), prior: FRACTIONS.map(() => 0) };
+/** The learned model's interval without the calibration: what it covered before calibration existed. */
+const coveredRaw = FRACTIONS.map(() => 0);
 const widths: number[][] = FRACTIONS.map(() => []);
 const allWithin2h: Record<Method, number> = { learned: 0, prior: 0, naive: 0 };
 const prior = emptyEtaModel();
@@ -74,7 +81,11 @@ for (let i = 0; i < TRIPS; i++) {
       errors[name][k].push(err);
       if (err > 2) ok[name] = false;
       if (est.lowAt <= t.arriveAt && t.arriveAt <= est.highAt) covered[name][k] += 1;
-      if (name === 'learned') widths[k].push((est.highAt - est.lowAt) / HOUR);
+      if (name === 'learned') {
+        widths[k].push((est.highAt - est.lowAt) / HOUR);
+        const raw = estimateEta({ route: t.route, model: m, at, position: fix, milestones: known, calibrate: false });
+        if (raw.lowAt <= t.arriveAt && t.arriveAt <= raw.highAt) coveredRaw[k] += 1;
+      }
     }
     const naive = Math.abs(at + ((t.route.totalKm - fix.alongKm) / 60) * HOUR - t.arriveAt) / HOUR;
     errors.naive[k].push(naive);
@@ -95,12 +106,18 @@ console.log(`trip duration: median ${q(durations, 0.5).toFixed(1)} h, p90 ${q(du
 for (const m of ['learned', 'prior', 'naive'] as const) {
   const label = { learned: 'ETA engine, learned from past trips', prior: 'ETA engine, priors only (nothing learned)', naive: 'naive: remaining km / 60 km/h' }[m];
   console.log(`\n${label}`);
-  console.log(`  point of trip | median abs error (h) | p90 abs error (h) | within 2 h${m === 'naive' ? '' : ' | 80% interval covers' + (m === 'learned' ? ' | interval width median (h)' : '')}`);
+  console.log(`  point of trip | median abs error (h) | p90 abs error (h) | within 2 h${m === 'naive' ? '' : ' | 80% interval covers' + (m === 'learned' ? ' | uncalibrated covers | interval width median (h)' : '')}`);
   FRACTIONS.forEach((f, k) => {
     const e = errors[m][k];
     const within = e.filter((x) => x <= 2).length / e.length;
-    const extra = m === 'naive' ? '' : ` | ${pct(covered[m][k] / e.length)}${m === 'learned' ? ` | ${fmt(q(widths[k], 0.5))}` : ''}`;
+    const extra = m === 'naive' ? '' : ` | ${pct(covered[m][k] / e.length)}${m === 'learned' ? `             | ${pct(coveredRaw[k] / e.length)}             | ${fmt(q(widths[k], 0.5))}` : ''}`;
     console.log(`  ${String(f * 100).padStart(3)}%          | ${fmt(q(e, 0.5))}               | ${fmt(q(e, 0.9))}            | ${pct(within)}${extra}`);
   });
   console.log(`  trips within 2 h at all four points: ${pct(allWithin2h[m] / TRIPS)}`);
 }
+
+const mid = FRACTIONS.indexOf(0.5);
+const allPoints = TRIPS * FRACTIONS.length;
+console.log('\nheadline (learned model)');
+console.log(`  p90 abs error at mid-trip: ${q(errors.learned[mid], 0.9).toFixed(2)} h; trips within 2 h at all four points: ${pct(allWithin2h.learned / TRIPS).trim()}`);
+console.log(`  80% interval coverage over all points: ${pct(covered.learned.reduce((a, b) => a + b, 0) / allPoints).trim()} calibrated (uncalibrated: ${pct(coveredRaw.reduce((a, b) => a + b, 0) / allPoints).trim()})`);

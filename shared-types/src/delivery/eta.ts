@@ -8,6 +8,8 @@ import {
   expectedNightExtraMin,
   expectedPace,
   expectedRest,
+  intervalScale,
+  MIN_HALF_WIDTH_MIN,
   MINUTE_MS,
   minutesToNextHour,
   nextShanghaiTime,
@@ -131,6 +133,8 @@ export interface EtaEstimate {
   stops: EtaStopExplanation[];
   /** One sentence for people, in Chinese, times in Asia/Shanghai. */
   summary: string;
+  /** The learned stretch of each side of the interval at this progress (null: uncalibrated). */
+  calibration: { lo: number; hi: number; samples: number } | null;
 }
 
 export interface EtaInput {
@@ -145,6 +149,8 @@ export interface EtaInput {
   milestones: Milestone[];
   /** Coverage of the interval (default 0.8). */
   confidence?: number;
+  /** false: the interval as the variance model gives it, without the learned calibration (what calibration learns from). */
+  calibrate?: boolean;
 }
 
 interface WalkParams {
@@ -292,7 +298,7 @@ export function estimateEta(input: EtaInput): EtaEstimate {
     return {
       asOf: input.at, etaAt: state.arrivedAt, lowAt: state.arrivedAt, highAt: state.arrivedAt, confidence, totalKm: round1(route.totalKm),
       progressKm: round1(route.totalKm), remainingKm: 0, offRouteKm: 0, arrived: true, drivingMin: 0, restStops: 0, restMin: 0,
-      nightStops: 0, nightMin: 0, dwellMin: 0, delayAllowanceMin: 0, segments: [], stops: [],
+      nightStops: 0, nightMin: 0, dwellMin: 0, delayAllowanceMin: 0, segments: [], stops: [], calibration: null,
       summary: `已于 ${formatDateTimeCN(state.arrivedAt)} 到达${route.destination.name}`,
     };
   }
@@ -334,8 +340,16 @@ export function estimateEta(input: EtaInput): EtaEstimate {
   // Instants are whole milliseconds (like Date): the simulation's floating-point sums must not
   // make a position further along come out a fraction of a millisecond later.
   const etaAt = Math.round(nominal.end);
-  const lowAt = Math.min(Math.round(low.end), etaAt);
-  const highAt = Math.max(Math.round(high.end), etaAt);
+  let lowAt = Math.min(Math.round(low.end), etaAt);
+  let highAt = Math.max(Math.round(high.end), etaAt);
+  // The variance model's interval is too narrow in practice (simplified independence); stretch
+  // each side by what past trips at this progress showed (calibration.ts).
+  const calibration = input.calibrate === false ? null : intervalScale(input.model, route.totalKm > 0 ? alongKm / route.totalKm : 1, confidence);
+  if (calibration) {
+    const floor = MIN_HALF_WIDTH_MIN * MINUTE_MS;
+    lowAt = Math.min(etaAt, Math.round(etaAt - calibration.lo * Math.max(floor, etaAt - lowAt)));
+    highAt = Math.max(etaAt, Math.round(etaAt + calibration.hi * Math.max(floor, highAt - etaAt)));
+  }
   const hours = (m: number) => round1(m / 60);
   const hubNames = nominal.stops.filter((s) => s.kind === 'hub').map((s) => s.placeName);
   const parts = [`剩余约 ${Math.round(remainingKm)} 公里，预计行驶 ${hours(nominal.drivingMin)} 小时`];
@@ -365,5 +379,6 @@ export function estimateEta(input: EtaInput): EtaEstimate {
     segments: [...nominal.segments.values()].map(({ sdRatio: _sd, ...s }) => ({ ...s, km: round1(s.km), minutes: Math.round(s.minutes), speedKmh: s.minutes > 0 ? round1(s.km / (s.minutes / 60)) : 0 })),
     stops: nominal.stops.map((s) => ({ ...s, minutes: Math.round(s.minutes) })),
     summary,
+    calibration: calibration ? { lo: Math.round(calibration.lo * 100) / 100, hi: Math.round(calibration.hi * 100) / 100, samples: calibration.samples } : null,
   };
 }

@@ -4,3 +4,4 @@ export * from './model';
 export * from './eta';
 export * from './sim';
 export * from './alerts';
+export * from './calibration';

@@ -94,10 +94,22 @@ export interface EtaModel {
   dwell: Record<string, { n: number; sumMin: number; sumMin2: number }>;
   /** Unplanned stops over the kilometres driven. */
   delays: { km: number; n: number; sumMin: number; sumMin2: number };
+  /**
+   * Interval calibration (see calibration.ts): by trip progress bucket, histograms of how far past
+   * each side of the uncalibrated interval past trips actually arrived. Absent in older models.
+   */
+  calibration?: Record<string, ResidualHist>;
+}
+
+/** Sparse histogram of normalised residuals (bin index → count) on each side of the estimate. */
+export interface ResidualHist {
+  n: number;
+  hi: Record<string, number>;
+  lo: Record<string, number>;
 }
 
 export function emptyEtaModel(): EtaModel {
-  return { trips: 0, cells: {}, segments: {}, rests: { n: 0, sumMin: 0, sumDrivingMin: 0 }, nights: { n: 0, sumExtraMin: 0 }, dwell: {}, delays: { km: 0, n: 0, sumMin: 0, sumMin2: 0 } };
+  return { trips: 0, cells: {}, segments: {}, rests: { n: 0, sumMin: 0, sumDrivingMin: 0 }, nights: { n: 0, sumExtraMin: 0 }, dwell: {}, delays: { km: 0, n: 0, sumMin: 0, sumMin2: 0 }, calibration: {} };
 }
 
 function addStats(into: Record<string, CellStats>, key: string, s: CellStats) {
@@ -132,6 +144,12 @@ export function mergeEtaModels(a: EtaModel, b: EtaModel): EtaModel {
     out.delays.n += m.delays.n;
     out.delays.sumMin += m.delays.sumMin;
     out.delays.sumMin2 += m.delays.sumMin2;
+    for (const [k, h] of Object.entries(m.calibration ?? {})) {
+      const o = (out.calibration![k] ??= { n: 0, hi: {}, lo: {} });
+      o.n += h.n;
+      for (const [b, c] of Object.entries(h.hi)) o.hi[b] = (o.hi[b] ?? 0) + c;
+      for (const [b, c] of Object.entries(h.lo)) o.lo[b] = (o.lo[b] ?? 0) + c;
+    }
   }
   return out;
 }
@@ -197,6 +215,49 @@ export function expectedDelay(model: EtaModel): { minPerKm: number; min2PerKm: n
   const min2PerKm = (d.sumMin2 + K * PRIOR_DELAY.perKm * priorMin2) / (d.km + K);
   const meanMin = (d.sumMin + 3 * PRIOR_DELAY.meanMin) / (d.n + 3);
   return { minPerKm, min2PerKm, meanMin };
+}
+
+/** Trip progress (share of the route's km behind the carrier) buckets of the interval calibration. */
+export const CALIBRATION_BUCKETS = 5;
+export const RESIDUAL_BIN = 0.05;
+const RESIDUAL_MIN = -4;
+const RESIDUAL_MAX = 20;
+/** Pseudo-samples at scale 1 (the uncalibrated interval) a bucket's learned scale is shrunk toward. */
+const CALIBRATION_PRIOR_N = 20;
+/** The narrowest either side of an interval is taken to be when normalising, minutes. */
+export const MIN_HALF_WIDTH_MIN = 5;
+
+export function progressBucket(fraction: number): string {
+  return String(Math.min(CALIBRATION_BUCKETS - 1, Math.max(0, Math.floor(fraction * CALIBRATION_BUCKETS))));
+}
+
+export function residualBin(s: number): string {
+  const clamped = Math.min(RESIDUAL_MAX, Math.max(RESIDUAL_MIN, s));
+  return String(Math.floor((clamped - RESIDUAL_MIN) / RESIDUAL_BIN));
+}
+
+/** The p-quantile of a sparse histogram (the upper edge of the bin that reaches it). */
+function histQuantile(h: Record<string, number>, n: number, p: number): number {
+  const bins = Object.entries(h).map(([b, c]) => [Number(b), c] as const).sort((a, b) => a[0] - b[0]);
+  let acc = 0;
+  for (const [b, c] of bins) {
+    acc += c;
+    if (acc >= p * n) return RESIDUAL_MIN + (b + 1) * RESIDUAL_BIN;
+  }
+  return RESIDUAL_MAX;
+}
+
+/**
+ * How much to stretch each side of the uncalibrated interval so that, on past trips at this
+ * progress, a share (1 - confidence) / 2 of arrivals fell beyond each side: the learned quantile,
+ * shrunk toward 1 (no change) while the bucket has few samples; never below 0.25.
+ */
+export function intervalScale(model: EtaModel, fraction: number, confidence: number): { lo: number; hi: number; samples: number } | null {
+  const h = model.calibration?.[progressBucket(fraction)];
+  if (!h || h.n === 0) return null;
+  const p = 1 - (1 - confidence) / 2;
+  const shrink = (q: number) => Math.max(0.25, (h.n * q + CALIBRATION_PRIOR_N) / (h.n + CALIBRATION_PRIOR_N));
+  return { lo: shrink(histQuantile(h.lo, h.n, p)), hi: shrink(histQuantile(h.hi, h.n, p)), samples: h.n };
 }
 
 // ---- Learning from a completed trip ----

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import {
+  calibrationFromTrip,
   checkTransition,
   decideAlerts,
   DELIVERY_CENTRES,
@@ -387,7 +388,8 @@ export class TrackingService {
     const positions = await this.Events.find({ orderNo: s.orderNo, type: 'position' }).lean<{ payload: TmsEventBody }[]>();
     const pings = positions.map((p) => ({ lat: p.payload.position.lat, lng: p.payload.position.lng, at: Date.parse(p.payload.occurredAt) }));
     const milestones: Milestone[] = s.milestones.map((m) => ({ type: m.type, at: new Date(m.at).getTime(), place: m.place, kind: m.kind }));
-    const contribution = learnFromTrip(routeTo(s.centre), pings, milestones);
+    // The movement model, plus the interval calibration from re-estimating this trip with the model as it is now (without it).
+    const contribution = mergeEtaModels(learnFromTrip(routeTo(s.centre), pings, milestones), calibrationFromTrip(routeTo(s.centre), await this.etaModel(), pings, milestones));
     try {
       await this.Trips.create({ _id: s.shipmentNo, centre: s.centre, model: contribution, createdAt: new Date() });
     } catch (err) {
@@ -453,6 +455,7 @@ export class TrackingService {
               nightMin: eta.nightMin,
               dwellMin: eta.dwellMin,
               delayAllowanceMin: eta.delayAllowanceMin,
+              intervalCalibration: eta.calibration ?? null,
               segments: eta.segments,
               stops: eta.stops,
             },
