@@ -34,7 +34,8 @@ export default defineConfig<'webpack5'>(async () => {
     alias: {
       '@': path.resolve(__dirname, '..', 'src'),
     },
-    copy: { patterns: [], options: {} },
+    // The tracking map's truck marker: Map markers need an image file inside the package.
+    copy: { patterns: [{ from: 'src/assets/tracking/', to: `${process.env.CARMALL_DIST_ROOT ?? 'dist'}/${process.env.TARO_ENV}/assets/tracking/` }], options: {} },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

@@ -17,6 +17,8 @@ export default defineAppConfig({
     'pages/order/index',
     // 金融方案 (loan calculator): light, opened from the configurator.
     'pages/finance/index',
+    // 物流跟踪: opened from the order detail, 我的 (lookup by order number) and WeChat delivery alerts.
+    'pages/tracking/index',
   ],
   subPackages: [
     {

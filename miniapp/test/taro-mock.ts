@@ -7,6 +7,7 @@ import { vi } from 'vitest'
 const storage = new Map<string, unknown>()
 const reachBottomHandlers: Array<() => void> = []
 const didShowHandlers: Array<() => void> = []
+const didHideHandlers: Array<() => void> = []
 
 /** A minimal Taro.eventCenter: on/off/trigger with spies, cleared between tests. */
 const listeners = new Map<string, Array<(...args: any[]) => void>>()
@@ -50,6 +51,11 @@ export function triggerReachBottom() {
   reachBottomHandlers.forEach((fn) => fn())
 }
 
+/** Fire the page's onHide handlers, as leaving the page (or the app going to the background) would. */
+export function triggerDidHide() {
+  didHideHandlers.forEach((fn) => fn())
+}
+
 /** Fire the page's onShow handlers, as coming back to the page would. */
 export function triggerDidShow() {
   didShowHandlers.forEach((fn) => fn())
@@ -61,6 +67,7 @@ export function resetTaroMock() {
   Object.values(eventCenter).forEach((fn) => fn.mockClear())
   reachBottomHandlers.length = 0
   didShowHandlers.length = 0
+  didHideHandlers.length = 0
   for (const key of Object.keys(routerParams)) delete routerParams[key]
   Object.values(taroMock).forEach((fn) => fn.mockClear())
   taroMock.request.mockReset()
@@ -77,6 +84,9 @@ export const taroModule = {
   useLaunch: () => {},
   useDidShow: (fn: () => void) => {
     didShowHandlers.push(fn)
+  },
+  useDidHide: (fn: () => void) => {
+    didHideHandlers.push(fn)
   },
   useShareAppMessage: () => {},
   useReachBottom: (fn: () => void) => {

@@ -8,6 +8,7 @@ import { PRIVACY_POLICY_VERSION, PRIVACY_SUMMARY, hasPrivacyConsent, promptPriva
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import SmsForm from './SmsForm'
 import './index.scss'
+import { TrackingLookupEntry } from '../../components/TrackingEntry'
 
 const openMyConfigs = () => Taro.navigateTo({ url: '/pages/my-configs/index' })
 
@@ -230,6 +231,7 @@ export default function MePage() {
 
       {!loggedIn && <LoginPanel method={buildLoginMethod} onLoggedIn={onLoggedIn} />}
 
+      <TrackingLookupEntry />
       <View className='me-entry me-entry--configs' onClick={openMyConfigs}>
         <Text className='me-entry__title'>我的配置</Text>
         <Text className='me-entry__arrow'>›</Text>

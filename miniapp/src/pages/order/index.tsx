@@ -13,6 +13,7 @@ import {
   type WechatPayment,
 } from '../../api/orders'
 import { LineItems } from '../../components/LineItems'
+import { TrackingEntry } from '../../components/TrackingEntry'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, OrderStateTag, actorLabel, errorText, formatCountdown, needsLogin, timelineLabel, useCountdown } from './parts'
 import { ALIPAY_IN_APP, WECHAT_PAY_IN_APP, pollUntilSettled, requestAlipayPayment, requestWechatPayment, type PayOutcome } from './pay'
@@ -359,6 +360,7 @@ export default function OrderPage() {
         </View>
       </View>
 
+      <TrackingEntry order={order} />
       <Text className='section-title'>订单进度</Text>
       <View className='timeline'>
         {timeline.map((e, i) => (

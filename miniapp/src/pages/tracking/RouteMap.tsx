@@ -1,0 +1,88 @@
+import { Map as TaroMap, Text, View } from '@tarojs/components'
+import type { Shipment } from '../../api/tracking'
+import { fitProjection, mapView, svgPath, type LatLng } from './geometry'
+
+/** Copied next to the build by config/index.ts (a marker needs an image file in the package). */
+const TRUCK_ICON = '/assets/tracking/truck.png'
+const BOX = { width: 700, height: 440, pad: 56 }
+
+const routePoints = (s: Shipment): LatLng[] => s.route.polyline.map(([lat, lng]) => ({ lat, lng }))
+
+/**
+ * The route and the truck. On WeChat/Alipay the platform map (Taro Map: route polyline, travelled
+ * track, stops and the truck as markers). On H5 no online map tiles are loaded: an offline drawing
+ * of the route (SVG) with the city names, the part already driven and the truck.
+ */
+export function RouteMap({ shipment }: { shipment: Shipment }) {
+  if (process.env.TARO_ENV === 'h5') return <RouteDrawing shipment={shipment} />
+  const points = routePoints(shipment)
+  const view = mapView(points)
+  const truck = shipment.latest
+  const markers = [
+    ...shipment.route.stops.map((s, i) => ({
+      id: i + 1,
+      latitude: s.lat,
+      longitude: s.lng,
+      iconPath: TRUCK_ICON,
+      width: 1,
+      height: 1,
+      alpha: 0,
+      callout: { content: s.name, display: 'ALWAYS' as const, fontSize: 11, color: '#1f2329', bgColor: '#ffffff', padding: 4, borderRadius: 4 },
+    })),
+    ...(truck ? [{ id: 999, latitude: truck.lat, longitude: truck.lng, iconPath: TRUCK_ICON, width: 32, height: 32, title: '运输车' }] : []),
+  ]
+  return (
+    <TaroMap
+      className='route-map'
+      latitude={view.latitude}
+      longitude={view.longitude}
+      scale={view.scale}
+      includePoints={points.map((p) => ({ latitude: p.lat, longitude: p.lng }))}
+      polyline={[
+        { points: points.map((p) => ({ latitude: p.lat, longitude: p.lng })), color: '#9aa5b8', width: 4 },
+        ...(shipment.track.length > 1 ? [{ points: shipment.track.map((p) => ({ latitude: p.lat, longitude: p.lng })), color: '#1a56db', width: 5 }] : []),
+      ]}
+      markers={markers as never}
+      onError={() => undefined}
+    />
+  )
+}
+
+/** H5: the route drawn offline (SVG), city labels, the driven part and the truck. */
+export function RouteDrawing({ shipment }: { shipment: Shipment }) {
+  const points = routePoints(shipment)
+  const proj = fitProjection(points, BOX)
+  const truck = shipment.latest ? proj.toXY(shipment.latest) : null
+  const driven = shipment.track.length > 1 ? svgPath([...shipment.track, ...(shipment.latest ? [shipment.latest] : [])], proj) : null
+  return (
+    <View className='route-drawing' data-route={shipment.route.code}>
+      <svg className='route-drawing__svg' viewBox={`0 0 ${BOX.width} ${BOX.height}`} width='100%' role='img' aria-label={`运输路线：${shipment.route.name}`}>
+        <rect x='0' y='0' width={BOX.width} height={BOX.height} rx='16' fill='#f3f6fb' />
+        <path className='route-drawing__route' d={svgPath(points, proj)} fill='none' stroke='#9aa5b8' strokeWidth='6' strokeLinecap='round' strokeLinejoin='round' />
+        {driven && <path className='route-drawing__driven' d={driven} fill='none' stroke='#1a56db' strokeWidth='7' strokeLinecap='round' strokeLinejoin='round' />}
+        {shipment.route.stops.map((s) => {
+          const [x, y] = proj.toXY(s)
+          const anchorEnd = x > BOX.width * 0.7
+          return (
+            <g key={s.code} className='route-drawing__stop' data-code={s.code}>
+              <circle cx={x} cy={y} r={s.kind === 'hub' ? 8 : 10} fill='#fff' stroke={s.kind === 'centre' ? '#e4393c' : '#1a56db'} strokeWidth='4' />
+              <text x={anchorEnd ? x - 16 : x + 16} y={y + 8} textAnchor={anchorEnd ? 'end' : 'start'} fontSize='24' fill='#1f2329'>
+                {s.name}
+              </text>
+            </g>
+          )
+        })}
+        {truck && (
+          <g className='route-drawing__truck' transform={`translate(${truck[0]} ${truck[1]})`}>
+            <circle r='18' fill='#1a56db' stroke='#fff' strokeWidth='4' />
+            <rect x='-10' y='-6' width='13' height='10' fill='#fff' />
+            <rect x='3' y='-2' width='7' height='6' fill='#fff' />
+            <circle cx='-5' cy='7' r='3' fill='#fff' />
+            <circle cx='6' cy='7' r='3' fill='#fff' />
+          </g>
+        )}
+      </svg>
+      <Text className='route-drawing__note'>路线示意图（非实际道路比例）</Text>
+    </View>
+  )
+}
