@@ -44,6 +44,12 @@ export const ERROR_CODES = [
   // Finance (details.reason carries the calculator's reason, see finance/types.ts LoanErrorCode):
   'LOAN_TERMS_INVALID',
   'FINANCE_RATES_UNAVAILABLE',
+  // Advisors: shares, test drives, leads:
+  'SHARE_NOT_FOUND',
+  'SHARE_EXPIRED',
+  'SLOT_UNAVAILABLE',
+  'TEST_DRIVE_STATE_INVALID',
+  'LEAD_STATE_INVALID',
   'UPSTREAM_UNAVAILABLE',
   'SERVICE_UNAVAILABLE',
   'INTERNAL',
