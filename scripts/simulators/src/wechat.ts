@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
 import { createMessageApi, type SubscribeTemplate } from './wechat-messages';
 import { createShippingApi } from './wechat-shipping';
+import { createWxacodeApi } from './wechat-wxacode';
 
 /**
  * WeChat server API simulator (api.weixin.qq.com). Implements code2Session with WeChat's own
@@ -20,7 +21,8 @@ import { createShippingApi } from './wechat-shipping';
  *
  * Access tokens and subscribe messages (`/cgi-bin/token`, `/cgi-bin/message/subscribe/send`) are
  * served by the same simulator; see wechat-messages.ts. So is the shipping-info upload of WeChat
- * Pay orders (/wxa/sec/order/upload_shipping_info); see wechat-shipping.ts.
+ * Pay orders (/wxa/sec/order/upload_shipping_info); see wechat-shipping.ts. And mini-program codes
+ * (/wxa/getwxacodeunlimit); see wechat-wxacode.ts.
  */
 export interface WechatSimulatorOptions {
   appId: string;
@@ -34,6 +36,10 @@ export interface WechatSimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** subscribeMessage.send calls allowed per minute before errcode 45009 (default: unlimited). */
   sendQuotaPerMinute?: number;
+  /** getwxacodeunlimit calls allowed per minute before errcode 45009 (default: unlimited). */
+  wxacodeQuotaPerMinute?: number;
+  /** Pages of the released mini-program (getwxacodeunlimit with check_path). */
+  miniprogramPages?: string[];
 }
 
 const CODE_TTL_MS = 5 * 60 * 1000;
@@ -63,6 +69,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
     sendQuotaPerMinute: opts.sendQuotaPerMinute,
   });
   const shipping = createShippingApi({ tokenErrcode: messages.tokenErrcode });
+  const wxacode = createWxacodeApi({ tokenErrcode: messages.tokenErrcode, now, quotaPerMinute: opts.wxacodeQuotaPerMinute, pages: opts.miniprogramPages });
 
   return startSimulator(
     'wechat',
@@ -114,6 +121,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
       }
       if (await messages.handle(req, res, url)) return;
       if (await shipping.handle(req, res, url)) return;
+      if (await wxacode.handle(req, res, url)) return;
       sendJson(res, 404, { errcode: 404, errmsg: 'not found' });
     },
     opts.port,
