@@ -4,6 +4,7 @@ import { routeTo } from '@carmall/shared-types'
 import { TOKEN_KEY } from '../src/api/client'
 import type { Shipment, Tracking } from '../src/api/tracking'
 import TrackingPage, { pollTiming } from '../src/pages/tracking/index'
+import { placeLabels } from '../src/pages/tracking/RouteMap'
 import { TrackingEntry } from '../src/components/TrackingEntry'
 import { ok } from './fixtures'
 import { routerParams, taroMock, triggerDidHide, triggerDidShow } from './taro-mock'
@@ -177,6 +178,28 @@ describe('tracking page', () => {
     const { container: c } = render(<TrackingPage />)
     await waitFor(() => expect(c.textContent).toContain('登录后查看物流'))
     expect(calls).toHaveLength(0)
+  })
+})
+
+describe('stop names on the route drawing', () => {
+  it('do not overlap, even for stops a few pixels apart', () => {
+    const placed = placeLabels([
+      { name: '宁波工厂', xy: [430, 380] as [number, number] },
+      { name: '杭州中转库', xy: [410, 372] as [number, number] },
+      { name: '南京中转库', xy: [360, 330] as [number, number] },
+      { name: '北京交付中心', xy: [650, 60] as [number, number] },
+    ])
+    const rects = placed.map((p) => {
+      const w = p.name.length * 24
+      const x0 = p.label.anchor === 'start' ? p.label.x : p.label.x - w
+      return { x0, x1: x0 + w, y0: p.label.y - 24, y1: p.label.y }
+    })
+    for (let i = 0; i < rects.length; i++)
+      for (let j = i + 1; j < rects.length; j++) {
+        const [a, b] = [rects[i], rects[j]]
+        expect(a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1, `${placed[i].name} / ${placed[j].name}`).toBe(false)
+      }
+    expect(placed[3].label.anchor).toBe('end') // near the right edge: written leftwards
   })
 })
 

@@ -3,7 +3,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
 import { formatDateTimeCN, formatEtaCN } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../api/client'
-import { getTracking, trackingPath, type Shipment, type Tracking } from '../../api/tracking'
+import { getTracking, type Shipment, type Tracking } from '../../api/tracking'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, errorText, needsLogin } from '../order/parts'
 import { RouteMap } from './RouteMap'
@@ -163,10 +163,9 @@ function EtaCard({ s }: { s: Shipment }) {
   return (
     <View className='tracking-eta' data-eta={eta.at}>
       <Text className='tracking-eta__main'>{f.text}</Text>
-      <Text className='tracking-eta__sub'>
-        {Math.round(eta.confidence * 100)}% 可能在此时间段内送达 · 剩余约 {Math.round(eta.remainingKm).toLocaleString('zh-CN')} 公里
-      </Text>
-      <Text className='tracking-eta__sub'>{eta.summary}</Text>
+      <Text className='tracking-eta__sub'>{Math.round(eta.confidence * 100)}% 可能在此时间段内送达</Text>
+      {/* The engine's explanation without its own (minute-precise) ETA sentence, which the line above already says. */}
+      <Text className='tracking-eta__sub tracking-eta__why'>{eta.summary.split('。')[0]}</Text>
     </View>
   )
 }
@@ -218,4 +217,3 @@ function TrackingView({ data }: { data: Tracking }) {
   )
 }
 
-export { trackingPath }
