@@ -8,3 +8,4 @@ export * from './orders';
 export * from './maintenance';
 export * from './delivery';
 export * from './finance';
+export * from './attribution';
