@@ -46,6 +46,23 @@ export async function launch(profile, extraArgs = []) {
   return context
 }
 
+/**
+ * Sign a browser context in before the app loads: the access token where Taro H5's setStorageSync
+ * keeps it (localStorage 'carmall.token' = JSON {"data": token}).
+ */
+export async function storeToken(context, token) {
+  await context.addInitScript(
+    ([key, value]) => {
+      try {
+        if (location.protocol.startsWith('http')) localStorage.setItem(key, value)
+      } catch {
+        // about:blank and friends have no localStorage
+      }
+    },
+    ['carmall.token', JSON.stringify({ data: token })],
+  )
+}
+
 /** A failed expectation: printed as one readable line, without a stack. */
 export class E2EFailure extends Error {}
 

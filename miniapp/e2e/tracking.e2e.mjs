@@ -18,14 +18,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, run, watchErrors } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, watchErrors } from './lib.mjs'
 
 const trim = (u) => (u || '').replace(/\/+$/, '')
 const WECHAT_SIM = trim(process.env.E2E_WECHAT_SIM_URL)
 const WXPAY_SIM = trim(process.env.E2E_WXPAY_SIM_URL)
 const TMS_SIM = trim(process.env.E2E_TMS_SIM_URL)
 const STAFF_OPENID = process.env.E2E_STAFF_OPENID
-const TOKEN_KEY = 'carmall.token'
 const PAGE = '.taro_page_stationed'
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
@@ -113,16 +112,7 @@ async function main() {
   // 6. The buyer opens 物流跟踪 and looks the order up by its number.
   const profile = mkdtempSync(path.join(tmpdir(), 'carmall-e2e-'))
   const context = await launch(profile)
-  await context.addInitScript(
-    ([key, value]) => {
-      try {
-        if (location.protocol.startsWith('http')) localStorage.setItem(key, value)
-      } catch {
-        // about:blank has no localStorage
-      }
-    },
-    [TOKEN_KEY, JSON.stringify({ data: token })],
-  )
+  await storeToken(context, token)
   const page = context.pages()[0] ?? (await context.newPage())
   const pageErrors = watchErrors(page)
   try {
