@@ -299,6 +299,21 @@ describe('order detail', () => {
   })
 })
 
+describe('order detail: delivery', () => {
+  it('shows the delivery centre and, once the car is on its way, 查看物流 to the tracking page', async () => {
+    signIn()
+    let order = makeOrder(CONFIG, { deliveryCentre: { code: 'CTU', name: '成都交付中心' } })
+    for (const [event, actor] of [['pay', 'payment'], ['lock', 'buyer'], ['allocate', 'staff'], ['ship', 'staff']] as const) order = advance(order, event, '2026-11-21T04:00:00.000Z', { kind: actor })
+    installFakeOrders([order])
+    routerParams.orderNo = order.orderNo
+    const { container: c } = render(<OrderPage />)
+    await waitFor(() => expect($(c, '.order-state')).toBeTruthy())
+    expect($(c, '.order-centre')!.textContent).toBe('交付中心成都交付中心')
+    fireEvent.click($(c, '.tracking-entry')!)
+    expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: `/pages/tracking/index?orderNo=${order.orderNo}` })
+  })
+})
+
 describe('订单 tab', () => {
   it('asks to log in without a session and sends nothing', () => {
     installFakeOrders()

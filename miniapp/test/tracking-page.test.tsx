@@ -208,6 +208,7 @@ describe('查看物流 on the order page', () => {
     const { container: c, rerender } = render(<TrackingEntry order={{ orderNo: ORDER_NO, state: 'deposit_paid' }} />)
     expect($(c, '.tracking-entry')).toBeNull()
     rerender(<TrackingEntry order={{ orderNo: ORDER_NO, state: 'in_transit' }} />)
+    expect($(c, '.tracking-entry')!.textContent).toBe('查看物流')
     fireEvent.click($(c, '.tracking-entry')!)
     expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: `/pages/tracking/index?orderNo=${ORDER_NO}` })
   })

@@ -358,6 +358,12 @@ export default function OrderPage() {
           <Text>下单时间</Text>
           <Text>{formatDateTimeCN(order.createdAt)}</Text>
         </View>
+        {order.deliveryCentre && (
+          <View className='order-sum__row order-centre' data-code={order.deliveryCentre.code}>
+            <Text>交付中心</Text>
+            <Text>{order.deliveryCentre.name}</Text>
+          </View>
+        )}
       </View>
 
       <TrackingEntry order={order} />
