@@ -73,6 +73,12 @@ describe('delivery alerts', () => {
     expect(ids).toEqual(['departed', 'arrived']);
   });
 
+  it('does not announce milestones learned hours after they happened (e.g. a shipment older than alerts)', () => {
+    const late = decideAlerts(emptyAlertState(), { milestones: [departed, hub], eta: eta(T0 + 8 * H, T0 + 30 * H) });
+    expect(late.alerts.map((a) => a.id)).toEqual(['hub_arrived:HGH']); // departed 8 h ago: skipped; the hub 5 h ago: told
+    expect(late.state.sent).toEqual(expect.arrayContaining(['departed', 'hub_arrived:HGH']));
+  });
+
   it('never alerts twice whatever order the milestones come in (property)', () => {
     const all = [departed, hub, { type: 'hub_arrived' as const, at: T0 + 9 * H, place: 'NKG' }, arrived];
     fc.assert(

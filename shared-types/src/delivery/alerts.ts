@@ -43,8 +43,13 @@ export const emptyAlertState = (): AlertState => ({ sent: [], etaBaselineAt: nul
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const shanghaiDay = (ms: number) => Math.floor((ms + SHANGHAI_OFFSET_MS) / 86_400_000);
 
-export function decideAlerts(state: AlertState, input: AlertInput, opts: { slipThresholdMs?: number } = {}): { alerts: Alert[]; state: AlertState } {
+/** A milestone learned this long after it happened (a TMS outage, a shipment older than alerts) is not announced. */
+export const DEFAULT_STALE_AFTER_MS = 6 * 3_600_000;
+
+export function decideAlerts(state: AlertState, input: AlertInput, opts: { slipThresholdMs?: number; staleAfterMs?: number } = {}): { alerts: Alert[]; state: AlertState } {
   const threshold = opts.slipThresholdMs ?? DEFAULT_SLIP_THRESHOLD_MS;
+  const staleAfter = opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+  const now = Math.max(input.eta?.asOf ?? 0, ...input.milestones.map((m) => m.at));
   const sent = new Set(state.sent);
   const alerts: Alert[] = [];
   let { etaBaselineAt, delaySeq } = state;
@@ -61,8 +66,8 @@ export function decideAlerts(state: AlertState, input: AlertInput, opts: { slipT
   for (const m of input.milestones) {
     const id = m.type === 'hub_arrived' ? `hub_arrived:${m.place ?? ''}` : m.type;
     if ((m.type !== 'departed' && m.type !== 'hub_arrived' && m.type !== 'arrived') || sent.has(id)) continue;
-    if (arrived && m.type !== 'arrived') {
-      // A late-delivered earlier milestone after arrival is old news: decided, not sent.
+    if ((arrived && m.type !== 'arrived') || now - m.at > staleAfter) {
+      // Old news (an earlier milestone delivered after the arrival, or hours late): decided, not sent.
       sent.add(id);
       continue;
     }
