@@ -9,3 +9,4 @@ export * from './maintenance';
 export * from './delivery';
 export * from './finance';
 export * from './attribution';
+export * from './analytics';

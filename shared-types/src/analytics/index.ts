@@ -1,0 +1,3 @@
+export * from './bucket';
+export * from './stats';
+export * from './funnel';
