@@ -67,6 +67,15 @@ import { SubscriptionLedger } from './modules/reminders/ledger';
 import { WechatMessageSender } from './modules/reminders/wechat-sender';
 import { reminderRoutes } from './modules/reminders/routes';
 import { createReminderQueue, startReminderWorker } from './jobs/reminder-jobs';
+import { Aggregates } from './modules/analytics/aggregates';
+import { AnalyticsService, FUNNEL_WINDOW_SECONDS } from './modules/analytics/service';
+import { ExperimentService } from './modules/analytics/experiments';
+import { analyticsRoutes } from './modules/analytics/routes';
+import { ShareService } from './modules/advisors/service';
+import { LeadService } from './modules/advisors/leads';
+import { PosterService } from './modules/advisors/poster';
+import { WxacodeClient } from './modules/advisors/wxacode-client';
+import { advisorRoutes } from './modules/advisors/routes';
 
 export const API_VERSION = '0.1.0';
 
@@ -253,13 +262,34 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       ),
     );
 
+  // Sales advisors: shares, visits, posters (WeChat mini-program codes), attribution and leads.
+  const posters = new PosterService(
+    redis,
+    new WxacodeClient({ baseUrl: config.WECHAT_API_BASE, timeoutMs: config.UPSTREAM_TIMEOUT_MS, envVersion: config.WECHAT_WXACODE_ENV, accessToken: (stale) => messageSender.accessToken(stale) }),
+    logger,
+  );
+  const shares = new ShareService(mongo.conn, catalog, configurations, locks, posters, logger, {
+    shareTtlDays: config.SHARE_TTL_DAYS,
+    attributionWindowDays: config.ATTRIBUTION_WINDOW_DAYS,
+    publicBaseUrl: config.PUBLIC_BASE_URL ?? null,
+  });
+  const leads = new LeadService(mongo.conn, cipher, locks, shares, users, logger);
+
+  // Tracking events, funnels and A/B experiments: raw events in MongoDB, every report from Redis pre-aggregates.
+  const analyticsAggregates = new Aggregates(redis, FUNNEL_WINDOW_SECONDS);
+  const experiments = new ExperimentService(mongo.conn, analyticsAggregates, locks, logger);
+  const analytics = new AnalyticsService(mongo.conn, analyticsAggregates, experiments, logger);
+  void mongo.connected.then(() => analytics.ensureDefaults()).catch((err) => logger.warn({ err }, 'default funnel not created'));
+
   const routes: AnyRoute[] = [
+    ...analyticsRoutes(analytics, experiments, limiter, { batchesPerDevicePerMin: config.RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN }),
     ...catalogRoutes(catalog),
     ...configurationRoutes(configurations),
-    ...financeRoutes(finance),
+    ...financeRoutes(finance, (user, quote) => leads.recordFinanceQuote(user, quote)),
     ...vehicleRoutes(vehicles),
     ...reminderRoutes(reminders, reminderQueue),
-    ...orderRoutes(orders, payments),
+    ...orderRoutes(orders, payments, shares),
+    ...advisorRoutes(shares, leads),
     ...reconciliationRoutes(reconciliation),
     ...trackingRoutes(tracking),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),

@@ -47,6 +47,8 @@ const envSchema = z
     RATE_LIMIT_SMS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
     RATE_LIMIT_WRITE_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
     RATE_LIMIT_WRITE_PER_USER_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    /** Tracking batches (POST /events) per device (SDK anonymous id) per minute; the SDK sends one every few seconds at most. */
+    RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
     WECHAT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex digits').default('wx0000000000000000'),
     WECHAT_SECRET: z.string().min(1).default('dev-wechat-secret'),
     /** https://api.weixin.qq.com in production; the local simulator in dev and tests. */
@@ -118,6 +120,11 @@ const envSchema = z
     /** Attempts of a reminder send before it goes to the dead-letter list, and the first backoff delay. */
     REMINDER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     REMINDER_BACKOFF_MS: z.coerce.number().int().min(10).max(3600_000).default(5000),
+    /** Advisors: how long a share card / poster stays valid, and the attribution window (last share visited within N days). */
+    SHARE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    /** env_version of mini-program codes on posters: release (production), trial or develop. */
+    WECHAT_WXACODE_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
   })
   .superRefine((env, ctx) => {
     if (env.PII_KEYS && !env.PII_ACTIVE_KEY) ctx.addIssue({ code: 'custom', path: ['PII_ACTIVE_KEY'], message: 'is required with PII_KEYS' });

@@ -129,6 +129,6 @@ stop_throwaway_services() {
 
 ensure_toolchain() { # everything both commands need
   ensure_pnpm
-  ensure_apt redis-server:redis-server
+  ensure_apt redis-server:redis-server fonts-wqy-microhei # CJK font of the share posters (bff advisors)
   [ -n "${MONGODB_URI:-}" ] || ensure_ferretdb
 }

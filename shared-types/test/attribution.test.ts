@@ -84,3 +84,15 @@ describe('visitDayKey', () => {
     expect(visitDayKey('S', 'u1', Date.UTC(2026, 10, 1, 16, 0))).toBe('S:u1:2026-11-02');
   });
 });
+
+describe('lead follow-up statuses', () => {
+  it('moves forward, repeats contacted/scheduled, and stops at completed or lost', async () => {
+    const { canChangeLeadStatus } = await import('../src/attribution');
+    expect(canChangeLeadStatus('new', 'contacted')).toBe(true);
+    expect(canChangeLeadStatus('contacted', 'contacted')).toBe(true);
+    expect(canChangeLeadStatus('scheduled', 'completed')).toBe(true);
+    expect(canChangeLeadStatus('completed', 'contacted')).toBe(false);
+    expect(canChangeLeadStatus('lost', 'scheduled')).toBe(false);
+    expect(canChangeLeadStatus('contacted', 'new')).toBe(false);
+  });
+});

@@ -66,3 +66,5 @@ export function attribute(event: AttributionEvent, visits: AttributionVisit[], o
 export function visitDayKey(shareId: string, visitor: string, at: Date | string | number): string {
   return `${shareId}:${visitor}:${formatDateCN(at)}`;
 }
+
+export * from './leads';

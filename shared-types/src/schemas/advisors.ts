@@ -6,7 +6,7 @@
  * Shares
  * - POST /shares                       auth: advisor|admin   body shareCreateRequestSchema
  *     201 shareSchema. Idempotent per advisor + target (model code, or saved configuration id):
- *     the same unexpired share comes back (200 on repeat). Errors: 400 VALIDATION_FAILED,
+ *     the same unexpired share comes back (also 201) until it expires. Errors: 400 VALIDATION_FAILED,
  *     401, 403 FORBIDDEN (not an advisor), 404 NOT_FOUND (unknown model / configuration).
  * - GET  /shares/:shareId              auth: public          200 shareCardSchema (what the card shows)
  *     404 SHARE_NOT_FOUND (unknown, malformed or forged id), 410 SHARE_EXPIRED
@@ -223,8 +223,10 @@ export const leadSchema = z.object({
   id: z.string(),
   kind: z.enum(LEAD_KINDS),
   status: z.enum(LEAD_STATUSES),
-  /** The advisor credited (null: unassigned, the store's lead). */
-  advisorUserId: z.string().nullable(),
+  /** Credited to / taken by the caller; false: unassigned (the store's lead; following it up takes it) or, for admin, another advisor's. */
+  assignedToMe: z.boolean(),
+  /** Display name of the advisor it belongs to (null: unassigned). */
+  advisorName: z.string().nullable(),
   shareId: z.string().nullable(),
   storeCode: z.string().nullable(),
   modelCode: z.string(),
@@ -234,7 +236,8 @@ export const leadSchema = z.object({
   /** Test drive: its slot; finance quote: monthly payment, term and price. */
   testDrive: z.object({ id: z.string(), slotStart: z.string(), slotLabel: z.string(), status: z.enum(TEST_DRIVE_STATUSES) }).nullable(),
   financeQuote: z.object({ priceFen: fenSchema, monthlyPaymentFen: fenSchema, termMonths: z.number().int(), productId: z.string() }).nullable(),
-  history: z.array(z.object({ status: z.enum(LEAD_STATUSES), note: z.string(), at: z.string(), byUserId: z.string().nullable() })),
+  /** Oldest first; `byName` is the advisor's display name (null: the system, e.g. the booking itself). */
+  history: z.array(z.object({ status: z.enum(LEAD_STATUSES), note: z.string(), at: z.string(), byName: z.string().nullable() })),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -1,10 +1,14 @@
 import { financeProductsResponseSchema, financeQuoteRequestSchema, financeQuoteResponseSchema } from '@carmall/shared-types/schemas';
 import { route } from '../../infra/route';
+import type { AuthedUser } from '../auth/session';
 import type { FinanceService } from './service';
 
 const ratesUnavailable = { status: 503, code: 'FINANCE_RATES_UNAVAILABLE', when: 'the bank has never been reached (no last known rates to fall back to)' };
 
-export function financeRoutes(service: FinanceService) {
+/** Called after a signed-in buyer's quote of a model (the advisors module makes it a lead; never throws). */
+export type FinanceQuoteHook = (user: AuthedUser, quote: { modelCode: string; modelName: string; priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string }) => Promise<void>;
+
+export function financeRoutes(service: FinanceService, onQuote?: FinanceQuoteHook) {
   return [
     route({
       method: 'get',
@@ -33,7 +37,20 @@ export function financeRoutes(service: FinanceService) {
         { status: 409, code: 'NO_PRICE', when: 'the configuration has no price in force' },
         ratesUnavailable,
       ],
-      handler: async (_ctx, { body }) => service.quote(body),
+      handler: async (_ctx, { body, user }) => {
+        const quote = await service.quote(body);
+        const vehicle: { priceFen: number; modelCode?: string; modelName?: string } = quote.vehicle;
+        if (user && onQuote && vehicle.modelCode)
+          await onQuote(user, {
+            modelCode: vehicle.modelCode,
+            modelName: vehicle.modelName ?? vehicle.modelCode,
+            priceFen: vehicle.priceFen,
+            monthlyPaymentFen: quote.totals.monthlyPaymentFen,
+            termMonths: quote.termMonths,
+            productId: quote.product.id,
+          });
+        return quote;
+      },
     }),
   ];
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres } from '@carmall/shared-types';
+import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres, type AttributionResult } from '@carmall/shared-types';
 import { configurationRequestSchema } from '@carmall/shared-types/schemas';
 import { AppError } from '../../infra/errors';
 import { route } from '../../infra/route';
@@ -9,7 +9,13 @@ import { presentOrder, type OrderService } from './service';
 const orderNoParams = z.object({ orderNo: z.string().regex(/^CM\d{16}$/, '订单号不正确') });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
-export function orderRoutes(orders: OrderService, payments: PaymentService) {
+/** Credits the advisor of the buyer's last share visit (advisors module); optional so orders work without it. */
+export interface OrderAttribution {
+  creditForOrder(buyerId: string): Promise<AttributionResult>;
+  recordOrderCredit(order: { orderNo: string; buyerId: string; advisorUserId?: string }, credit: AttributionResult): Promise<void>;
+}
+
+export function orderRoutes(orders: OrderService, payments: PaymentService, attribution?: OrderAttribution) {
   return [
     route({
       method: 'get',
@@ -53,7 +59,10 @@ export function orderRoutes(orders: OrderService, payments: PaymentService) {
       handler: async (ctx, { body, user }) => {
         const key = ctx.get('idempotency-key');
         if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        return presentOrder(await orders.create(user!.id, key, body));
+        const credit = await attribution?.creditForOrder(user!.id);
+        const order = await orders.create(user!.id, key, body, credit?.credited ? { advisorUserId: credit.advisorUserId } : {});
+        if (credit) await attribution!.recordOrderCredit(order, credit);
+        return presentOrder(order);
       },
     }),
     route({

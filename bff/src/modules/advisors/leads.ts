@@ -1,0 +1,232 @@
+import { Types, type Connection } from 'mongoose';
+import { canChangeLeadStatus, formatDateCN, maskName, maskPhone, type AttributionResult, type LeadStatusValue } from '@carmall/shared-types';
+import { AppError, notFound } from '../../infra/errors';
+import type { PiiCipher } from '../../infra/crypto';
+import type { Locks } from '../../infra/lock';
+import type { Logger } from '../../infra/logger';
+import type { AuthedUser } from '../auth/session';
+import { userModel } from '../auth/model';
+import type { UserService } from '../users/service';
+import { advisorProfileModel, leadModel } from './model';
+import type { ShareService } from './service';
+
+export interface LeadHistoryEntry {
+  status: LeadStatusValue;
+  note: string;
+  at: string;
+  byUserId: string | null;
+}
+
+export interface LeadDoc {
+  _id: Types.ObjectId;
+  naturalKey: string;
+  kind: 'test_drive' | 'finance_quote';
+  status: LeadStatusValue;
+  advisorUserId: string | null;
+  shareId: string | null;
+  storeCode: string | null;
+  buyerUserId: string;
+  modelCode: string;
+  modelName: string;
+  contact?: { name?: string; phone?: string };
+  testDrive: { id: string; slotStart: string; slotLabel: string; status: 'booked' | 'cancelled' | 'completed' } | null;
+  financeQuote: { priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string } | null;
+  history: LeadHistoryEntry[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewLead {
+  naturalKey: string;
+  kind: LeadDoc['kind'];
+  buyerUserId: string;
+  modelCode: string;
+  modelName: string;
+  storeCode: string | null;
+  contact: { name: string | null; phone: string | null };
+  testDrive?: LeadDoc['testDrive'];
+  financeQuote?: LeadDoc['financeQuote'];
+}
+
+/**
+ * Leads advisors follow up. A lead goes to the advisor the attribution rule credits, otherwise it is
+ * the store's (unassigned; the store's advisors see it and take it by following it up). Contact
+ * details are encrypted with the lead's own AAD and only leave the BFF masked.
+ */
+export class LeadService {
+  constructor(
+    private readonly conn: Connection,
+    private readonly cipher: PiiCipher,
+    private readonly locks: Locks,
+    private readonly shares: ShareService,
+    private readonly users: UserService,
+    private readonly logger: Logger,
+  ) {}
+
+  get Leads() {
+    return leadModel(this.conn);
+  }
+
+  private aad(id: string, field: string) {
+    return `lead:${id}:${field}`;
+  }
+
+  /** Create a lead once per natural key, credited by the attribution rule (a repeat answers the first). */
+  async create(lead: NewLead, credit: AttributionResult): Promise<LeadDoc> {
+    const existing = await this.Leads.findOne({ naturalKey: lead.naturalKey }).lean<LeadDoc>();
+    if (existing) return existing;
+    const id = new Types.ObjectId();
+    const contact: Record<string, string> = {};
+    if (lead.contact.name) contact.name = this.cipher.encrypt(lead.contact.name, this.aad(String(id), 'name'));
+    if (lead.contact.phone) contact.phone = this.cipher.encrypt(lead.contact.phone, this.aad(String(id), 'phone'));
+    const now = new Date();
+    try {
+      await this.Leads.create({
+        _id: id,
+        naturalKey: lead.naturalKey,
+        kind: lead.kind,
+        status: 'new',
+        advisorUserId: credit.credited ? credit.advisorUserId : null,
+        shareId: credit.credited ? credit.shareId : null,
+        storeCode: lead.storeCode,
+        buyerUserId: lead.buyerUserId,
+        modelCode: lead.modelCode,
+        modelName: lead.modelName,
+        contact,
+        testDrive: lead.testDrive ?? null,
+        financeQuote: lead.financeQuote ?? null,
+        history: [{ status: 'new', note: lead.kind === 'test_drive' ? '预约试驾' : '金融方案试算', at: now.toISOString(), byUserId: null }],
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      return (await this.Leads.findOne({ naturalKey: lead.naturalKey }).lean<LeadDoc>())!;
+    }
+    await this.shares.recordCredit(lead.kind, String(id), lead.buyerUserId, credit);
+    return (await this.Leads.findById(id).lean<LeadDoc>())!;
+  }
+
+  /** Keep a test-drive lead's copy of the booking current (cancelled by the buyer, completed). */
+  async syncTestDrive(naturalKey: string, testDrive: NonNullable<LeadDoc['testDrive']>) {
+    const lead = await this.Leads.findOne({ naturalKey }, { _id: 1 }).lean<{ _id: Types.ObjectId }>();
+    if (!lead) return;
+    await this.locks.withLock(`lead:${lead._id}`, () => this.Leads.updateOne({ _id: lead._id }, { $set: { testDrive } }));
+  }
+
+  /** A signed-in buyer's finance quote of a model: one lead per buyer, model and Shanghai day. Never fails the quote. */
+  async recordFinanceQuote(buyer: AuthedUser, quote: { modelCode: string; modelName: string; priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string }) {
+    try {
+      const naturalKey = `finance_quote:${buyer.id}:${quote.modelCode}:${formatDateCN(new Date())}`;
+      if (await this.Leads.exists({ naturalKey })) return;
+      const credit = await this.shares.attributionFor(buyer.id);
+      const profile = await this.contactOf(buyer.id);
+      await this.create(
+        {
+          naturalKey,
+          kind: 'finance_quote',
+          buyerUserId: buyer.id,
+          modelCode: quote.modelCode,
+          modelName: quote.modelName,
+          storeCode: null,
+          contact: profile,
+          financeQuote: { priceFen: quote.priceFen, monthlyPaymentFen: quote.monthlyPaymentFen, termMonths: quote.termMonths, productId: quote.productId },
+        },
+        credit,
+      );
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'finance quote lead not recorded');
+    }
+  }
+
+  /** The buyer's name and phone from their account (decrypted here, re-encrypted into the lead). */
+  async contactOf(userId: string): Promise<{ name: string | null; phone: string | null }> {
+    const u = await userModel(this.conn).findById(userId).lean<Parameters<UserService['decryptAll']>[0]>();
+    if (!u) return { name: null, phone: null };
+    const pii = this.users.decryptAll(u);
+    return { name: pii.realName ?? null, phone: pii.phone ?? null };
+  }
+
+  /** My leads (advisor): credited to me, plus my store's unassigned ones. Admin: all. */
+  async list(user: AuthedUser, status?: LeadStatusValue) {
+    const filter: Record<string, unknown> = {};
+    if (!user.roles.includes('admin')) {
+      const store = await this.storeOf(user.id);
+      filter.$or = [{ advisorUserId: user.id }, ...(store ? [{ storeCode: store, advisorUserId: null }] : [])];
+    }
+    if (status) filter.status = status;
+    const docs = await this.Leads.find(filter).sort({ createdAt: -1 }).limit(200).lean<LeadDoc[]>();
+    const names = await this.namesOf(docs);
+    return { items: docs.map((d) => this.present(d, user.id, names)) };
+  }
+
+  private async storeOf(userId: string): Promise<string | null> {
+    const p = await advisorProfileModel(this.conn).findById(userId, 'storeCode').lean<{ storeCode?: string | null }>();
+    return p?.storeCode ?? null;
+  }
+
+  /**
+   * Follow a lead up. Another advisor's lead is 404 (no probing); an unassigned lead of my store
+   * becomes mine. The change and its note are appended to the history under the lead's lock.
+   */
+  async changeStatus(user: AuthedUser, id: string, status: LeadStatusValue, note: string) {
+    const admin = user.roles.includes('admin');
+    const store = admin ? null : await this.storeOf(user.id);
+    const updated = await this.locks.withLock(`lead:${id}`, async () => {
+      const lead = await this.Leads.findById(id).lean<LeadDoc>();
+      const mine = lead && (admin || lead.advisorUserId === user.id || (lead.advisorUserId === null && store !== null && lead.storeCode === store));
+      if (!lead || !mine) throw notFound('线索', { id });
+      if (!canChangeLeadStatus(lead.status, status))
+        throw new AppError(409, 'LEAD_STATE_INVALID', `线索已${lead.status === 'completed' ? '完成' : '流失'}，不能再更改`, { status: lead.status });
+      const entry: LeadHistoryEntry = { status, note, at: new Date().toISOString(), byUserId: user.id };
+      await this.Leads.updateOne(
+        { _id: lead._id },
+        { $set: { status, ...(lead.advisorUserId === null && !admin ? { advisorUserId: user.id } : {}) }, $push: { history: entry } },
+      );
+      return (await this.Leads.findById(id).lean<LeadDoc>())!;
+    });
+    return this.present(updated, user.id, await this.namesOf([updated]));
+  }
+
+  /** Display names of the advisors on these leads (ids never leave the BFF in lead answers). */
+  private async namesOf(docs: LeadDoc[]): Promise<Map<string, string>> {
+    const ids = new Set<string>();
+    for (const d of docs) {
+      if (d.advisorUserId) ids.add(d.advisorUserId);
+      for (const h of d.history) if (h.byUserId) ids.add(h.byUserId);
+    }
+    const names = new Map<string, string>();
+    for (const id of ids) names.set(id, await this.shares.advisorName(id));
+    return names;
+  }
+
+  present(d: LeadDoc, viewerId: string, names: Map<string, string>) {
+    const id = String(d._id);
+    const read = (field: 'name' | 'phone') => {
+      const v = d.contact?.[field];
+      if (!v) return null;
+      try {
+        return this.cipher.decrypt(v, this.aad(id, field));
+      } catch {
+        return null; // a key no longer in the keyring: show nothing rather than fail the list
+      }
+    };
+    const name = read('name');
+    const phone = read('phone');
+    return {
+      id,
+      kind: d.kind,
+      status: d.status,
+      assignedToMe: d.advisorUserId === viewerId,
+      advisorName: d.advisorUserId ? (names.get(d.advisorUserId) ?? null) : null,
+      shareId: d.shareId,
+      storeCode: d.storeCode,
+      modelCode: d.modelCode,
+      modelName: d.modelName,
+      customer: { name: name ? maskName(name) : null, phone: phone ? maskPhone(phone) : null },
+      testDrive: d.testDrive,
+      financeQuote: d.financeQuote,
+      history: d.history.map((h) => ({ status: h.status, note: h.note, at: h.at, byName: h.byUserId ? (names.get(h.byUserId) ?? null) : null })),
+      createdAt: new Date(d.createdAt).toISOString(),
+      updatedAt: new Date(d.updatedAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import {
+  advisorShareSchema,
+  leadIdParamsSchema,
+  leadListQuerySchema,
+  leadSchema,
+  leadStatusRequestSchema,
+  shareCardSchema,
+  shareCreateRequestSchema,
+  shareIdParamsSchema,
+  shareSchema,
+  shareVisitRequestSchema,
+  shareVisitResponseSchema,
+} from '@carmall/shared-types/schemas';
+import { route } from '../../infra/route';
+import type { LeadService } from './leads';
+import type { ShareService } from './service';
+
+const shareErrors = [
+  { status: 404, code: 'SHARE_NOT_FOUND', when: 'no share has this id (forged, mistyped or malformed)' },
+  { status: 410, code: 'SHARE_EXPIRED', when: 'the share has expired; details.modelCode still names the car' },
+];
+
+export function advisorRoutes(shares: ShareService, leads: LeadService) {
+  return [
+    route({
+      method: 'post',
+      path: '/shares',
+      tag: 'advisors',
+      summary: 'Advisor: share a model or a saved configuration (the same unexpired share for the same target)',
+      auth: ['advisor', 'admin'],
+      body: shareCreateRequestSchema,
+      response: shareSchema,
+      status: 201,
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'unknown model or configuration' }],
+      handler: async (_ctx, { body, user }) => (await shares.create(user!, body)).share,
+    }),
+    route({
+      method: 'get',
+      path: '/shares/:shareId',
+      tag: 'advisors',
+      summary: 'What a share card shows: the model or configuration (price now) and the advisor display name',
+      params: shareIdParamsSchema,
+      response: shareCardSchema,
+      errors: shareErrors,
+      handler: async (_ctx, { params }) => shares.card(params.shareId),
+    }),
+    route({
+      method: 'post',
+      path: '/shares/:shareId/visits',
+      tag: 'advisors',
+      summary: 'Record a visit of a share (once per device per share per day); signed in, binds this device’s anonymous visits to the user',
+      params: shareIdParamsSchema,
+      body: shareVisitRequestSchema,
+      response: shareVisitResponseSchema,
+      errors: shareErrors,
+      handler: async (_ctx, { params, body, user }) => shares.visit(params.shareId, body.visitorId, user),
+    }),
+    route({
+      method: 'get',
+      path: '/shares/:shareId/poster.png',
+      tag: 'advisors',
+      summary: 'The share poster (PNG): car, configuration, price, advisor, mini-program code (scene = share id); cached by content',
+      params: z.object({ shareId: z.string().min(1).max(64) }),
+      errors: [...shareErrors, { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: "WeChat's code service is unreachable or refused" }],
+      handler: async (ctx, { params }) => {
+        const png = await shares.poster(params.shareId);
+        ctx.type = 'image/png';
+        ctx.set('Cache-Control', 'public, max-age=600');
+        return png;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/advisor/shares',
+      tag: 'advisors',
+      summary: 'Advisor: my shares with visits, visitors, leads and orders credited through each (my own visits excluded)',
+      auth: ['advisor', 'admin'],
+      response: z.object({ items: z.array(advisorShareSchema) }),
+      handler: async (_ctx, { user }) => shares.listForAdvisor(user!.id),
+    }),
+    route({
+      method: 'get',
+      path: '/advisor/leads',
+      tag: 'advisors',
+      summary: "Advisor: leads credited to me and my store's unassigned ones (admin: all), contact masked",
+      auth: ['advisor', 'admin'],
+      query: leadListQuerySchema,
+      response: z.object({ items: z.array(leadSchema) }),
+      handler: async (_ctx, { user, query }) => leads.list(user!, query.status),
+    }),
+    route({
+      method: 'post',
+      path: '/advisor/leads/:id/status',
+      tag: 'advisors',
+      summary: 'Advisor: record a follow-up (contacted, scheduled, completed, lost) with a note; history kept',
+      auth: ['advisor', 'admin'],
+      params: leadIdParamsSchema,
+      body: leadStatusRequestSchema,
+      response: leadSchema,
+      errors: [
+        { status: 404, code: 'NOT_FOUND', when: "no such lead, or another advisor's" },
+        { status: 409, code: 'LEAD_STATE_INVALID', when: 'the lead is already completed or lost' },
+      ],
+      handler: async (_ctx, { user, params, body }) => leads.changeStatus(user!, params.id, body.status, body.note),
+    }),
+  ];
+}
