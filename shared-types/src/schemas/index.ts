@@ -4,3 +4,4 @@ export * from './catalog';
 export * from './auth';
 export * from './finance';
 export * from './advisors';
+export * from './analytics';

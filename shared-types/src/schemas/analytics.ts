@@ -1,0 +1,82 @@
+/**
+ * Analytics and experiments API contract.
+ *   POST /api/v1/events                                   public (optional user): a batch of tracking events
+ *   GET  /api/v1/experiments/assignments                  public (optional user): my variant per running experiment
+ *   GET|POST /api/v1/admin/analytics/funnels              operator/admin: funnel definitions
+ *   GET  /api/v1/admin/analytics/funnels/:key/report      operator/admin: step counts from the pre-aggregates
+ *   GET|POST /api/v1/admin/experiments, GET …/:key         operator/admin: definitions and results
+ *   POST /api/v1/admin/experiments/:key/{start,stop,ship}  operator/admin: lifecycle
+ */
+import { z } from 'zod';
+
+export const EVENT_PLATFORMS = ['weapp', 'alipay', 'h5'] as const;
+export const eventNameSchema = z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, '事件名只能是小写字母、数字和下划线');
+/** Device/session ids the SDK generates: opaque, no personal data. */
+export const opaqueIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id 格式不正确');
+const propertyKey = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/);
+const propertyValue = z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]);
+
+/** Mainland mobile or ID-card number anywhere in a value: events must never carry personal data. */
+export const PERSONAL_DATA_PATTERN = /(?<!\d)1[3-9]\d{9}(?!\d)|(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
+
+export const trackingEventSchema = z
+  .object({
+    /** UUID made by the SDK: the dedup key of retried batches. */
+    id: z.uuid(),
+    name: eventNameSchema,
+    /** When it happened on the device. */
+    ts: z.iso.datetime({ offset: true }),
+    anonymousId: opaqueIdSchema,
+    sessionId: opaqueIdSchema,
+    platform: z.enum(EVENT_PLATFORMS),
+    page: z.string().max(120).regex(/^[A-Za-z0-9/_-]*$/).optional(),
+    properties: z
+      .record(propertyKey, propertyValue)
+      .refine((p) => Object.keys(p).length <= 20, '最多 20 个属性')
+      .refine((p) => !Object.values(p).some((v) => v !== null && PERSONAL_DATA_PATTERN.test(String(v))), { message: '事件不能包含手机号、身份证号等个人信息', params: { reason: 'PERSONAL_DATA' } })
+      .default({}),
+  })
+  .strict();
+export type TrackingEvent = z.output<typeof trackingEventSchema>;
+
+/** The envelope only: each event is checked by the service so a bad one names its index (EVENT_BATCH_INVALID). */
+export const eventBatchSchema = z.object({ events: z.array(z.unknown()).min(1, '至少一个事件').max(100, '每批最多 100 个事件') }).strict();
+export const eventBatchResultSchema = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
+
+export const experimentKeySchema = z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, '实验 key 只能是小写字母、数字和连字符（3-41 位）');
+const variantKeySchema = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, '变体 key 格式不正确');
+export const experimentInputSchema = z
+  .object({
+    key: experimentKeySchema,
+    name: z.string().trim().min(1).max(60),
+    description: z.string().trim().max(300).optional(),
+    variants: z
+      .array(z.object({ key: variantKeySchema, weight: z.number().int().min(1).max(100), label: z.string().trim().max(30).optional() }).strict())
+      .min(2, '至少两个变体')
+      .max(5, '最多五个变体')
+      .refine((vs) => new Set(vs.map((v) => v.key)).size === vs.length, '变体 key 不能重复'),
+    /** The conversion: a unit converts when it sends this event after its exposure. */
+    targetEvent: eventNameSchema,
+  })
+  .strict();
+export type ExperimentInput = z.output<typeof experimentInputSchema>;
+export const EXPERIMENT_STATUSES = ['draft', 'running', 'stopped', 'shipped'] as const;
+
+export const funnelInputSchema = z
+  .object({
+    key: experimentKeySchema,
+    name: z.string().trim().min(1).max(60),
+    steps: z.array(eventNameSchema).min(2, '至少两步').max(8, '最多八步'),
+  })
+  .strict();
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式为 YYYY-MM-DD');
+const segmentValue = z.string().regex(/^[^|,*]{1,40}$/, '分群值不正确').optional();
+export const funnelReportQuerySchema = z
+  .object({ from: day, to: day, platform: z.enum(EVENT_PLATFORMS).optional(), model: segmentValue, city: segmentValue })
+  .strict()
+  .refine((q) => q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'] });
+
+export const assignmentsQuerySchema = z
+  .object({ anonymousId: opaqueIdSchema, keys: z.string().regex(/^[a-z0-9,-]{1,400}$/).optional() })
+  .strict();
