@@ -236,3 +236,23 @@ describe('advisor workspace', () => {
     expect((await t.api('/api/v1/advisor/leads/000000000000000000000000/status', { method: 'POST', token: advisorA.token, json: { status: 'lost' } })).status).toBe(404);
   });
 });
+
+describe('demo advisor seed', () => {
+  it('seeds an advisor who signs in on H5 by SMS and reaches the workspace (idempotent)', async () => {
+    const { seedDemoAdvisors, DEMO_ADVISORS } = await import('../src/seed/advisors');
+    const { PiiCipher, parseKeyring } = await import('../src/infra/crypto');
+    const cipher = new PiiCipher(parseKeyring(t.config.PII_KEYS, t.config.PII_ACTIVE_KEY), t.config.PII_BLIND_INDEX_KEY);
+    const first = await seedDemoAdvisors(t.conn, cipher);
+    expect(await seedDemoAdvisors(t.conn, cipher)).toEqual(first);
+    const phone = DEMO_ADVISORS[0].phone;
+    expect((await t.api('/api/v1/auth/sms/send', { method: 'POST', json: { phone } })).status).toBe(200);
+    const login = await t.api('/api/v1/auth/sms/login', { method: 'POST', json: { phone, code: await t.smsCode(phone) } });
+    expect(login.status).toBe(200);
+    expect(login.body.user.roles).toContain('advisor');
+    expect(login.body.user.id).toBe(first[0]);
+    const s = await share(login.body.accessToken, { kind: 'model', modelCode: 'yuanshan-s5' });
+    expect(s.status).toBe(201);
+    expect(s.body.title).toMatch(/^王顾问为您推荐/);
+    expect((await t.api('/api/v1/advisor/shares', { token: login.body.accessToken })).status).toBe(200);
+  });
+});
