@@ -266,6 +266,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const posters = new PosterService(
     redis,
     new WxacodeClient({ baseUrl: config.WECHAT_API_BASE, timeoutMs: config.UPSTREAM_TIMEOUT_MS, envVersion: config.WECHAT_WXACODE_ENV, accessToken: (stale) => messageSender.accessToken(stale) }),
+    locks,
     logger,
   );
   const shares = new ShareService(mongo.conn, catalog, configurations, locks, posters, logger, {

@@ -199,6 +199,14 @@ describe('posters', () => {
     expect((await wxacodeCalls()).length).toBe(before + 1);
   });
 
+  it('asks WeChat once for a new share even when its poster is opened by many at once', async () => {
+    const s = (await share(advisorB.token, { kind: 'model', modelCode: 'yunqi-m8' })).body;
+    const before = (await wxacodeCalls()).filter((c) => c.scene === s.shareId).length;
+    const all = await Promise.all(Array.from({ length: 6 }, () => fetch(`${t.url}${s.posterUrl}`)));
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect((await wxacodeCalls()).filter((c) => c.scene === s.shareId).length - before).toBe(1);
+  });
+
   it("answers 503 UPSTREAM_UNAVAILABLE when WeChat refuses the code (45009), and draws it once WeChat answers", async () => {
     const s = (await share(advisorB.token, { kind: 'model', modelCode: 'yuanshan-s7' })).body;
     await fetch(`${t.wechat.url}/__sim/wechat/wxacode-fail`, { method: 'POST', body: JSON.stringify({ errcode: 45009, times: 1 }) });
@@ -215,6 +223,16 @@ describe('advisor workspace', () => {
       expect((await t.api(path, { token: buyer.token })).status).toBe(403);
       expect((await t.api(path)).status).toBe(401);
     }
+  });
+
+  it('admin sees every lead; the OpenAPI document lists the advisor routes', async () => {
+    const admin = await as(['admin'], 'oAdvisorAdmin');
+    const all = await t.api('/api/v1/advisor/leads', { token: admin.token });
+    expect(all.status).toBe(200);
+    expect(all.body.items.length).toBeGreaterThanOrEqual((await t.api('/api/v1/advisor/leads', { token: advisorA.token })).body.items.length);
+    expect(all.body.items.every((l: { assignedToMe: boolean }) => l.assignedToMe === false)).toBe(true);
+    const doc = (await t.api('/api/v1/openapi.json')).body;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/shares', '/api/v1/shares/{shareId}', '/api/v1/shares/{shareId}/visits', '/api/v1/advisor/leads']));
   });
 
   it("lists my leads masked; another advisor's lead is 404; follow-ups are recorded; completed is final", async () => {

@@ -45,7 +45,7 @@ try {
     page: SHARE_PAGE,
     expiresAt: new Date(Date.now() + 30 * 86_400_000),
   };
-  const posters = new PosterService(null as never, null, logger);
+  const posters = new PosterService(null as never, null, null as never, logger);
   let png = await posters.render(content, code); // first render also loads the font
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {

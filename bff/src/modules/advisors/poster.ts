@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createCanvas, GlobalFonts, loadImage, type SKRSContext2D } from '@napi-rs/canvas';
 import type { Redis } from 'ioredis';
 import { formatDateCN, formatFen, type BodyType } from '@carmall/shared-types';
+import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import { renderCoverSvg } from '../media/cover';
 import type { WxacodeClient } from './wxacode-client';
@@ -60,6 +61,7 @@ export class PosterService {
   constructor(
     private readonly redis: Redis,
     private readonly wxacode: WxacodeClient | null,
+    private readonly locks: Locks,
     private readonly logger: Logger,
   ) {}
 
@@ -83,11 +85,21 @@ export class PosterService {
   private async code(scene: string, page: string): Promise<Buffer | null> {
     if (!this.wxacode) return null;
     const key = `wxacode:${createHash('sha256').update(`${page}\n${scene}\n${CODE_WIDTH}`).digest('hex')}`;
-    const hit = await this.redis.getBuffer(key).catch(() => null);
+    const cached = () => this.redis.getBuffer(key).catch(() => null);
+    const hit = await cached();
     if (hit) return hit;
-    const png = await this.wxacode.getUnlimited({ scene, page, width: CODE_WIDTH });
-    await this.redis.set(key, png, 'EX', CODE_TTL_S).catch(() => undefined);
-    return png;
+    // One WeChat call per scene even when a poster is opened by many at once (its quota is per minute).
+    return this.locks.withLock(
+      key,
+      async () => {
+        const again = await cached();
+        if (again) return again;
+        const png = await this.wxacode!.getUnlimited({ scene, page, width: CODE_WIDTH });
+        await this.redis.set(key, png, 'EX', CODE_TTL_S).catch(() => undefined);
+        return png;
+      },
+      { ttlMs: 15_000, waitMs: 15_000 },
+    );
   }
 
   async render(c: PosterContent, code: Buffer | null): Promise<Buffer> {
