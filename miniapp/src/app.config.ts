@@ -19,12 +19,16 @@ export default defineAppConfig({
     'pages/finance/index',
     // 物流跟踪: opened from the order detail, 我的 (lookup by order number) and WeChat delivery alerts.
     'pages/tracking/index',
+    // 顾问推荐: where advisors' share cards, mini-program codes and H5 links land (must open fast).
+    'pages/share/index',
   ],
   subPackages: [
     {
       root: 'packages/viewer',
       pages: ['pages/index'],
     },
+    // Test-drive booking, 我的试驾 and the advisor workspace.
+    { root: 'packages/sales', pages: ['pages/test-drive', 'pages/my-test-drives', 'pages/workspace'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -28,6 +28,7 @@ import { LineItems } from '../../components/LineItems'
 import { OptionGroups } from '../../components/OptionGroups'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { TrimPicker } from '../../components/TrimPicker'
+import { AdvisorShareBar, withAdvisorShare } from '../../components/AdvisorShare'
 import { changeNotices, groupOptions, sameConfig, type ConfigNotice } from '../../state/configurator'
 import { rememberSavedConfig } from '../../state/savedConfigs'
 import { openCompare, openViewerWithConfig } from '../../utils/navigation'
@@ -216,11 +217,11 @@ export default function ModelPage() {
     if (config) Taro.eventCenter.trigger(CHANGED_EVENT, { modelCode: config.modelCode, config })
   }, [config])
 
-  useShareAppMessage(() => {
+  useShareAppMessage(withAdvisorShare(() => {
     const name = loaded?.detail.model.name ?? '车型'
     if (saved) return { title: `我配置的${name}`, path: savedConfigPath(saved.shortId) }
     return { title: name, path: `/pages/model/index?code=${code || loaded?.detail.model.code || ''}` }
-  })
+  }))
 
   const onSave = async () => {
     if (!config || saving) return
@@ -340,6 +341,7 @@ export default function ModelPage() {
       )}
 
       {showBreakdown && <LineItems config={config} />}
+      <AdvisorShareBar config={config} autoOpen={params.share === '1'} />
 
       <View className='config-bar'>
         <View className='config-bar__total' onClick={() => setShowBreakdown((v) => !v)}>

@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '顾问工作台',
+})

@@ -1,0 +1,154 @@
+import { useCallback, useEffect, useState } from 'react'
+import { Button, Input, Text, View } from '@tarojs/components'
+import { useDidShow } from '@tarojs/taro'
+import { formatDateCN, formatFen } from '@carmall/shared-types'
+import { listAdvisorLeads, listAdvisorShares, updateLeadStatus, type AdvisorShare, type Lead, type LeadStatus } from '../../../api/advisors'
+import { ApiError, getToken } from '../../../api/client'
+import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
+import { errorText } from '../lib'
+import './sales.scss'
+
+export const LEAD_STATUS_LABELS: Record<LeadStatus, string> = { new: '新线索', contacted: '已联系', scheduled: '已约到店', completed: '已成交/完成', lost: '已流失' }
+const FOLLOW_UPS: Array<Exclude<LeadStatus, 'new'>> = ['contacted', 'scheduled', 'completed', 'lost']
+
+type Data = { shares: AdvisorShare[]; leads: Lead[] }
+type State = { status: 'loading' } | { status: 'login' } | { status: 'forbidden' } | { status: 'error'; message: string } | { status: 'ready'; data: Data }
+
+/** One lead with its follow-up: a note and the next status (history kept by the BFF). */
+function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => void }) {
+  const [note, setNote] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState('')
+  const set = async (status: Exclude<LeadStatus, 'new'>) => {
+    setBusy(true)
+    setError('')
+    try {
+      onChanged(await updateLeadStatus(lead.id, status, note.trim()))
+      setNote('')
+    } catch (err) {
+      setError(errorText(err, '更新失败，请重试'))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const last = lead.history[lead.history.length - 1]
+  return (
+    <View className='sales-card lead-item' data-id={lead.id} data-status={lead.status}>
+      <View className='sales-card__head'>
+        <Text className='sales-card__title'>
+          {lead.kind === 'test_drive' ? '试驾' : '金融方案'} · {lead.modelName}
+        </Text>
+        <Text className={`tag tag--${lead.status} lead-item__status`}>{LEAD_STATUS_LABELS[lead.status]}</Text>
+      </View>
+      {/* Masked by the BFF (张*, 138****1234): shown as given. */}
+      <Text className='sales-card__line lead-item__customer'>
+        客户 {lead.customer.name ?? '未留名'} · {lead.customer.phone ?? '未留手机号'}
+      </Text>
+      {lead.testDrive && <Text className='sales-card__line lead-item__slot'>试驾时间 {lead.testDrive.slotLabel}</Text>}
+      {lead.financeQuote && (
+        <Text className='sales-card__line'>
+          {formatFen(lead.financeQuote.priceFen)} · 月供 {formatFen(lead.financeQuote.monthlyPaymentFen)} × {lead.financeQuote.termMonths} 期
+        </Text>
+      )}
+      <Text className='sales-card__hint'>
+        {formatDateCN(lead.createdAt)} 创建{last?.note ? ` · 最近跟进：${last.note}` : ''}
+      </Text>
+      {lead.status !== 'lost' && lead.status !== 'completed' && (
+        <>
+          <Input className='sales-input lead-item__note' placeholder='跟进备注（选填）' maxlength={200} value={note} onInput={(e) => setNote(e.detail.value)} />
+          <View className='chips'>
+            {FOLLOW_UPS.filter((s) => s !== lead.status).map((s) => (
+              <Button key={s} className={`btn-plain lead-item__to lead-item__to--${s}`} size='mini' disabled={busy || undefined} onClick={() => set(s)}>
+                {LEAD_STATUS_LABELS[s]}
+              </Button>
+            ))}
+          </View>
+        </>
+      )}
+      {error && <Text className='sales-page__error'>{error}</Text>}
+    </View>
+  )
+}
+
+/** 顾问工作台: my shares with their visits/leads/orders, and my leads to follow up (role-checked by the BFF). */
+export default function WorkspacePage() {
+  const [state, setState] = useState<State>({ status: 'loading' })
+  const [tab, setTab] = useState<'shares' | 'leads'>('shares')
+
+  const load = useCallback(async () => {
+    if (!getToken()) return setState({ status: 'login' })
+    try {
+      const [shares, leads] = await Promise.all([listAdvisorShares(), listAdvisorLeads()])
+      setState({ status: 'ready', data: { shares: shares.items, leads: leads.items } })
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) setState({ status: 'forbidden' })
+      else if (err instanceof ApiError && err.status === 401) setState({ status: 'login' })
+      else setState({ status: 'error', message: errorText(err) })
+    }
+  }, [])
+
+  useEffect(() => {
+    void load()
+  }, [load])
+  useDidShow(() => {
+    void load()
+  })
+
+  if (state.status === 'loading') return <View className='page sales-page'><LoadingState /></View>
+  if (state.status === 'login') return <View className='page sales-page'><EmptyState text='请先在「我的」登录顾问账号' /></View>
+  if (state.status === 'forbidden') {
+    return (
+      <View className='page sales-page workspace-forbidden'>
+        <EmptyState text='无权限：顾问工作台仅对销售顾问开放。如您是顾问，请联系管理员开通。' />
+      </View>
+    )
+  }
+  if (state.status === 'error') return <View className='page sales-page'><ErrorState message={state.message} onRetry={load} /></View>
+
+  const { shares, leads } = state.data
+  const onChanged = (l: Lead) =>
+    setState((s) => (s.status === 'ready' ? { ...s, data: { ...s.data, leads: s.data.leads.map((x) => (x.id === l.id ? l : x)) } } : s))
+
+  return (
+    <View className='page sales-page workspace'>
+      <View className='tabs'>
+        <Text className={`tabs__item workspace__tab-shares ${tab === 'shares' ? 'tabs__item--on' : ''}`} onClick={() => setTab('shares')}>
+          我的分享（{shares.length}）
+        </Text>
+        <Text className={`tabs__item workspace__tab-leads ${tab === 'leads' ? 'tabs__item--on' : ''}`} onClick={() => setTab('leads')}>
+          我的线索（{leads.length}）
+        </Text>
+      </View>
+      {tab === 'shares' && shares.length === 0 && <EmptyState text='还没有分享，去车型详情页点「分享给客户」' />}
+      {tab === 'shares' &&
+        shares.map((s) => (
+          <View key={s.shareId} className='sales-card share-item' data-share-id={s.shareId}>
+            <Text className='sales-card__title'>{s.title}</Text>
+            <Text className='sales-card__hint'>
+              {s.modelName} · {formatDateCN(s.createdAt)} 分享 · {formatDateCN(s.expiresAt)} 到期
+            </Text>
+            <View className='stats'>
+              <View className='stats__cell'>
+                <Text className='stats__num share-item__visits'>{s.stats.visits}</Text>
+                <Text className='stats__label'>访问</Text>
+              </View>
+              <View className='stats__cell'>
+                <Text className='stats__num share-item__visitors'>{s.stats.visitors}</Text>
+                <Text className='stats__label'>访客</Text>
+              </View>
+              <View className='stats__cell'>
+                <Text className='stats__num share-item__leads'>{s.stats.leads}</Text>
+                <Text className='stats__label'>线索</Text>
+              </View>
+              <View className='stats__cell'>
+                <Text className='stats__num share-item__orders'>{s.stats.orders}</Text>
+                <Text className='stats__label'>订单</Text>
+              </View>
+            </View>
+          </View>
+        ))}
+      {tab === 'leads' && leads.length === 0 && <EmptyState text='还没有线索' />}
+      {tab === 'leads' && leads.map((l) => <LeadCard key={l.id} lead={l} onChanged={onChanged} />)}
+    </View>
+  )
+}
