@@ -130,7 +130,7 @@ describe('funnels', () => {
     const expected = countFunnel(raw, steps, { from, to: today });
     expect(expected[0]).toBe(10); // sanity of the fixture: devices with depth 0 never enter
     expect(all.body.steps.map((s: { count: number }) => s.count)).toEqual(expected);
-    expect(all.body.steps[1].conversion).toBeCloseTo(expected[1] / expected[0], 10);
+    expect(all.body.steps[1].conversion).toBeCloseTo(expected[1] / expected[0], 6);
     expect(all.body.steps[1].dropOff).toBe(expected[0] - expected[1]);
     for (const [q, filter] of [
       ['&platform=h5', { platform: 'h5' }],

@@ -10,6 +10,7 @@ import {
   normalCdf,
   normalQuantile,
   sampleRatioMismatch,
+  sanitizeEventProperties,
   segmentKey,
   segmentKeys,
   shanghaiDay,
@@ -155,5 +156,27 @@ describe('funnels', () => {
     expect(shanghaiDay('2026-11-27T15:59:59Z')).toBe('2026-11-27');
     expect(shanghaiDay('2026-11-27T16:00:00Z')).toBe('2026-11-28');
     expect(shanghaiDaysInRange('2026-11-30', '2026-12-02')).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
+  });
+});
+
+describe('event properties', () => {
+  it('drops phone/ID numbers, bad keys and non-scalars; cuts long strings', () => {
+    const { properties, dropped } = sanitizeEventProperties({
+      modelCode: 'yuanshan-s5',
+      price: 15980000,
+      ok: true,
+      none: null,
+      note: '电话 13812345678',
+      phone: 13812345678,
+      id: '11010519491231002X',
+      'bad key': 'x',
+      nested: { a: 1 } as unknown as string,
+      nan: Number.NaN,
+      long: 'x'.repeat(300),
+      skipped: undefined,
+    });
+    expect(properties).toEqual({ modelCode: 'yuanshan-s5', price: 15980000, ok: true, none: null, long: 'x'.repeat(200) });
+    expect(dropped.sort()).toEqual(['bad key', 'id', 'nan', 'nested', 'note', 'phone'].sort());
+    expect(Object.keys(sanitizeEventProperties(Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`k${i}`, i]))).properties)).toHaveLength(20);
   });
 });

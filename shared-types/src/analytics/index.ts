@@ -1,3 +1,4 @@
 export * from './bucket';
 export * from './stats';
 export * from './funnel';
+export * from './events';

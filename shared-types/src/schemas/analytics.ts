@@ -8,16 +8,15 @@
  *   POST /api/v1/admin/experiments/:key/{start,stop,ship}  operator/admin: lifecycle
  */
 import { z } from 'zod';
+import { EVENT_NAME_PATTERN, EVENT_PROPERTY_KEY_PATTERN, MAX_EVENT_PROPERTIES, MAX_EVENT_STRING, PERSONAL_DATA_PATTERN } from '../analytics/events';
 
 export const EVENT_PLATFORMS = ['weapp', 'alipay', 'h5'] as const;
-export const eventNameSchema = z.string().regex(/^[a-z][a-z0-9_]{1,47}$/, '事件名只能是小写字母、数字和下划线');
+export const eventNameSchema = z.string().regex(EVENT_NAME_PATTERN, '事件名只能是小写字母、数字和下划线');
 /** Device/session ids the SDK generates: opaque, no personal data. */
 export const opaqueIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id 格式不正确');
-const propertyKey = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/);
-const propertyValue = z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]);
+const propertyKey = z.string().regex(EVENT_PROPERTY_KEY_PATTERN);
+const propertyValue = z.union([z.string().max(MAX_EVENT_STRING), z.number().finite(), z.boolean(), z.null()]);
 
-/** Mainland mobile or ID-card number anywhere in a value: events must never carry personal data. */
-export const PERSONAL_DATA_PATTERN = /(?<!\d)1[3-9]\d{9}(?!\d)|(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
 
 export const trackingEventSchema = z
   .object({
@@ -32,7 +31,7 @@ export const trackingEventSchema = z
     page: z.string().max(120).regex(/^[A-Za-z0-9/_-]*$/).optional(),
     properties: z
       .record(propertyKey, propertyValue)
-      .refine((p) => Object.keys(p).length <= 20, '最多 20 个属性')
+      .refine((p) => Object.keys(p).length <= MAX_EVENT_PROPERTIES, `最多 ${MAX_EVENT_PROPERTIES} 个属性`)
       .refine((p) => !Object.values(p).some((v) => v !== null && PERSONAL_DATA_PATTERN.test(String(v))), { message: '事件不能包含手机号、身份证号等个人信息', params: { reason: 'PERSONAL_DATA' } })
       .default({}),
   })

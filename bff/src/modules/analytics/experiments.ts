@@ -7,6 +7,15 @@ import type { Logger } from '../../infra/logger';
 import type { Aggregates } from './aggregates';
 import { experimentModel, exposureModel, type ExperimentDoc } from './model';
 
+/** Statistics to 6 decimals: enough for any display, and no float noise in the answer. */
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
+function rounded<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isFinite(value) ? r6(value) : value) as T;
+  if (Array.isArray(value)) return value.map(rounded) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) as T;
+  return value;
+}
+
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 const stateInvalid = (status: string, action: string) =>
   new AppError(409, 'EXPERIMENT_STATE_INVALID', `实验当前状态为「${STATUS_CN[status] ?? status}」，不能${action}`, { status });
@@ -127,7 +136,7 @@ export class ExperimentService {
     const control = variants[0];
     return {
       ...view(x),
-      results: {
+      results: rounded({
         variants: variants.map((v, i) => ({
           ...v,
           rate: v.exposed > 0 ? v.converted / v.exposed : 0,
@@ -135,7 +144,7 @@ export class ExperimentService {
         })),
         srm: sampleRatioMismatch(variants.map((v) => v.exposed), variants.map((v) => v.weight)),
         totalExposed: variants.reduce((s, v) => s + v.exposed, 0),
-      },
+      }),
     };
   }
 }

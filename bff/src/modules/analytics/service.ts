@@ -27,6 +27,7 @@ const MAX_REPORT_DAYS = 93;
 /** The funnel every shop needs, created at start-up if missing. */
 export const DEFAULT_FUNNEL = { key: 'purchase', name: '购车转化', steps: ['view_model', 'configure', 'open_finance', 'order_created', 'pay_success'] };
 
+const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000 || /E11000|duplicate key/i.test(String((err as Error)?.message));
 
 /** A segment value as a counter-key part: no separators, bounded, '未知' when absent. */
@@ -176,7 +177,8 @@ export class AnalyticsService {
       funnel: { key: funnel._id, name: funnel.name, steps: funnel.steps },
       range: { from: q.from, to: q.to, timeZone: 'Asia/Shanghai' },
       segment: Object.fromEntries(Object.entries(filter).filter(([, v]) => v)),
-      steps: funnelRows(funnel.steps, counts),
+      // Shares to 6 decimals: enough for display, no float noise.
+      steps: funnelRows(funnel.steps, counts).map((r) => ({ ...r, conversion: r6(r.conversion), overall: r6(r.overall), dropOffRate: r6(r.dropOffRate) })),
     };
   }
 }
