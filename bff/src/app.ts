@@ -75,7 +75,9 @@ import { ShareService } from './modules/advisors/service';
 import { LeadService } from './modules/advisors/leads';
 import { PosterService } from './modules/advisors/poster';
 import { WxacodeClient } from './modules/advisors/wxacode-client';
-import { advisorRoutes } from './modules/advisors/routes';
+import { advisorRoutes, testDriveRoutes } from './modules/advisors/routes';
+import { TestDriveService } from './modules/advisors/test-drives';
+import { StoreSlots } from './modules/advisors/store-slots';
 
 export const API_VERSION = '0.1.0';
 
@@ -275,6 +277,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     publicBaseUrl: config.PUBLIC_BASE_URL ?? null,
   });
   const leads = new LeadService(mongo.conn, cipher, locks, shares, users, logger);
+  const testDrives = new TestDriveService(mongo.conn, new StoreSlots(mongo.conn, locks), catalog, shares, leads, cipher, locks, logger);
 
   // Tracking events, funnels and A/B experiments: raw events in MongoDB, every report from Redis pre-aggregates.
   const analyticsAggregates = new Aggregates(redis, FUNNEL_WINDOW_SECONDS);
@@ -291,6 +294,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments, shares),
     ...advisorRoutes(shares, leads),
+    ...testDriveRoutes(testDrives),
     ...reconciliationRoutes(reconciliation),
     ...trackingRoutes(tracking),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),

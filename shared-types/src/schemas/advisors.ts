@@ -195,6 +195,7 @@ export const testDriveSchema = z.object({
   slotEnd: z.string(),
   /** "11月30日 周一 10:00–11:00" in Asia/Shanghai. */
   slotLabel: z.string(),
+  /** Masked ("张*"), like every personal field in an answer. */
   contactName: z.string(),
   /** Masked. */
   phone: z.string().nullable(),

@@ -11,8 +11,18 @@ import {
   shareSchema,
   shareVisitRequestSchema,
   shareVisitResponseSchema,
+  storeCodeSchema,
+  storeListQuerySchema,
+  storeListResponseSchema,
+  testDriveCreateRequestSchema,
+  testDriveIdParamsSchema,
+  testDriveSchema,
+  testDriveSlotsQuerySchema,
+  testDriveSlotsResponseSchema,
 } from '@carmall/shared-types/schemas';
+import { AppError } from '../../infra/errors';
 import { route } from '../../infra/route';
+import type { TestDriveService } from './test-drives';
 import type { LeadService } from './leads';
 import type { ShareService } from './service';
 
@@ -103,6 +113,77 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
         { status: 409, code: 'LEAD_STATE_INVALID', when: 'the lead is already completed or lost' },
       ],
       handler: async (_ctx, { user, params, body }) => leads.changeStatus(user!, params.id, body.status, body.note),
+    }),
+  ];
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function testDriveRoutes(testDrives: TestDriveService) {
+  return [
+    route({
+      method: 'get',
+      path: '/stores',
+      tag: 'test-drives',
+      summary: 'Stores where a test drive can be booked (optionally of one city)',
+      query: storeListQuerySchema,
+      response: storeListResponseSchema,
+      handler: async (_ctx, { query }) => testDrives.stores(query.city),
+    }),
+    route({
+      method: 'get',
+      path: '/stores/:code/test-drive-slots',
+      tag: 'test-drives',
+      summary: "A store's test-drive slots of a Shanghai date (today by default, up to 30 days ahead) with availability",
+      params: z.object({ code: storeCodeSchema }),
+      query: testDriveSlotsQuerySchema,
+      response: testDriveSlotsResponseSchema,
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'unknown store' }],
+      handler: async (_ctx, { params, query }) => testDrives.slotsOf(params.code, query.date),
+    }),
+    route({
+      method: 'post',
+      path: '/test-drives',
+      tag: 'test-drives',
+      summary: 'Book a test drive (Idempotency-Key header): the slot is taken (never double booked) and the booking becomes a lead of the credited advisor, else of the store',
+      auth: 'user',
+      status: 201,
+      body: testDriveCreateRequestSchema,
+      response: testDriveSchema,
+      errors: [
+        { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
+        { status: 409, code: 'SLOT_UNAVAILABLE', when: 'the slot is full, taken or past' },
+        { status: 409, code: 'IDEMPOTENCY_KEY_REUSED', when: 'the key was used for another booking' },
+        { status: 404, code: 'NOT_FOUND', when: 'unknown store or model' },
+      ],
+      handler: async (ctx, { body, user }) => {
+        const key = ctx.get('idempotency-key');
+        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
+        return testDrives.book(user!, key, body);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/me/test-drives',
+      tag: 'test-drives',
+      summary: 'My test-drive bookings, latest slot first',
+      auth: 'user',
+      response: z.object({ items: z.array(testDriveSchema) }),
+      handler: async (_ctx, { user }) => testDrives.listMine(user!),
+    }),
+    route({
+      method: 'post',
+      path: '/me/test-drives/:id/cancel',
+      tag: 'test-drives',
+      summary: 'Cancel my test drive (repeatable); the slot is freed and the lead shows it',
+      auth: 'user',
+      params: testDriveIdParamsSchema,
+      response: testDriveSchema,
+      errors: [
+        { status: 404, code: 'NOT_FOUND', when: 'not one of mine' },
+        { status: 409, code: 'TEST_DRIVE_STATE_INVALID', when: 'already completed' },
+      ],
+      handler: async (_ctx, { user, params }) => testDrives.cancel(user!, params.id),
     }),
   ];
 }

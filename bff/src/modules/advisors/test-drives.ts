@@ -1,0 +1,247 @@
+import { createHash } from 'node:crypto';
+import { Schema, Types, type Connection } from 'mongoose';
+import { maskName, maskPhone } from '@carmall/shared-types';
+import type { TestDriveCreateRequest } from '@carmall/shared-types/schemas';
+import { AppError, notFound, validationFailed } from '../../infra/errors';
+import type { PiiCipher } from '../../infra/crypto';
+import type { Locks } from '../../infra/lock';
+import type { Logger } from '../../infra/logger';
+import type { AuthedUser } from '../auth/session';
+import type { CatalogService } from '../catalog/service';
+import type { LeadService } from './leads';
+import type { ShareService } from './service';
+
+/** A store as buyers see it (phone masked). */
+export interface StoreView {
+  code: string;
+  name: string;
+  city: string;
+  address: string;
+  phone: string | null;
+}
+
+/**
+ * What test drives need from the slot module (stores and their bookable hours): listing, and
+ * booking a slot with no double booking, idempotent by key, cancellable. Adapted in app.ts.
+ */
+export interface TestDriveSlotPort {
+  stores(city?: string): Promise<StoreView[]>;
+  store(code: string): Promise<StoreView | null>;
+  /** The slots of a Shanghai date (YYYY-MM-DD) with their availability. */
+  slots(storeCode: string, date: string): Promise<Array<{ start: Date; end: Date; available: boolean }>>;
+  /** Book the slot starting at `start` (409 SLOT_UNAVAILABLE when full or past); the same key answers the same booking. */
+  book(input: { storeCode: string; start: Date; key: string; holder: string }): Promise<{ bookingId: string; start: Date; end: Date }>;
+  cancel(bookingId: string): Promise<void>;
+}
+
+const testDriveSchema = new Schema(
+  {
+    buyerUserId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true },
+    requestHash: { type: String, required: true },
+    status: { type: String, required: true, enum: ['booked', 'cancelled', 'completed'] },
+    storeCode: { type: String, required: true },
+    slotStart: { type: Date, required: true },
+    slotEnd: { type: Date, required: true },
+    bookingId: { type: String, required: true },
+    modelCode: { type: String, required: true },
+    modelName: { type: String, required: true },
+    /** Encrypted (PiiCipher, AAD bound to this booking). */
+    contact: { name: { type: String }, phone: { type: String } },
+  },
+  { timestamps: true, collection: 'test_drives' },
+);
+testDriveSchema.index({ buyerUserId: 1, idempotencyKey: 1 }, { unique: true });
+testDriveSchema.index({ buyerUserId: 1, slotStart: -1 });
+export const testDriveModel = (conn: Connection) => conn.models.TestDrive ?? conn.model('TestDrive', testDriveSchema);
+
+interface TestDriveDoc {
+  _id: Types.ObjectId;
+  buyerUserId: string;
+  idempotencyKey: string;
+  requestHash: string;
+  status: 'booked' | 'cancelled' | 'completed';
+  storeCode: string;
+  slotStart: Date;
+  slotEnd: Date;
+  bookingId: string;
+  modelCode: string;
+  modelName: string;
+  contact: { name?: string; phone?: string };
+  createdAt: Date;
+}
+
+const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+const SH = 8 * 3_600_000;
+const hm = (d: Date) => {
+  const s = new Date(d.getTime() + SH);
+  return `${String(s.getUTCHours()).padStart(2, '0')}:${String(s.getUTCMinutes()).padStart(2, '0')}`;
+};
+/** "10:00–11:00" in Asia/Shanghai. */
+export const slotHours = (start: Date, end: Date) => `${hm(start)}–${hm(end)}`;
+/** "11月30日 周一 10:00–11:00" in Asia/Shanghai. */
+export function slotLabel(start: Date, end: Date): string {
+  const s = new Date(start.getTime() + SH);
+  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日 ${WEEKDAYS[s.getUTCDay()]} ${slotHours(start, end)}`;
+}
+/** Today's date in Asia/Shanghai (YYYY-MM-DD). */
+export const shanghaiToday = (now = new Date()) => new Date(now.getTime() + SH).toISOString().slice(0, 10);
+
+/**
+ * Test-drive bookings: a buyer picks a store and a slot (booked through the slot module: no double
+ * booking), the booking is idempotent per buyer + Idempotency-Key, and it becomes a lead of the
+ * advisor the attribution rule credits (else the store's unassigned lead).
+ */
+export class TestDriveService {
+  constructor(
+    private readonly conn: Connection,
+    private readonly slots: TestDriveSlotPort,
+    private readonly catalog: CatalogService,
+    private readonly shares: ShareService,
+    private readonly leads: LeadService,
+    private readonly cipher: PiiCipher,
+    private readonly locks: Locks,
+    private readonly logger: Logger,
+  ) {}
+
+  get TestDrives() {
+    return testDriveModel(this.conn);
+  }
+
+  stores(city?: string) {
+    return this.slots.stores(city).then((items) => ({ items }));
+  }
+
+  async slotsOf(storeCode: string, date: string | undefined) {
+    const store = await this.slots.store(storeCode);
+    if (!store) throw notFound('门店', { storeCode });
+    const day = date ?? shanghaiToday();
+    const today = shanghaiToday();
+    const last = shanghaiToday(new Date(Date.now() + 30 * 86_400_000));
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || day < today || day > last)
+      throw validationFailed('只能查询今天起 30 天内的日期', [{ in: 'query', path: 'date', message: `${today} 至 ${last}`, code: 'out_of_range' }]);
+    const slots = await this.slots.slots(storeCode, day);
+    const now = Date.now();
+    return {
+      store,
+      date: day,
+      slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), label: slotHours(s.start, s.end), available: s.available && s.start.getTime() > now })),
+    };
+  }
+
+  async book(user: AuthedUser, idempotencyKey: string, req: TestDriveCreateRequest) {
+    const requestHash = createHash('sha256').update(JSON.stringify([req.storeCode, new Date(req.slotStart).toISOString(), req.modelCode, req.contactName, req.phone ?? null])).digest('hex');
+    const existing = await this.TestDrives.findOne({ buyerUserId: user.id, idempotencyKey }).lean<TestDriveDoc>();
+    if (existing) return this.replay(existing, requestHash);
+
+    const { summary } = await this.catalog.getModel(req.modelCode);
+    const store = await this.slots.store(req.storeCode);
+    if (!store) throw notFound('门店', { storeCode: req.storeCode });
+    const phone = req.phone ?? (await this.leads.contactOf(user.id)).phone;
+    if (!phone) throw validationFailed('请填写手机号', [{ in: 'body', path: 'phone', message: '账号未绑定手机号，请填写', code: 'required' }]);
+    if (req.visitorId) await this.shares.bindVisitor(req.visitorId, user.id);
+
+    const start = new Date(req.slotStart);
+    if (start.getTime() <= Date.now()) throw new AppError(409, 'SLOT_UNAVAILABLE', '该时段已过，请选择其他时段');
+    const booking = await this.slots.book({ storeCode: store.code, start, key: `test-drive:${user.id}:${idempotencyKey}`, holder: user.id });
+    const id = new Types.ObjectId();
+    try {
+      await this.TestDrives.create({
+        _id: id,
+        buyerUserId: user.id,
+        idempotencyKey,
+        requestHash,
+        status: 'booked',
+        storeCode: store.code,
+        slotStart: booking.start,
+        slotEnd: booking.end,
+        bookingId: booking.bookingId,
+        modelCode: summary.code,
+        modelName: summary.name,
+        contact: { name: this.cipher.encrypt(req.contactName, `test_drives/${id}/name`), phone: this.cipher.encrypt(phone, `test_drives/${id}/phone`) },
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+      // The same key raced us: the slot module answered both with the one booking; answer the winner.
+      return this.replay((await this.TestDrives.findOne({ buyerUserId: user.id, idempotencyKey }).lean<TestDriveDoc>())!, requestHash);
+    }
+    const doc = (await this.TestDrives.findById(id).lean<TestDriveDoc>())!;
+    await this.toLead(doc, req.contactName, phone);
+    return this.present(doc, store);
+  }
+
+  private async replay(doc: TestDriveDoc, requestHash: string) {
+    if (doc.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一预约', { id: String(doc._id) });
+    // A crash between the booking and its lead is repaired by the retry (the lead is idempotent).
+    const contact = this.contactOf(doc);
+    await this.toLead(doc, contact.name ?? '', contact.phone);
+    return this.present(doc);
+  }
+
+  private async toLead(doc: TestDriveDoc, name: string, phone: string | null) {
+    const credit = await this.shares.attributionFor(doc.buyerUserId, doc.createdAt);
+    await this.leads.create(
+      {
+        naturalKey: `test_drive:${doc._id}`,
+        kind: 'test_drive',
+        buyerUserId: doc.buyerUserId,
+        modelCode: doc.modelCode,
+        modelName: doc.modelName,
+        storeCode: doc.storeCode,
+        contact: { name, phone },
+        testDrive: this.leadView(doc),
+      },
+      credit,
+    );
+  }
+
+  private leadView(doc: TestDriveDoc) {
+    return { id: String(doc._id), slotStart: doc.slotStart.toISOString(), slotLabel: slotLabel(doc.slotStart, doc.slotEnd), status: doc.status };
+  }
+
+  private contactOf(doc: TestDriveDoc) {
+    const read = (f: 'name' | 'phone') => (doc.contact?.[f] ? this.cipher.decrypt(doc.contact[f]!, `test_drives/${doc._id}/${f}`) : null);
+    return { name: read('name'), phone: read('phone') };
+  }
+
+  async listMine(user: AuthedUser) {
+    const docs = await this.TestDrives.find({ buyerUserId: user.id }).sort({ slotStart: -1 }).limit(100).lean<TestDriveDoc[]>();
+    const stores = new Map<string, StoreView | null>();
+    for (const d of docs) if (!stores.has(d.storeCode)) stores.set(d.storeCode, await this.slots.store(d.storeCode));
+    return { items: await Promise.all(docs.map((d) => this.present(d, stores.get(d.storeCode) ?? undefined))) };
+  }
+
+  /** Cancel my booking (repeatable); the slot is freed and the advisor's lead shows it cancelled. */
+  async cancel(user: AuthedUser, id: string) {
+    const doc = await this.locks.withLock(`test-drive:${id}`, async () => {
+      const d = await this.TestDrives.findOne({ _id: id, buyerUserId: user.id }).lean<TestDriveDoc>();
+      if (!d) throw notFound('试驾预约', { id });
+      if (d.status === 'cancelled') return d;
+      if (d.status === 'completed') throw new AppError(409, 'TEST_DRIVE_STATE_INVALID', '试驾已完成，不能取消');
+      await this.slots.cancel(d.bookingId);
+      await this.TestDrives.updateOne({ _id: d._id }, { $set: { status: 'cancelled' } });
+      return { ...d, status: 'cancelled' as const };
+    });
+    await this.leads.syncTestDrive(`test_drive:${doc._id}`, this.leadView(doc)).catch((err: Error) => this.logger.warn({ err: err.message }, 'lead not updated after cancellation'));
+    return this.present(doc);
+  }
+
+  async present(doc: TestDriveDoc, store?: StoreView) {
+    const s = store ?? (await this.slots.store(doc.storeCode)) ?? { code: doc.storeCode, name: doc.storeCode, city: '', address: '', phone: null };
+    const contact = this.contactOf(doc);
+    return {
+      id: String(doc._id),
+      status: doc.status,
+      store: s,
+      modelCode: doc.modelCode,
+      modelName: doc.modelName,
+      slotStart: doc.slotStart.toISOString(),
+      slotEnd: doc.slotEnd.toISOString(),
+      slotLabel: slotLabel(doc.slotStart, doc.slotEnd),
+      // The buyer typed these, but the answer still travels masked (PIPL: masked in every response).
+      contactName: contact.name ? maskName(contact.name) : '',
+      phone: contact.phone ? maskPhone(contact.phone) : null,
+      createdAt: new Date(doc.createdAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,137 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDemoStores } from '../src/modules/advisors/store-slots';
+import { startTestApp } from './helpers';
+
+const t = await startTestApp('test_drives');
+afterAll(() => t.close());
+
+const visitorId = () => randomBytes(12).toString('base64url');
+let advisorA: { token: string; id: string };
+let advisorB: { token: string; id: string };
+/** Tomorrow in Asia/Shanghai, and a slot start that day (UTC instant of hh:00 Shanghai). */
+const day = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+const at = (hh: number, d = day) => new Date(`${d}T${String(hh).padStart(2, '0')}:00:00+08:00`).toISOString();
+
+async function as(roles: string[], openid: string) {
+  const s = await t.loginAs(roles, openid);
+  return { token: s.token, id: s.user.id };
+}
+const book = (token: string, body: object, key: string | null = randomUUID()) =>
+  t.api('/api/v1/test-drives', { method: 'POST', token, json: body, headers: key ? { 'idempotency-key': key } : {} });
+const drive = (hh: number, extra: object = {}) => ({ storeCode: 'SH-JINGAN', slotStart: at(hh), modelCode: 'yuanshan-s5', contactName: '张三', phone: '13812345678', ...extra });
+const slotsOf = async (store = 'SH-JINGAN', d = day) => (await t.api(`/api/v1/stores/${store}/test-drive-slots?date=${d}`)).body;
+
+beforeAll(async () => {
+  await t.seed();
+  await seedDemoStores(t.conn);
+  advisorA = await as(['advisor'], 'oTdAdvisorA');
+  advisorB = await as(['advisor'], 'oTdAdvisorB');
+  await t.conn.collection('advisor_profiles').insertMany([
+    { _id: advisorA.id as never, displayName: '王顾问', storeCode: 'SH-JINGAN' },
+    { _id: advisorB.id as never, displayName: '李顾问', storeCode: 'BJ-CHAOYANG' },
+  ]);
+});
+
+describe('stores and slots', () => {
+  it('lists stores (by city) with masked phones', async () => {
+    const all = await t.api('/api/v1/stores');
+    expect(all.status).toBe(200);
+    expect(all.body.items.map((s: { code: string }) => s.code)).toEqual(expect.arrayContaining(['SH-JINGAN', 'SH-PUDONG', 'BJ-CHAOYANG', 'GZ-TIANHE']));
+    const sh = await t.api(`/api/v1/stores?city=${encodeURIComponent('上海')}`);
+    expect(sh.body.items.length).toBeGreaterThanOrEqual(2);
+    expect(sh.body.items.every((s: { city: string }) => s.city === '上海')).toBe(true);
+    for (const s of all.body.items) if (s.phone) expect(s.phone).toMatch(/\*{4}/);
+  });
+
+  it('lists a day of slots with Shanghai labels; bad dates are 400, unknown stores 404', async () => {
+    const res = await slotsOf();
+    expect(res.store.code).toBe('SH-JINGAN');
+    expect(res.slots.length).toBeGreaterThan(0);
+    expect(res.slots[0]).toMatchObject({ label: expect.stringMatching(/^\d{2}:\d{2}–\d{2}:\d{2}$/), available: true });
+    expect(res.slots.map((s: { start: string }) => s.start)).toContain(at(10));
+    expect((await t.api('/api/v1/stores/SH-JINGAN/test-drive-slots?date=2020-01-01')).status).toBe(400);
+    expect((await t.api('/api/v1/stores/SH-JINGAN/test-drive-slots?date=tomorrow')).status).toBe(400);
+    expect((await t.api('/api/v1/stores/NOWHERE/test-drive-slots')).status).toBe(404);
+  });
+});
+
+describe('booking a test drive', () => {
+  it('books, is idempotent per key, and becomes the credited advisor’s lead with masked contact', async () => {
+    const buyer = await as(['buyer'], 'oTdBuyer1');
+    const share = (await t.api('/api/v1/shares', { method: 'POST', token: advisorB.token, json: { kind: 'model', modelCode: 'yuanshan-s5' } })).body;
+    const vid = visitorId();
+    await t.api(`/api/v1/shares/${share.shareId}/visits`, { method: 'POST', json: { visitorId: vid } }); // anonymous, bound by the booking
+    const key = randomUUID();
+    const res = await book(buyer.token, drive(11, { visitorId: vid }), key);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'booked', store: { code: 'SH-JINGAN' }, modelCode: 'yuanshan-s5', slotStart: at(11), contactName: '张*', phone: '138****5678' });
+    expect(res.body.slotLabel).toMatch(/^\d{1,2}月\d{1,2}日 周[日一二三四五六] 11:00–12:00$/);
+    const again = await book(buyer.token, drive(11, { visitorId: vid }), key);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(res.body.id);
+    const reused = await book(buyer.token, drive(12), key);
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await book(buyer.token, drive(12), null)).body.error.code).toBe('IDEMPOTENCY_KEY_REQUIRED');
+    expect(await t.conn.collection('test_drives').countDocuments({ buyerUserId: buyer.id })).toBe(1);
+
+    const leads = (await t.api('/api/v1/advisor/leads', { token: advisorB.token })).body.items;
+    const lead = leads.find((l: { testDrive: { id: string } | null }) => l.testDrive?.id === res.body.id);
+    expect(lead).toMatchObject({ kind: 'test_drive', status: 'new', assignedToMe: true, shareId: share.shareId, storeCode: 'SH-JINGAN', customer: { name: '张*', phone: '138****5678' } });
+    const mine = (await t.api('/api/v1/advisor/shares', { token: advisorB.token })).body.items.find((s: { shareId: string }) => s.shareId === share.shareId);
+    expect(mine.stats).toMatchObject({ visits: 1, leads: 1 });
+    expect((await t.api('/api/v1/me/test-drives', { token: buyer.token })).body.items.map((d: { id: string }) => d.id)).toEqual([res.body.id]);
+  });
+
+  it('never double books: concurrent buyers get the slot’s capacity and the rest 409 SLOT_UNAVAILABLE', async () => {
+    const buyers = await Promise.all(Array.from({ length: 6 }, (_, i) => as(['buyer'], `oTdRace${i}`)));
+    const results = await Promise.all(buyers.map((b) => book(b.token, drive(14))));
+    const ok = results.filter((r) => r.status === 201);
+    const refused = results.filter((r) => r.status === 409);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(ok.length + refused.length).toBe(6);
+    expect(refused.every((r) => r.body.error.code === 'SLOT_UNAVAILABLE')).toBe(true);
+    const slot = (await slotsOf()).slots.find((s: { start: string }) => s.start === at(14));
+    expect(slot.available).toBe(false);
+    expect(await t.conn.collection('test_drives').countDocuments({ slotStart: new Date(at(14)), status: 'booked' })).toBe(ok.length);
+    // One more is still refused; a cancellation frees a place.
+    const late = await as(['buyer'], 'oTdLate');
+    expect((await book(late.token, drive(14))).status).toBe(409);
+    const first = buyers[results.indexOf(ok[0])];
+    const cancelled = await t.api(`/api/v1/me/test-drives/${ok[0].body.id}/cancel`, { method: 'POST', token: first.token });
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await t.api(`/api/v1/me/test-drives/${ok[0].body.id}/cancel`, { method: 'POST', token: first.token })).status).toBe(200);
+    expect((await book(late.token, drive(14))).status).toBe(201);
+  });
+
+  it('refuses past slots, slots that do not exist, unknown stores and models', async () => {
+    const buyer = await as(['buyer'], 'oTdBad');
+    const past = await book(buyer.token, { ...drive(10), slotStart: new Date(Date.now() - 3_600_000).toISOString() });
+    expect(past.status).toBe(409);
+    expect(past.body.error.code).toBe('SLOT_UNAVAILABLE');
+    expect((await book(buyer.token, drive(3))).body.error.code).toBe('SLOT_UNAVAILABLE'); // 03:00: not a slot
+    expect((await book(buyer.token, drive(10, { storeCode: 'NOWHERE' }))).status).toBe(404);
+    expect((await book(buyer.token, drive(10, { modelCode: 'no-such-car' }))).status).toBe(404);
+    expect((await book(buyer.token, drive(10, { phone: '12345' }))).status).toBe(400);
+    expect((await t.api('/api/v1/test-drives', { method: 'POST', json: drive(10), headers: { 'idempotency-key': randomUUID() } })).status).toBe(401);
+  });
+
+  it("without a credited share the booking is the store's unassigned lead: the store's advisor takes it, another store's advisor cannot", async () => {
+    const buyer = await as(['buyer'], 'oTdNoShare');
+    const res = await book(buyer.token, drive(15));
+    expect(res.status).toBe(201);
+    const find = async (token: string) => (await t.api('/api/v1/advisor/leads', { token })).body.items.find((l: { testDrive: { id: string } | null }) => l.testDrive?.id === res.body.id);
+    const lead = await find(advisorA.token);
+    expect(lead).toMatchObject({ assignedToMe: false, advisorName: null, shareId: null, storeCode: 'SH-JINGAN' });
+    expect(await find(advisorB.token)).toBeUndefined();
+    expect((await t.api(`/api/v1/advisor/leads/${lead.id}/status`, { method: 'POST', token: advisorB.token, json: { status: 'contacted' } })).status).toBe(404);
+    const taken = await t.api(`/api/v1/advisor/leads/${lead.id}/status`, { method: 'POST', token: advisorA.token, json: { status: 'scheduled', note: '已确认到店时间' } });
+    expect(taken.body).toMatchObject({ status: 'scheduled', assignedToMe: true, advisorName: '王顾问' });
+    // The buyer cancels: the lead shows it; another buyer cannot cancel it.
+    const other = await as(['buyer'], 'oTdOther');
+    expect((await t.api(`/api/v1/me/test-drives/${res.body.id}/cancel`, { method: 'POST', token: other.token })).status).toBe(404);
+    await t.api(`/api/v1/me/test-drives/${res.body.id}/cancel`, { method: 'POST', token: buyer.token });
+    expect((await find(advisorA.token)).testDrive.status).toBe('cancelled');
+  });
+});
