@@ -8,6 +8,7 @@ const storage = new Map<string, unknown>()
 const reachBottomHandlers: Array<() => void> = []
 const didShowHandlers: Array<() => void> = []
 const didHideHandlers: Array<() => void> = []
+const shareHandlers: Array<(res?: unknown) => unknown> = []
 
 /** A minimal Taro.eventCenter: on/off/trigger with spies, cleared between tests. */
 const listeners = new Map<string, Array<(...args: any[]) => void>>()
@@ -42,6 +43,10 @@ export const taroMock = {
   setNavigationBarTitle: vi.fn(() => Promise.resolve()),
   setClipboardData: vi.fn(() => Promise.resolve()),
   showModal: vi.fn(() => Promise.resolve({ confirm: true, cancel: false })),
+  downloadFile: vi.fn((opts: { url: string }) => Promise.resolve({ statusCode: 200, tempFilePath: `wxfile://tmp/${opts.url.split('/').pop()}` })),
+  saveImageToPhotosAlbum: vi.fn(() => Promise.resolve({ errMsg: 'saveImageToPhotosAlbum:ok' })),
+  openSetting: vi.fn(() => Promise.resolve({ authSetting: {} })),
+  getLaunchOptionsSync: vi.fn(() => ({ path: 'pages/index/index', query: {} as Record<string, string>, scene: 1001 })),
 }
 
 export const routerParams: Record<string, string> = {}
@@ -56,6 +61,11 @@ export function triggerDidHide() {
   didHideHandlers.forEach((fn) => fn())
 }
 
+/** What the page's onShareAppMessage answers (its latest render's handler, as Taro keeps it in a ref). */
+export function triggerShareAppMessage(res: unknown = { from: 'menu' }) {
+  return shareHandlers[shareHandlers.length - 1]?.(res)
+}
+
 /** Fire the page's onShow handlers, as coming back to the page would. */
 export function triggerDidShow() {
   didShowHandlers.forEach((fn) => fn())
@@ -68,6 +78,7 @@ export function resetTaroMock() {
   reachBottomHandlers.length = 0
   didShowHandlers.length = 0
   didHideHandlers.length = 0
+  shareHandlers.length = 0
   for (const key of Object.keys(routerParams)) delete routerParams[key]
   Object.values(taroMock).forEach((fn) => fn.mockClear())
   taroMock.request.mockReset()
@@ -88,7 +99,9 @@ export const taroModule = {
   useDidHide: (fn: () => void) => {
     didHideHandlers.push(fn)
   },
-  useShareAppMessage: () => {},
+  useShareAppMessage: (fn: (res?: unknown) => unknown) => {
+    shareHandlers.push(fn)
+  },
   useReachBottom: (fn: () => void) => {
     reachBottomHandlers.push(fn)
   },

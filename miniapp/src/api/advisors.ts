@@ -108,7 +108,10 @@ export interface Lead {
   id: string
   kind: 'test_drive' | 'finance_quote'
   status: LeadStatus
-  advisorUserId: string | null
+  /** Credited to / taken by me; false: unassigned (following it up takes it) or, for admin, another advisor's. */
+  assignedToMe: boolean
+  /** Display name of the advisor it belongs to (null: unassigned). */
+  advisorName: string | null
   shareId: string | null
   storeCode: string | null
   modelCode: string
@@ -117,7 +120,7 @@ export interface Lead {
   customer: { name: string | null; phone: string | null }
   testDrive: { id: string; slotStart: string; slotLabel: string; status: TestDriveStatus } | null
   financeQuote: { priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string } | null
-  history: Array<{ status: LeadStatus; note: string; at: string; byUserId: string | null }>
+  history: Array<{ status: LeadStatus; note: string; at: string; byName: string | null }>
   createdAt: string
   updatedAt: string
 }

@@ -78,12 +78,13 @@ export async function bindLastShare(): Promise<boolean> {
   const last = readLastShare()
   const token = getToken()
   if (!last || !token || last.boundToken === token) return false
+  // Marked first: several pages may ask at once after one login (only one call is needed).
+  write(LAST_SHARE_KEY, { ...last, boundToken: token })
   try {
     await recordShareVisit(last.shareId, getVisitorId())
   } catch {
     /* expired or offline: the booking still carries the visitorId */
   }
-  write(LAST_SHARE_KEY, { ...last, boundToken: token })
   return true
 }
 

@@ -44,6 +44,7 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
       <Text className='sales-card__line lead-item__customer'>
         客户 {lead.customer.name ?? '未留名'} · {lead.customer.phone ?? '未留手机号'}
       </Text>
+      {!lead.assignedToMe && <Text className='sales-card__hint lead-item__owner'>{lead.advisorName ? `负责顾问 ${lead.advisorName}` : '门店线索（跟进后归您）'}</Text>}
       {lead.testDrive && <Text className='sales-card__line lead-item__slot'>试驾时间 {lead.testDrive.slotLabel}</Text>}
       {lead.financeQuote && (
         <Text className='sales-card__line'>
