@@ -75,6 +75,8 @@ import { ShareService } from './modules/advisors/service';
 import { LeadService } from './modules/advisors/leads';
 import { PosterService } from './modules/advisors/poster';
 import { WxacodeClient } from './modules/advisors/wxacode-client';
+import { SlotService } from './modules/slots/service';
+import { slotRoutes } from './modules/slots/routes';
 import { advisorRoutes, testDriveRoutes } from './modules/advisors/routes';
 import { TestDriveService } from './modules/advisors/test-drives';
 import { StoreSlots } from './modules/advisors/store-slots';
@@ -264,6 +266,9 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       ),
     );
 
+  // Bookable slots at service centres and stores (service bookings, test drives): no double booking.
+  const slots = new SlotService(mongo.conn, locks);
+
   // Sales advisors: shares, visits, posters (WeChat mini-program codes), attribution and leads.
   const posters = new PosterService(
     redis,
@@ -291,6 +296,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...configurationRoutes(configurations),
     ...financeRoutes(finance, (user, quote) => leads.recordFinanceQuote(user, quote)),
     ...vehicleRoutes(vehicles),
+    ...slotRoutes(slots),
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments, shares),
     ...advisorRoutes(shares, leads),

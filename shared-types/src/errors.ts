@@ -50,6 +50,11 @@ export const ERROR_CODES = [
   'SLOT_UNAVAILABLE',
   'TEST_DRIVE_STATE_INVALID',
   'LEAD_STATE_INVALID',
+  // Bookable slots (service centres, stores):
+  'SLOT_FULL',
+  'SLOT_IN_PAST',
+  'SLOT_NOT_OFFERED',
+  'BOOKING_STATE_INVALID',
   // Analytics and experiments:
   'EVENT_BATCH_INVALID',
   'EXPERIMENT_STATE_INVALID',

@@ -10,3 +10,4 @@ export * from './delivery';
 export * from './finance';
 export * from './attribution';
 export * from './analytics';
+export * from './slots';
