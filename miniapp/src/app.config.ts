@@ -29,6 +29,8 @@ export default defineAppConfig({
     },
     // Test-drive booking, 我的试驾 and the advisor workspace.
     { root: 'packages/sales', pages: ['pages/test-drive', 'pages/my-test-drives', 'pages/workspace'] },
+    // 运营看板 (operators/admins): funnels and A/B experiments; few users, so kept out of the main package.
+    { root: 'packages/ops', pages: ['pages/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -9,6 +9,7 @@ import { DeliveryCentrePicker } from '../../components/DeliveryCentrePicker'
 import { LineItems } from '../../components/LineItems'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, errorText, needsLogin } from '../order/parts'
+import { track, usePageView } from '../../analytics'
 import './index.scss'
 
 const decode = (v: string | undefined) => {
@@ -43,6 +44,7 @@ export default function CheckoutPage() {
   const selectionsParam = decode(params.selections)
   const shownTotal = Number(params.total)
   const modelName = decode(params.name)
+  usePageView('pages/checkout/index')
 
   const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [loggedIn, setLoggedIn] = useState(() => !!getToken())
@@ -101,6 +103,7 @@ export default function CheckoutPage() {
         { modelCode, trimCode, selections: load.config.explicit, expectedTotalFen, ...(centre ? { deliveryCentreCode: centre } : {}) },
         idempotencyKey.current,
       )
+      track('order_created', { modelCode })
       // Replace checkout in the history: going back from the order lands on the configurator.
       await Taro.redirectTo({ url: orderDetailPath(order.orderNo, { pay: true }) })
     } catch (err) {

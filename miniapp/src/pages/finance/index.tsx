@@ -14,6 +14,7 @@ import {
 import { ApiError } from '../../api/client'
 import { getFinanceProducts, quoteFinance, type FinanceProducts, type FinanceQuote, type FinanceQuoteRequest } from '../../api/finance'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
+import { usePageView, useTrackOnce } from '../../analytics'
 import './index.scss'
 
 /** Rows of the schedule shown before 查看全部. */
@@ -86,6 +87,8 @@ export default function FinancePage() {
   const selected = useMemo(() => (params.selected ? decodeURIComponent(params.selected).split(',').filter(Boolean) : []), [params.selected])
   const totalFen = /^\d+$/.test(params.totalFen ?? '') ? Number(params.totalFen) : undefined
   const hasCar = (modelCode && trimCode) || totalFen !== undefined
+  usePageView('pages/finance/index')
+  useTrackOnce('open_finance', useMemo(() => ({ modelCode: modelCode ?? null }), [modelCode]))
 
   const [products, setProducts] = useState<Load<FinanceProducts>>({ status: 'loading' })
   const [choice, setChoice] = useState<Choice | null>(null)

@@ -9,6 +9,7 @@ import { ErrorState, LoadingState } from '../../components/StatusViews'
 import SmsForm from './SmsForm'
 import './index.scss'
 import { TrackingLookupEntry } from '../../components/TrackingEntry'
+import { OpsEntry } from '../../components/OpsEntry'
 import { SalesEntries } from '../../components/SalesEntries'
 
 const openMyConfigs = () => Taro.navigateTo({ url: '/pages/my-configs/index' })
@@ -233,6 +234,7 @@ export default function MePage() {
       {!loggedIn && <LoginPanel method={buildLoginMethod} onLoggedIn={onLoggedIn} />}
 
       <TrackingLookupEntry />
+      <OpsEntry roles={profile?.roles} />
       <SalesEntries loggedIn={loggedIn} />
       <View className='me-entry me-entry--configs' onClick={openMyConfigs}>
         <Text className='me-entry__title'>我的配置</Text>

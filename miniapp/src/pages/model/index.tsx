@@ -32,6 +32,8 @@ import { AdvisorShareBar, withAdvisorShare } from '../../components/AdvisorShare
 import { changeNotices, groupOptions, sameConfig, type ConfigNotice } from '../../state/configurator'
 import { rememberSavedConfig } from '../../state/savedConfigs'
 import { openCompare, openViewerWithConfig } from '../../utils/navigation'
+import { track, usePageView, useTrackOnce } from '../../analytics'
+import { OrderNowButton } from '../../analytics/OrderNowButton'
 import './index.scss'
 
 /** Events shared with the 3D viewer subpackage (a contract: keep the names and payloads). */
@@ -67,6 +69,7 @@ function sharePath(shortId: string): string {
 
 export default function ModelPage() {
   const { params } = useRouter()
+  usePageView('pages/model/index')
   const code = params.code ? decodeURIComponent(params.code) : ''
   const savedId = params.saved ? decodeURIComponent(params.saved) : ''
 
@@ -181,6 +184,7 @@ export default function ModelPage() {
         return
       }
       commit(r.config, changeNotices(r.config.changes, optionCode))
+      track('configure', { modelCode: l.detail.model.code, option: optionCode })
     },
     [commit],
   )
@@ -195,6 +199,7 @@ export default function ModelPage() {
         return
       }
       commit(r.config, changeNotices(r.config.changes))
+      track('configure', { modelCode: l.detail.model.code, trim: trimCode })
     },
     [commit],
   )
@@ -269,6 +274,7 @@ export default function ModelPage() {
   }
 
   const groups = useMemo(() => (loaded ? groupOptions(loaded.detail.model) : []), [loaded])
+  useTrackOnce('view_model', useMemo(() => (loaded ? { modelCode: loaded.detail.model.code } : null), [loaded]))
 
   if (loadError) {
     return (
@@ -364,9 +370,7 @@ export default function ModelPage() {
         <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
           保存配置
         </Button>
-        <Button className='btn-primary config-bar__btn order-now' size='mini' disabled={confirming || undefined} onClick={onOrder}>
-          立即下定
-        </Button>
+        <OrderNowButton disabled={confirming} onClick={onOrder} modelCode={model.code} />
       </View>
     </View>
   )

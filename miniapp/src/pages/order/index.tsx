@@ -17,6 +17,7 @@ import { TrackingEntry } from '../../components/TrackingEntry'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, OrderStateTag, actorLabel, errorText, formatCountdown, needsLogin, timelineLabel, useCountdown } from './parts'
 import { ALIPAY_IN_APP, WECHAT_PAY_IN_APP, pollUntilSettled, requestAlipayPayment, requestWechatPayment, type PayOutcome } from './pay'
+import { track, usePageView } from '../../analytics'
 import './index.scss'
 
 const decode = (v: string | undefined) => {
@@ -75,6 +76,7 @@ export default function OrderPage() {
   const { params } = useRouter()
   const orderNo = decode(params.orderNo)
   const autoPay = params.pay === '1'
+  usePageView('pages/order/index')
 
   const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [pay, setPay] = useState<PayView>({ phase: 'idle' })
@@ -102,6 +104,7 @@ export default function OrderPage() {
     if (!mounted.current) return
     if (shown.current?.state === 'pending_payment' && next.state === 'deposit_paid') {
       Taro.showToast({ title: '支付成功', icon: 'success' })
+      track('pay_success', { modelCode: next.modelCode })
     }
     shown.current = next
     setLoad({ status: 'ready', order: next })
