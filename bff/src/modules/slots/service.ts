@@ -349,6 +349,13 @@ export class SlotService {
     return null;
   }
 
+  /** The booking a request key made (null: none yet). */
+  async findByKey(key: string): Promise<BookingView | null> {
+    const { Bookings } = await this.models();
+    const b = await Bookings.findOne({ idemKey: key }).lean<BookingDoc>();
+    return b && b.status !== 'pending' ? presentBooking(b) : null;
+  }
+
   async get(id: string): Promise<BookingView | null> {
     const { Bookings } = await this.models();
     const b = await Bookings.findById(id).lean<BookingDoc>();

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import { shanghaiDate } from '@carmall/shared-types';
+import { AppError } from '../../infra/errors';
+import { route } from '../../infra/route';
+import type { ServiceBookingService } from './service';
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
+const siteCode = z.string().regex(/^[A-Z0-9-]{2,32}$/, '服务中心编码不正确');
+const SLOT_ERRORS = [
+  { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
+  { status: 404, code: 'NOT_FOUND', when: 'not my car, or no such service centre' },
+  { status: 409, code: 'SLOT_FULL', when: 'every bay of the slot is booked' },
+  { status: 409, code: 'CONFLICT', when: 'the car already has an upcoming booking (details.bookingId)' },
+  { status: 409, code: 'IDEMPOTENCY_KEY_REUSED', when: 'the key was used for another booking' },
+  { status: 422, code: 'SLOT_IN_PAST', when: 'the slot has started' },
+  { status: 422, code: 'SLOT_NOT_OFFERED', when: 'closed that day, not a slot start, or beyond the booking window (details.reason)' },
+];
+
+export function serviceBookingRoutes(bookings: ServiceBookingService) {
+  return [
+    route({
+      method: 'post',
+      path: '/me/service-bookings',
+      tag: 'service-bookings',
+      summary: 'Book a maintenance slot at a service centre for one of my cars (Idempotency-Key header; the same key answers the same booking)',
+      auth: 'user',
+      status: 201,
+      body: z
+        .object({
+          vehicleId: objectId,
+          siteCode,
+          slotStart: z.iso.datetime({ offset: true }),
+          note: z.string().trim().max(200).nullable().optional(),
+        })
+        .strict(),
+      errors: SLOT_ERRORS,
+      handler: async (ctx, { body, user }) => {
+        const key = ctx.get('idempotency-key');
+        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
+        const { booking } = await bookings.book(user!.id, key, body);
+        return booking;
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/me/service-bookings',
+      tag: 'service-bookings',
+      summary: 'My maintenance bookings, latest slot first',
+      auth: 'user',
+      handler: async (_ctx, { user }) => ({ items: await bookings.mine(user!.id) }),
+    }),
+    route({
+      method: 'post',
+      path: '/me/service-bookings/:bookingId/cancel',
+      tag: 'service-bookings',
+      summary: 'Cancel my booking (repeatable); the bay is free again',
+      auth: 'user',
+      params: z.object({ bookingId: z.string().min(1).max(64) }),
+      errors: [
+        { status: 404, code: 'NOT_FOUND', when: 'not my booking' },
+        { status: 409, code: 'BOOKING_STATE_INVALID', when: 'the slot has started' },
+      ],
+      handler: async (_ctx, { params, user }) => bookings.cancel(user!.id, params.bookingId),
+    }),
+    route({
+      method: 'get',
+      path: '/admin/service-bookings',
+      tag: 'service-bookings',
+      summary: 'Service staff: a service centre’s bookings of a Shanghai date (default today); staff assigned to a centre see only theirs; owners masked',
+      auth: ['service', 'admin'],
+      query: z
+        .object({ siteCode: siteCode.optional(), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD').optional() })
+        .strict(),
+      errors: [
+        { status: 400, code: 'VALIDATION_FAILED', when: 'no centre given and none assigned' },
+        { status: 403, code: 'FORBIDDEN', when: 'another centre than the one the staff member works at' },
+      ],
+      handler: async (_ctx, { query, user }) => bookings.forCentre(user!, query.siteCode, query.date ?? shanghaiDate(new Date())),
+    }),
+  ];
+}
