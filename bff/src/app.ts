@@ -78,8 +78,7 @@ import { WxacodeClient } from './modules/advisors/wxacode-client';
 import { SlotService } from './modules/slots/service';
 import { slotRoutes } from './modules/slots/routes';
 import { advisorRoutes, testDriveRoutes } from './modules/advisors/routes';
-import { TestDriveService } from './modules/advisors/test-drives';
-import { StoreSlots } from './modules/advisors/store-slots';
+import { StoreSlots, TestDriveService } from './modules/advisors/test-drives';
 
 export const API_VERSION = '0.1.0';
 
@@ -281,8 +280,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     attributionWindowDays: config.ATTRIBUTION_WINDOW_DAYS,
     publicBaseUrl: config.PUBLIC_BASE_URL ?? null,
   });
-  const leads = new LeadService(mongo.conn, cipher, locks, shares, users, logger);
-  const testDrives = new TestDriveService(mongo.conn, new StoreSlots(mongo.conn, locks), catalog, shares, leads, cipher, locks, logger);
+  const leads = new LeadService(mongo.conn, cipher, locks, shares, users, logger, (userId) => slots.staffSite(userId));
+  const testDrives = new TestDriveService(mongo.conn, new StoreSlots(slots), catalog, shares, leads, cipher, locks, logger);
 
   // Tracking events, funnels and A/B experiments: raw events in MongoDB, every report from Redis pre-aggregates.
   const analyticsAggregates = new Aggregates(redis, FUNNEL_WINDOW_SECONDS);

@@ -33,8 +33,12 @@ beforeAll(async () => {
   advisorB = await as(['advisor'], 'oAdvisorB');
   buyer = await as(['buyer'], 'oBuyerAdv');
   await t.conn.collection('advisor_profiles').insertMany([
-    { _id: advisorA.id as never, displayName: '王顾问', storeCode: 'SH-JINGAN' },
-    { _id: advisorB.id as never, displayName: '李顾问', storeCode: 'BJ-CHAOYANG' },
+    { _id: advisorA.id as never, displayName: '王顾问' },
+    { _id: advisorB.id as never, displayName: '李顾问' },
+  ]);
+  await t.conn.collection('site_staff').insertMany([
+    { _id: advisorA.id as never, siteCode: 'SH-JINGAN' },
+    { _id: advisorB.id as never, siteCode: 'BJ-CHAOYANG' },
   ]);
   const saved = await t.api('/api/v1/configurations/saved', { method: 'POST', json: CAR });
   configId = saved.body.shortId;

@@ -2,6 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import type { PiiCipher } from '../infra/crypto';
 import { identityModel, userModel } from '../modules/auth/model';
 import { advisorProfileModel } from '../modules/advisors/model';
+import { siteStaffModel } from '../modules/slots/model';
 import { aadOf } from '../modules/users/service';
 
 /**
@@ -42,7 +43,9 @@ export async function seedDemoAdvisors(conn: Connection, cipher: PiiCipher): Pro
       }
     }
     await Users.updateOne({ _id: userId }, { $addToSet: { roles: 'advisor' } });
-    await advisorProfileModel(conn).updateOne({ _id: userId }, { $set: { displayName: a.displayName, storeCode: a.storeCode } }, { upsert: true });
+    await advisorProfileModel(conn).updateOne({ _id: userId }, { $set: { displayName: a.displayName } }, { upsert: true });
+    // The store they work at (its unassigned test-drive leads are theirs to take); the store is a demo site.
+    await siteStaffModel(conn).updateOne({ _id: userId }, { $set: { siteCode: a.storeCode } }, { upsert: true });
     ids.push(userId);
   }
   return ids;

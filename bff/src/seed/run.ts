@@ -4,7 +4,6 @@ import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
 import { seedDemoData } from './seed';
 import { DEMO_ADVISORS, seedDemoAdvisors } from './advisors';
-import { seedDemoStores } from '../modules/advisors/store-slots';
 import { seedDemoSites } from './sites';
 import { PiiCipher, parseKeyring } from '../infra/crypto';
 
@@ -21,7 +20,6 @@ const result = await seedDemoData(mongo.conn, { force: process.argv.includes('--
 console.log(result.seeded ? `seeded ${result.models} models` : 'demo data already present (use --force to reseed)');
 // Demo advisors (H5 SMS login by phone): idempotent, on every run.
 const advisors = await seedDemoAdvisors(mongo.conn, new PiiCipher(parseKeyring(config.PII_KEYS, config.PII_ACTIVE_KEY), config.PII_BLIND_INDEX_KEY));
-await seedDemoStores(mongo.conn);
 console.log(`demo service centres and stores: ${await seedDemoSites(mongo.conn)}`);
 console.log(`demo advisors: ${DEMO_ADVISORS.map((a) => `${a.displayName} ${a.phone}`).join(', ')} (${advisors.length})`);
 await mongo.close();

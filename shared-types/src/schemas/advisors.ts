@@ -27,21 +27,24 @@
  * - GET  /stores?city=                 auth: public          200 storeListResponseSchema
  * - GET  /stores/:code/test-drive-slots?date=YYYY-MM-DD (Shanghai date; default today)
  *                                      auth: public          200 testDriveSlotsResponseSchema
- *     404 NOT_FOUND (store), 400 VALIDATION_FAILED (bad date / more than 30 days ahead / past).
+ *     Past slots are left out; closed days have none. 404 NOT_FOUND (store), 400 VALIDATION_FAILED
+ *     (bad date / more than 30 days ahead / past).
  * - POST /test-drives                  auth: user, header Idempotency-Key (8-64 chars) required
  *     body testDriveCreateRequestSchema → 201 testDriveSchema (same key + same body → same booking;
- *     same key + other body → 409 IDEMPOTENCY_KEY_REUSED). 409 SLOT_UNAVAILABLE (taken, full or
- *     past), 404 NOT_FOUND (store / model), 400 IDEMPOTENCY_KEY_REQUIRED / VALIDATION_FAILED.
+ *     same key + other body → 409 IDEMPOTENCY_KEY_REUSED). 409 SLOT_UNAVAILABLE (details.reason:
+ *     SLOT_FULL | SLOT_IN_PAST | SLOT_NOT_OFFERED — slots come from the shared slot module), 404 NOT_FOUND (store / model), 400 IDEMPOTENCY_KEY_REQUIRED / VALIDATION_FAILED.
  *     The booking becomes a lead of the credited advisor (see attribution), else of the store.
  * - GET  /me/test-drives               auth: user            200 { items: testDriveSchema[] }
  * - POST /me/test-drives/:id/cancel    auth: user            200 testDriveSchema (status cancelled;
- *     repeatable). 404 NOT_FOUND (not mine), 409 TEST_DRIVE_STATE_INVALID (completed).
+ *     repeatable). 404 NOT_FOUND (not mine), 409 TEST_DRIVE_STATE_INVALID (completed, or the slot
+ *     has started).
  *
  * Advisor workspace (auth: advisor|admin; a buyer gets 403 FORBIDDEN)
  * - GET  /advisor/shares               200 { items: advisorShareSchema[] } (newest first; visits,
  *     distinct visitors, leads and orders credited through each share)
  * - GET  /advisor/leads?status=        200 { items: leadSchema[] } (test drives and finance quotes
- *     credited to me, newest first; contact masked). Admin sees all leads incl. unassigned ones.
+ *     credited to me, and the unassigned ones of the store I work at (the slot module's site staff),
+ *     newest first; contact masked). Admin sees all leads incl. unassigned ones.
  * - POST /advisor/leads/:id/status     body leadStatusRequestSchema → 200 leadSchema (history
  *     appended). 404 NOT_FOUND (another advisor's lead), 409 LEAD_STATE_INVALID (e.g. from lost).
  *
@@ -51,8 +54,9 @@
  * through POST /shares/:id/visits count, and only while the share was valid.
  *
  * Demo data (seeded by `pnpm --filter @carmall/bff seed`): advisor account phone 13900139000
- * (H5 SMS login; display name 王顾问, store SH-JINGAN), stores in 上海/北京/广州 (codes SH-JINGAN,
- * SH-PUDONG, BJ-CHAOYANG, GZ-TIANHE), test-drive slots 10:00–17:00 hourly, 2 cars per slot.
+ * (H5 SMS login; display name 王顾问, store SH-JINGAN) and 13900139001 (李顾问, BJ-CHAOYANG), stores
+ * in 上海/北京/广州 (codes SH-JINGAN, SH-PUDONG, BJ-CHAOYANG, GZ-TIANHE; bff/src/seed/sites.ts),
+ * test-drive slots 10:00–17:00 hourly (last slot 16:00–17:00), 2 cars per slot.
  *
  * Mini-program paths: share card / code path `pages/share/index?s=<shareId>`; on weapp a code scan
  * opens `pages/share/index` with `scene=<shareId>` (decodeURIComponent it).
@@ -149,8 +153,10 @@ export const storeSchema = z.object({
   name: z.string(),
   city: z.string(),
   address: z.string(),
-  /** Masked like every phone. */
+  /** The store's switchboard: a landline as it is, a mobile number masked. */
   phone: z.string().nullable(),
+  /** Opening hours, e.g. ["周一至周日 10:00–17:00"] (Shanghai time). */
+  hours: z.array(z.string()),
 });
 export const storeListQuerySchema = z.object({ city: z.string().min(1).max(20).optional() }).strict();
 export const storeListResponseSchema = z.object({ items: z.array(storeSchema) });

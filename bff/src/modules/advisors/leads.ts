@@ -7,7 +7,7 @@ import type { Logger } from '../../infra/logger';
 import type { AuthedUser } from '../auth/session';
 import { userModel } from '../auth/model';
 import type { UserService } from '../users/service';
-import { advisorProfileModel, leadModel } from './model';
+import { leadModel } from './model';
 import type { ShareService } from './service';
 
 export interface LeadHistoryEntry {
@@ -61,6 +61,8 @@ export class LeadService {
     private readonly shares: ShareService,
     private readonly users: UserService,
     private readonly logger: Logger,
+    /** The store an advisor works at (the slot module's site staff), whose unassigned leads they see. */
+    private readonly storeOf: (userId: string) => Promise<string | null> = async () => null,
   ) {}
 
   get Leads() {
@@ -158,10 +160,6 @@ export class LeadService {
     return { items: docs.map((d) => this.present(d, user.id, names)) };
   }
 
-  private async storeOf(userId: string): Promise<string | null> {
-    const p = await advisorProfileModel(this.conn).findById(userId, 'storeCode').lean<{ storeCode?: string | null }>();
-    return p?.storeCode ?? null;
-  }
 
   /**
    * Follow a lead up. Another advisor's lead is 404 (no probing); an unassigned lead of my store

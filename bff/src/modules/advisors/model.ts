@@ -88,12 +88,11 @@ const leadSchema = new Schema(
 leadSchema.index({ advisorUserId: 1, createdAt: -1 });
 leadSchema.index({ storeCode: 1, advisorUserId: 1 });
 
-/** How an advisor appears to buyers (display name only) and the store they work at. `_id` = user id. */
+/** How an advisor appears to buyers (display name only; the store they work at is the slot module's site staff). `_id` = user id. */
 const advisorProfileSchema = new Schema(
   {
     _id: { type: String, required: true },
     displayName: { type: String, required: true },
-    storeCode: { type: String, default: null },
   },
   { timestamps: true, collection: 'advisor_profiles' },
 );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Schema, Types, type Connection } from 'mongoose';
-import { maskName, maskPhone } from '@carmall/shared-types';
+import { maskName, maskPhone, shanghaiDate, slotLabelCN } from '@carmall/shared-types';
 import type { TestDriveCreateRequest } from '@carmall/shared-types/schemas';
 import { AppError, notFound, validationFailed } from '../../infra/errors';
 import type { PiiCipher } from '../../infra/crypto';
@@ -10,28 +10,68 @@ import type { AuthedUser } from '../auth/session';
 import type { CatalogService } from '../catalog/service';
 import type { LeadService } from './leads';
 import type { ShareService } from './service';
+import { presentSite, type SlotService } from '../slots/service';
 
-/** A store as buyers see it (phone masked). */
+/** A store as buyers see it (a mobile phone masked; the switchboard landline as it is). */
 export interface StoreView {
   code: string;
   name: string;
   city: string;
   address: string;
   phone: string | null;
+  /** "周一至周日 10:00–17:00" lines, Shanghai time. */
+  hours: string[];
 }
 
+const SLOT_REFUSALS = new Set(['SLOT_FULL', 'SLOT_IN_PAST', 'SLOT_NOT_OFFERED']);
+
 /**
- * What test drives need from the slot module (stores and their bookable hours): listing, and
- * booking a slot with no double booking, idempotent by key, cancellable. Adapted in app.ts.
+ * Test drives book cars at stores through the shared slot module (sites of kind 'store'; no double
+ * booking, idempotent by key, cancellation frees the seat). Its refusals (full, past, not a slot)
+ * are one code here, SLOT_UNAVAILABLE, with the slot module's reason in details.
  */
-export interface TestDriveSlotPort {
-  stores(city?: string): Promise<StoreView[]>;
-  store(code: string): Promise<StoreView | null>;
-  /** The slots of a Shanghai date (YYYY-MM-DD) with their availability. */
-  slots(storeCode: string, date: string): Promise<Array<{ start: Date; end: Date; available: boolean }>>;
-  /** Book the slot starting at `start` (409 SLOT_UNAVAILABLE when full or past); the same key answers the same booking. */
-  book(input: { storeCode: string; start: Date; key: string; holder: string }): Promise<{ bookingId: string; start: Date; end: Date }>;
-  cancel(bookingId: string): Promise<void>;
+export class StoreSlots {
+  constructor(private readonly service: SlotService) {}
+
+  async stores(city?: string): Promise<StoreView[]> {
+    return (await this.service.listSites({ kind: 'store', city })).map((s) => this.view(s));
+  }
+
+  async store(code: string): Promise<StoreView | null> {
+    const s = await this.service.site(code, 'store');
+    return s ? this.view(s) : null;
+  }
+
+  private view(site: Parameters<typeof presentSite>[0]): StoreView {
+    const { code, name, city, address, phone, hours } = presentSite(site);
+    return { code, name, city, address, phone, hours };
+  }
+
+  /** Every slot of the day with its availability (the slot module leaves past slots out). */
+  async daySlots(storeCode: string, date: string) {
+    const site = (await this.service.site(storeCode, 'store'))!;
+    return (await this.service.listSlots(site, date)).map((s) => ({ start: s.start, end: s.end, label: s.label, available: s.remaining > 0 }));
+  }
+
+  async book(input: { storeCode: string; start: Date; key: string; userId: string; refId: string }) {
+    try {
+      const { booking } = await this.service.book({ siteCode: input.storeCode, siteKind: 'store', start: input.start, purpose: 'test_drive', refId: input.refId, userId: input.userId, key: input.key });
+      return { bookingId: booking.id, start: new Date(booking.slotStart), end: new Date(booking.slotEnd) };
+    } catch (err) {
+      if (err instanceof AppError && SLOT_REFUSALS.has(err.code))
+        throw new AppError(409, 'SLOT_UNAVAILABLE', err.message, { reason: err.code, ...(err.details as object) });
+      throw err;
+    }
+  }
+
+  async cancel(bookingId: string, userId: string) {
+    try {
+      await this.service.cancel(bookingId, { userId });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'BOOKING_STATE_INVALID') throw new AppError(409, 'TEST_DRIVE_STATE_INVALID', '试驾时段已开始，无法取消');
+      throw err;
+    }
+  }
 }
 
 const testDriveSchema = new Schema(
@@ -71,22 +111,6 @@ interface TestDriveDoc {
   createdAt: Date;
 }
 
-const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
-const SH = 8 * 3_600_000;
-const hm = (d: Date) => {
-  const s = new Date(d.getTime() + SH);
-  return `${String(s.getUTCHours()).padStart(2, '0')}:${String(s.getUTCMinutes()).padStart(2, '0')}`;
-};
-/** "10:00–11:00" in Asia/Shanghai. */
-export const slotHours = (start: Date, end: Date) => `${hm(start)}–${hm(end)}`;
-/** "11月30日 周一 10:00–11:00" in Asia/Shanghai. */
-export function slotLabel(start: Date, end: Date): string {
-  const s = new Date(start.getTime() + SH);
-  return `${s.getUTCMonth() + 1}月${s.getUTCDate()}日 ${WEEKDAYS[s.getUTCDay()]} ${slotHours(start, end)}`;
-}
-/** Today's date in Asia/Shanghai (YYYY-MM-DD). */
-export const shanghaiToday = (now = new Date()) => new Date(now.getTime() + SH).toISOString().slice(0, 10);
-
 /**
  * Test-drive bookings: a buyer picks a store and a slot (booked through the slot module: no double
  * booking), the booking is idempotent per buyer + Idempotency-Key, and it becomes a lead of the
@@ -95,7 +119,7 @@ export const shanghaiToday = (now = new Date()) => new Date(now.getTime() + SH).
 export class TestDriveService {
   constructor(
     private readonly conn: Connection,
-    private readonly slots: TestDriveSlotPort,
+    private readonly slots: StoreSlots,
     private readonly catalog: CatalogService,
     private readonly shares: ShareService,
     private readonly leads: LeadService,
@@ -115,18 +139,12 @@ export class TestDriveService {
   async slotsOf(storeCode: string, date: string | undefined) {
     const store = await this.slots.store(storeCode);
     if (!store) throw notFound('门店', { storeCode });
-    const day = date ?? shanghaiToday();
-    const today = shanghaiToday();
-    const last = shanghaiToday(new Date(Date.now() + 30 * 86_400_000));
+    const today = shanghaiDate(new Date());
+    const day = date ?? today;
+    const last = shanghaiDate(Date.now() + 30 * 86_400_000);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)) || day < today || day > last)
       throw validationFailed('只能查询今天起 30 天内的日期', [{ in: 'query', path: 'date', message: `${today} 至 ${last}`, code: 'out_of_range' }]);
-    const slots = await this.slots.slots(storeCode, day);
-    const now = Date.now();
-    return {
-      store,
-      date: day,
-      slots: slots.map((s) => ({ start: s.start.toISOString(), end: s.end.toISOString(), label: slotHours(s.start, s.end), available: s.available && s.start.getTime() > now })),
-    };
+    return { store, date: day, slots: await this.slots.daySlots(storeCode, day) };
   }
 
   async book(user: AuthedUser, idempotencyKey: string, req: TestDriveCreateRequest) {
@@ -141,10 +159,9 @@ export class TestDriveService {
     if (!phone) throw validationFailed('请填写手机号', [{ in: 'body', path: 'phone', message: '账号未绑定手机号，请填写', code: 'required' }]);
     if (req.visitorId) await this.shares.bindVisitor(req.visitorId, user.id);
 
-    const start = new Date(req.slotStart);
-    if (start.getTime() <= Date.now()) throw new AppError(409, 'SLOT_UNAVAILABLE', '该时段已过，请选择其他时段');
-    const booking = await this.slots.book({ storeCode: store.code, start, key: `test-drive:${user.id}:${idempotencyKey}`, holder: user.id });
-    const id = new Types.ObjectId();
+    // The id follows from buyer + key, so a retry (or a racing duplicate) asks the slot module for the same booking.
+    const id = new Types.ObjectId(createHash('sha256').update(`${user.id}:${idempotencyKey}`).digest('hex').slice(0, 24));
+    const booking = await this.slots.book({ storeCode: store.code, start: new Date(req.slotStart), key: `test-drive:${user.id}:${idempotencyKey}`, userId: user.id, refId: String(id) });
     try {
       await this.TestDrives.create({
         _id: id,
@@ -196,7 +213,7 @@ export class TestDriveService {
   }
 
   private leadView(doc: TestDriveDoc) {
-    return { id: String(doc._id), slotStart: doc.slotStart.toISOString(), slotLabel: slotLabel(doc.slotStart, doc.slotEnd), status: doc.status };
+    return { id: String(doc._id), slotStart: doc.slotStart.toISOString(), slotLabel: slotLabelCN(doc.slotStart, doc.slotEnd), status: doc.status };
   }
 
   private contactOf(doc: TestDriveDoc) {
@@ -218,7 +235,7 @@ export class TestDriveService {
       if (!d) throw notFound('试驾预约', { id });
       if (d.status === 'cancelled') return d;
       if (d.status === 'completed') throw new AppError(409, 'TEST_DRIVE_STATE_INVALID', '试驾已完成，不能取消');
-      await this.slots.cancel(d.bookingId);
+      await this.slots.cancel(d.bookingId, user.id);
       await this.TestDrives.updateOne({ _id: d._id }, { $set: { status: 'cancelled' } });
       return { ...d, status: 'cancelled' as const };
     });
@@ -227,7 +244,7 @@ export class TestDriveService {
   }
 
   async present(doc: TestDriveDoc, store?: StoreView) {
-    const s = store ?? (await this.slots.store(doc.storeCode)) ?? { code: doc.storeCode, name: doc.storeCode, city: '', address: '', phone: null };
+    const s: StoreView = store ?? (await this.slots.store(doc.storeCode)) ?? { code: doc.storeCode, name: doc.storeCode, city: '', address: '', phone: null, hours: [] };
     const contact = this.contactOf(doc);
     return {
       id: String(doc._id),
@@ -237,7 +254,7 @@ export class TestDriveService {
       modelName: doc.modelName,
       slotStart: doc.slotStart.toISOString(),
       slotEnd: doc.slotEnd.toISOString(),
-      slotLabel: slotLabel(doc.slotStart, doc.slotEnd),
+      slotLabel: slotLabelCN(doc.slotStart, doc.slotEnd),
       // The buyer typed these, but the answer still travels masked (PIPL: masked in every response).
       contactName: contact.name ? maskName(contact.name) : '',
       phone: contact.phone ? maskPhone(contact.phone) : null,
