@@ -47,17 +47,22 @@ env "${e2e_env[@]}" pnpm --silent --filter @carmall/bff seed --force
 (cd bff && exec env "${e2e_env[@]}" node --import tsx src/server.ts) >"$E2E_RUN_DIR/bff-e2e.log" 2>&1 &
 BFF_PID=$!
 wait_for_port "$port" "BFF"
-# A staff account for browser tests that act as staff (e.g. shipping an order to track): signed up
-# through the WeChat simulator, then given the service role (read at its next login).
-E2E_STAFF_OPENID=oE2eStaffService
-node -e 'const [sim, base, openid] = process.argv.slice(1); (async () => {
+# Staff accounts for browser tests that act as staff (e.g. shipping an order to track, running an
+# experiment): signed up through the WeChat simulator, then given their role (read at the next login).
+staff_account() { # openid role
+  node -e 'const [sim, base, openid] = process.argv.slice(1); (async () => {
   const { code } = await (await fetch(`${sim}/__sim/wechat/codes`, { method: "POST", body: JSON.stringify({ openid }) })).json();
   const res = await fetch(`${base}/api/v1/auth/wechat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code }) });
   if (!res.ok) { console.error(`staff sign-up failed: ${res.status} ${await res.text()}`); process.exit(1); }
-})()' "http://127.0.0.1:${sim_port[wechat]}" "http://127.0.0.1:$port" "$E2E_STAFF_OPENID"
-env "${e2e_env[@]}" pnpm --silent --filter @carmall/bff grant-role "$E2E_STAFF_OPENID" service >/dev/null
+})()' "http://127.0.0.1:${sim_port[wechat]}" "http://127.0.0.1:$port" "$1"
+  env "${e2e_env[@]}" pnpm --silent --filter @carmall/bff grant-role "$1" "$2" >/dev/null
+}
+E2E_STAFF_OPENID=oE2eStaffService
+staff_account "$E2E_STAFF_OPENID" service
+E2E_OPERATOR_OPENID=oE2eOperator
+staff_account "$E2E_OPERATOR_OPENID" operator
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_ARTIFACTS_DIR="${E2E_ARTIFACTS_DIR:-$REPO_ROOT/miniapp/test-results}" \
   E2E_WECHAT_SIM_URL="http://127.0.0.1:${sim_port[wechat]}" E2E_WXPAY_SIM_URL="http://127.0.0.1:${sim_port[wechatpay]}" \
   E2E_SMS_SIM_URL="http://127.0.0.1:${sim_port[sms]}" E2E_TMS_SIM_URL="http://127.0.0.1:${sim_port[tms]}" \
-  E2E_STAFF_OPENID="$E2E_STAFF_OPENID" \
+  E2E_STAFF_OPENID="$E2E_STAFF_OPENID" E2E_OPERATOR_OPENID="$E2E_OPERATOR_OPENID" \
   pnpm --filter @carmall/miniapp e2e "$@"

@@ -84,7 +84,7 @@ export function ExperimentCard({ x, busy, onAction }: { x: Experiment; busy: boo
           </View>
           {v.vsControl && (
             <Text className={`ops-variant__stat ${v.vsControl.significant ? 'ops-variant__stat--sig' : ''}`}>
-              对比对照：{ciText(v.vsControl.ci, v.vsControl.confidence)} · {significanceText(v.vsControl)}
+              对比对照：{v.vsControl.ci ? `${ciText(v.vsControl.ci, v.vsControl.confidence)} · ${significanceText(v.vsControl)}` : '数据不足'}
             </Text>
           )}
           {(x.status === 'running' || x.status === 'stopped') && (
