@@ -141,3 +141,25 @@ describe('booking a test drive', () => {
     expect((await find(advisorA.token)).testDrive.status).toBe('cancelled');
   });
 });
+
+describe('contact details at rest', () => {
+  it('are encrypted in bookings and leads, and rotate to a new PII key (rotate-keys)', async () => {
+    const { rotateAdvisorPii } = await import('../src/modules/advisors/pii-rotation');
+    const { PiiCipher, parseKeyring } = await import('../src/infra/crypto');
+    const { Locks } = await import('../src/infra/lock');
+    const raw = JSON.stringify([...(await t.conn.collection('test_drives').find().toArray()), ...(await t.conn.collection('advisor_leads').find().toArray())]);
+    expect(raw).not.toContain('13812345678');
+    expect(raw).not.toContain('张三');
+    const old = new PiiCipher(parseKeyring(t.config.PII_KEYS, t.config.PII_ACTIVE_KEY), t.config.PII_BLIND_INDEX_KEY);
+    const next = new PiiCipher(parseKeyring(`knew:${randomBytes(32).toString('base64')},${t.config.PII_KEYS}`, 'knew'), t.config.PII_BLIND_INDEX_KEY);
+    const result = await rotateAdvisorPii(t.conn, new Locks(t.redis), next, { batch: 2 });
+    expect(result.failed).toEqual([]);
+    expect(result.rotated).toBeGreaterThanOrEqual(2);
+    expect(result.remaining).toBe(0);
+    expect(await rotateAdvisorPii(t.conn, new Locks(t.redis), next)).toMatchObject({ rotated: 0, remaining: 0 });
+    const drive = (await t.conn.collection('test_drives').findOne({}))!;
+    expect(PiiCipher.kidOf(drive.contact.phone)).toBe('knew');
+    expect(next.decrypt(drive.contact.phone, `test_drives/${drive._id}/phone`)).toBe('13812345678');
+    expect(() => old.decrypt(drive.contact.phone, `test_drives/${drive._id}/phone`)).toThrow();
+  });
+});

@@ -16,6 +16,7 @@ import { connectMongo } from '../../infra/mongo';
 import { connectRedis } from '../../infra/redis';
 import { userModel } from '../auth/model';
 import { PII_FIELDS, aadOf, type Pii } from './service';
+import { rotateAdvisorPii } from '../advisors/pii-rotation';
 
 export interface RotationResult {
   rotated: number;
@@ -73,8 +74,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (redis.status !== 'ready') await once(redis, 'ready'); // commands fail fast until then (no offline queue)
   const cipher = new PiiCipher(parseKeyring(config.PII_KEYS, config.PII_ACTIVE_KEY), config.PII_BLIND_INDEX_KEY);
   const result = await rotatePiiKeys(mongo.conn, redis, cipher, { batch, onBatch: (n) => console.log(JSON.stringify({ rotated: n })) });
-  console.log(JSON.stringify({ activeKey: cipher.activeKid, ...result }));
+  // Advisors' leads and test-drive bookings keep contact details under the same keyring.
+  const advisors = await rotateAdvisorPii(mongo.conn, new Locks(redis), cipher, { batch });
+  console.log(JSON.stringify({ activeKey: cipher.activeKid, ...result, advisors }));
   await mongo.close();
   redis.disconnect();
-  process.exit(result.failed.length ? 1 : 0);
+  process.exit(result.failed.length || advisors.failed.length ? 1 : 0);
 }
