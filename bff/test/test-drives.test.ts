@@ -127,13 +127,23 @@ describe('booking a test drive', () => {
     const buyer = await as(['buyer'], 'oTdNoShare');
     const res = await book(buyer.token, drive(15));
     expect(res.status).toBe(201);
-    const find = async (token: string) => (await t.api('/api/v1/advisor/leads', { token })).body.items.find((l: { testDrive: { id: string } | null }) => l.testDrive?.id === res.body.id);
+    const leadOf = async (token: string, driveId: string) => (await t.api('/api/v1/advisor/leads', { token })).body.items.find((l: { testDrive: { id: string } | null }) => l.testDrive?.id === driveId);
+    const find = (token: string) => leadOf(token, res.body.id);
     const lead = await find(advisorA.token);
     expect(lead).toMatchObject({ assignedToMe: false, advisorName: null, shareId: null, storeCode: 'SH-JINGAN' });
     expect(await find(advisorB.token)).toBeUndefined();
     expect((await t.api(`/api/v1/advisor/leads/${lead.id}/status`, { method: 'POST', token: advisorB.token, json: { status: 'contacted' } })).status).toBe(404);
     const taken = await t.api(`/api/v1/advisor/leads/${lead.id}/status`, { method: 'POST', token: advisorA.token, json: { status: 'scheduled', note: '已确认到店时间' } });
     expect(taken.body).toMatchObject({ status: 'scheduled', assignedToMe: true, advisorName: '王顾问' });
+    // Completing the lead completes the drive: the buyer can no longer cancel it.
+    const done = await book(buyer.token, drive(16));
+    const doneLead = await leadOf(advisorA.token, done.body.id);
+    const completed = await t.api(`/api/v1/advisor/leads/${doneLead.id}/status`, { method: 'POST', token: advisorA.token, json: { status: 'completed', note: '已试驾' } });
+    expect(completed.body).toMatchObject({ status: 'completed', testDrive: { status: 'completed' } });
+    expect((await t.api('/api/v1/me/test-drives', { token: buyer.token })).body.items.find((d: { id: string }) => d.id === done.body.id).status).toBe('completed');
+    const late = await t.api(`/api/v1/me/test-drives/${done.body.id}/cancel`, { method: 'POST', token: buyer.token });
+    expect(late.status).toBe(409);
+    expect(late.body.error.code).toBe('TEST_DRIVE_STATE_INVALID');
     // The buyer cancels: the lead shows it; another buyer cannot cancel it.
     const other = await as(['buyer'], 'oTdOther');
     expect((await t.api(`/api/v1/me/test-drives/${res.body.id}/cancel`, { method: 'POST', token: other.token })).status).toBe(404);

@@ -8,6 +8,7 @@ import type { AuthedUser } from '../auth/session';
 import { userModel } from '../auth/model';
 import type { UserService } from '../users/service';
 import { leadModel } from './model';
+import { testDriveModel } from './test-drives';
 import type { ShareService } from './service';
 
 export interface LeadHistoryEntry {
@@ -175,9 +176,15 @@ export class LeadService {
       if (!canChangeLeadStatus(lead.status, status))
         throw new AppError(409, 'LEAD_STATE_INVALID', `线索已${lead.status === 'completed' ? '完成' : '流失'}，不能再更改`, { status: lead.status });
       const entry: LeadHistoryEntry = { status, note, at: new Date().toISOString(), byUserId: user.id };
+      // A test-drive lead completed means the drive took place: the booking is completed too (no longer cancellable).
+      const driveDone = lead.kind === 'test_drive' && status === 'completed' && lead.testDrive?.status === 'booked';
+      if (driveDone) await this.locks.withLock(`test-drive:${lead.testDrive!.id}`, () => testDriveModel(this.conn).updateOne({ _id: lead.testDrive!.id, status: 'booked' }, { $set: { status: 'completed' } }));
       await this.Leads.updateOne(
         { _id: lead._id },
-        { $set: { status, ...(lead.advisorUserId === null && !admin ? { advisorUserId: user.id } : {}) }, $push: { history: entry } },
+        {
+          $set: { status, ...(lead.advisorUserId === null && !admin ? { advisorUserId: user.id } : {}), ...(driveDone ? { 'testDrive.status': 'completed' } : {}) },
+          $push: { history: entry },
+        },
       );
       return (await this.Leads.findById(id).lean<LeadDoc>())!;
     });
