@@ -46,7 +46,8 @@
  *     credited to me, and the unassigned ones of the store I work at (the slot module's site staff),
  *     newest first; contact masked). Admin sees all leads incl. unassigned ones.
  * - POST /advisor/leads/:id/status     body leadStatusRequestSchema → 200 leadSchema (history
- *     appended). 404 NOT_FOUND (another advisor's lead), 409 LEAD_STATE_INVALID (e.g. from lost).
+ *     appended; an unassigned lead of my store becomes mine; completing a test-drive lead marks the
+ *     booking completed). 404 NOT_FOUND (another advisor's lead), 409 LEAD_STATE_INVALID (e.g. from lost).
  *
  * Attribution (server side, see shared-types/src/attribution): a lead (test drive, signed-in finance
  * quote) or an order is credited to the advisor of the LAST share the buyer visited within
