@@ -14,8 +14,8 @@
  *    预约试驾, signs in by SMS on that page, picks a store, tomorrow and the first free hour, books.
  * 3. The advisor's 顾问工作台 shows the share with 1 visit and 1 lead, and the lead with the buyer's
  *    masked phone and the booked hour.
- * Screenshots: advisor-share.png, advisor-poster.png, advisor-buyer.png, advisor-booked.png,
- * advisor-workspace.png.
+ * Screenshots: advisor-share.png, advisor-poster.png, advisor-buyer.png, advisor-test-drive.png,
+ * advisor-booked.png, advisor-workspace.png, advisor-leads.png.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -50,6 +50,13 @@ async function smsSignIn(page, phone) {
   check(code, `no SMS code reached the simulator for ${phone}`)
   await page.fill(`${PAGE} .sms-form__code input`, code)
   await page.click(`${PAGE} .sms-form__submit`)
+}
+
+/** Screenshot of the page shown, scrolled so `selector` is in view (Taro H5 scrolls inside the page, so fullPage cannot). */
+async function shot(page, selector, file) {
+  await page.$eval(`${PAGE} ${selector}`, (el) => el.scrollIntoView({ block: 'center' })).catch(() => {})
+  await sleep(300)
+  await page.screenshot({ path: path.join(ARTIFACTS, file) })
 }
 
 /** The access token the H5 app keeps (localStorage 'carmall.token' = {"data": token}). */
@@ -98,7 +105,7 @@ async function main() {
     check(card.configuration && card.configuration.totalFen === shownTotal, `shared ${yuan(card.configuration?.totalFen ?? 0)}, the screen showed ${yuan(shownTotal)}`)
     check(card.configuration.config.selected.includes(paint.code), `the share lacks the paint ${paint.code} chosen on screen`)
     check(card.advisor.displayName === '王顾问', `advisor shown as ${card.advisor.displayName}`)
-    await adv.screenshot({ path: path.join(ARTIFACTS, 'advisor-share.png'), fullPage: true })
+    await shot(adv, '.advisor-share__panel', 'advisor-share.png')
     console.log(`advisor shared ${shareId}: ${card.model.name} ${card.configuration.trimName} ${yuan(shownTotal)} → ${link}`)
 
     // The poster: drawn by the BFF (750 px PNG with the mini-program code).
@@ -111,7 +118,7 @@ async function main() {
       throw new E2EFailure('the poster image never loaded')
     })
     check(poster.w === 750 && poster.h > 750 && poster.src.endsWith(`/api/v1/shares/${shareId}/poster.png`), `poster ${JSON.stringify(poster)}`)
-    await adv.screenshot({ path: path.join(ARTIFACTS, 'advisor-poster.png'), fullPage: true })
+    await shot(adv, '.poster-view', 'advisor-poster.png')
 
     // 2. The buyer opens the link in a fresh browser.
     current = buyer
@@ -144,6 +151,7 @@ async function main() {
     const slotStart = await buyer.getAttribute(`${PAGE} .slot[data-available="true"]`, 'data-start')
     await buyer.click(`${PAGE} .slot[data-available="true"]`)
     await buyer.fill(`${PAGE} .test-drive-name input`, '张三')
+    await shot(buyer, '.test-drive-submit', 'advisor-test-drive.png')
     await buyer.click(`${PAGE} .test-drive-submit`)
     await waitShown(buyer, '.test-drive-done', 'booking confirmation')
     const slotText = await text(buyer, '.test-drive-done__slot')
@@ -164,6 +172,7 @@ async function main() {
       leads: await text(adv, `${item} .share-item__leads`),
     }
     check(stats.visits === '1' && stats.leads === '1', `workspace share stats ${JSON.stringify(stats)}, expected 1 visit and 1 lead`)
+    await shot(adv, item, 'advisor-workspace.png')
     await adv.click(`${PAGE} .workspace__tab-leads`)
     await waitShown(adv, '.lead-item', 'the lead in 顾问工作台')
     const leads = await adv.$$eval(`${PAGE} .lead-item`, (els) => els.map((e) => e.textContent))
@@ -173,8 +182,7 @@ async function main() {
     check(!leads[0].includes(buyerPhone), 'the lead shows the phone unmasked')
     const apiLeads = await api('/advisor/leads', { token: advisorToken })
     check(apiLeads.items[0].shareId === shareId && apiLeads.items[0].assignedToMe, `the lead is not credited to the share: ${JSON.stringify(apiLeads.items[0])}`)
-    await sleep(300)
-    await adv.screenshot({ path: path.join(ARTIFACTS, 'advisor-workspace.png'), fullPage: true })
+    await shot(adv, '.lead-item', 'advisor-leads.png')
     console.log(`workspace: share ${shareId} ${stats.visits} visit, ${stats.leads} lead; lead ${masked}`)
 
     checkNoPageErrors(advErrors)

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { alipayLogin, loginMethod as buildLoginMethod, logout, smsLogin, wechatLogin, type LoginMethod, type LoginResponse } from '../../api/auth'
+import { loginMethod as buildLoginMethod, logout, type LoginResponse } from '../../api/auth'
+import { LoginPanel } from '../../components/LoginPanel'
 import { ApiError, clearSession, getToken } from '../../api/client'
 import { bindPhone, deleteAccount, exportMyData, getMe, type MyDataExport, type Profile } from '../../api/me'
 import { PRIVACY_POLICY_VERSION, PRIVACY_SUMMARY, hasPrivacyConsent, promptPrivacyConsent, readConsent } from '../../utils/privacy'
@@ -21,58 +22,7 @@ const errorText = (err: unknown, fallback: string) => (err instanceof ApiError ?
 export const DELETE_CONFIRM_TEXT =
   '注销后将清除您的手机号、姓名、证件号等个人信息及微信/支付宝/手机号登录方式，并退出所有设备。依照法律要求，已有订单记录会保留。此操作不可撤销。'
 
-/** Login buttons for this build's target; the page passes its own method so tests can play each target. */
-export function LoginPanel({ method, onLoggedIn }: { method: LoginMethod; onLoggedIn: (res: LoginResponse) => void }) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
-
-  // Personal data is only processed after the privacy policy is accepted.
-  const ensureConsent = async () => {
-    if (hasPrivacyConsent()) return true
-    if (await promptPrivacyConsent()) return true
-    setError('需同意隐私政策后才能登录，未登录时仍可浏览车型。')
-    return false
-  }
-
-  const run = async (login: () => Promise<LoginResponse>) => {
-    setBusy(true)
-    setError('')
-    try {
-      if (!(await ensureConsent())) return
-      onLoggedIn(await login())
-    } catch (err) {
-      setError(errorText(err, '登录失败，请重试'))
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  return (
-    <View className='me-login'>
-      {method === 'wechat' && (
-        <Button className='btn-primary me-login__wechat' loading={busy} disabled={busy} onClick={() => run(wechatLogin)}>
-          微信登录
-        </Button>
-      )}
-      {method === 'alipay' && (
-        <Button className='btn-primary me-login__alipay' loading={busy} disabled={busy} onClick={() => run(alipayLogin)}>
-          支付宝登录
-        </Button>
-      )}
-      {method === 'sms' && (
-        <SmsForm
-          submitText='登录'
-          hint='手机号验证码登录，未注册的手机号将自动注册'
-          onSubmit={async (phone, code) => {
-            if (!(await ensureConsent())) return
-            onLoggedIn(await smsLogin(phone, code))
-          }}
-        />
-      )}
-      {error && <Text className='me-page__error'>{error}</Text>}
-    </View>
-  )
-}
+export { LoginPanel }
 
 function ExportSummary({ data, onClose }: { data: MyDataExport; onClose: () => void }) {
   const copy = () =>

@@ -8,13 +8,13 @@ import { getModel, listModels } from '../../../api/catalog'
 import { ApiError, getToken } from '../../../api/client'
 import { newIdempotencyKey } from '../../../api/orders'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
-import { LoginPanel } from '../../../pages/me/index'
+import { LoginPanel } from '../../../components/LoginPanel'
 import { bindLastShare, getVisitorId } from '../../../state/shareVisits'
 import { DAY_MS, dayLabel, errorText } from '../lib'
 import './sales.scss'
 
-/** Bookable days: today and the next 13 (Shanghai dates; the BFF accepts up to 30 days ahead). */
-export function bookableDates(now: number, days = 14): string[] {
+/** Bookable days offered: today and the next 6 (Shanghai dates; the BFF accepts up to 30 days ahead). */
+export function bookableDates(now: number, days = 7): string[] {
   return Array.from({ length: days }, (_, i) => formatDateCN(now + i * DAY_MS))
 }
 

@@ -8,7 +8,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../../components/Status
 import { errorText } from '../lib'
 import './sales.scss'
 
-export const LEAD_STATUS_LABELS: Record<LeadStatus, string> = { new: '新线索', contacted: '已联系', scheduled: '已约到店', completed: '已成交/完成', lost: '已流失' }
+export const LEAD_STATUS_LABELS: Record<LeadStatus, string> = { new: '新线索', contacted: '已联系', scheduled: '已约到店', completed: '已完成', lost: '已流失' }
 const FOLLOW_UPS: Array<Exclude<LeadStatus, 'new'>> = ['contacted', 'scheduled', 'completed', 'lost']
 
 type Data = { shares: AdvisorShare[]; leads: Lead[] }
