@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBankSimulator } from '@carmall/simulators';
+import { signedIn, twoAdvisors } from './advisor-fixtures';
 import { startTestApp } from './helpers';
 
 const BANK = { appId: 'carmall-test', secret: 'test-bank-secret' };
@@ -18,10 +19,7 @@ let advisorB: { token: string; id: string };
 let buyer: { token: string; id: string };
 let configId: string;
 
-async function as(roles: string[], openid: string) {
-  const s = await t.loginAs(roles, openid);
-  return { token: s.token, id: s.user.id };
-}
+const as = (roles: string[], openid: string) => signedIn(t, roles, openid);
 const share = (token: string, body: object) => t.api('/api/v1/shares', { method: 'POST', token, json: body });
 const visit = (shareId: string, vid: string, token?: string) => t.api(`/api/v1/shares/${shareId}/visits`, { method: 'POST', json: { visitorId: vid }, ...(token ? { token } : {}) });
 const placeOrder = (token: string, key = randomUUID()) => t.api('/api/v1/orders', { method: 'POST', json: CAR, token, headers: { 'idempotency-key': key } });
@@ -29,17 +27,8 @@ const wxacodeCalls = async () => ((await (await fetch(`${t.wechat.url}/__sim/wec
 
 beforeAll(async () => {
   await t.seed();
-  advisorA = await as(['advisor'], 'oAdvisorA');
-  advisorB = await as(['advisor'], 'oAdvisorB');
+  ({ advisorA, advisorB } = await twoAdvisors(t, 'Adv'));
   buyer = await as(['buyer'], 'oBuyerAdv');
-  await t.conn.collection('advisor_profiles').insertMany([
-    { _id: advisorA.id as never, displayName: '王顾问' },
-    { _id: advisorB.id as never, displayName: '李顾问' },
-  ]);
-  await t.conn.collection('site_staff').insertMany([
-    { _id: advisorA.id as never, siteCode: 'SH-JINGAN' },
-    { _id: advisorB.id as never, siteCode: 'BJ-CHAOYANG' },
-  ]);
   const saved = await t.api('/api/v1/configurations/saved', { method: 'POST', json: CAR });
   configId = saved.body.shortId;
 });

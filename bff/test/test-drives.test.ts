@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoSites } from '../src/seed/sites';
+import { signedIn, twoAdvisors } from './advisor-fixtures';
 import { startTestApp } from './helpers';
 
 const t = await startTestApp('test_drives');
@@ -13,10 +14,7 @@ let advisorB: { token: string; id: string };
 const day = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
 const at = (hh: number, d = day) => new Date(`${d}T${String(hh).padStart(2, '0')}:00:00+08:00`).toISOString();
 
-async function as(roles: string[], openid: string) {
-  const s = await t.loginAs(roles, openid);
-  return { token: s.token, id: s.user.id };
-}
+const as = (roles: string[], openid: string) => signedIn(t, roles, openid);
 const book = (token: string, body: object, key: string | null = randomUUID()) =>
   t.api('/api/v1/test-drives', { method: 'POST', token, json: body, headers: key ? { 'idempotency-key': key } : {} });
 const drive = (hh: number, extra: object = {}) => ({ storeCode: 'SH-JINGAN', slotStart: at(hh), modelCode: 'yuanshan-s5', contactName: '张三', phone: '13812345678', ...extra });
@@ -25,16 +23,7 @@ const slotsOf = async (store = 'SH-JINGAN', d = day) => (await t.api(`/api/v1/st
 beforeAll(async () => {
   await t.seed();
   await seedDemoSites(t.conn);
-  advisorA = await as(['advisor'], 'oTdAdvisorA');
-  advisorB = await as(['advisor'], 'oTdAdvisorB');
-  await t.conn.collection('advisor_profiles').insertMany([
-    { _id: advisorA.id as never, displayName: '王顾问' },
-    { _id: advisorB.id as never, displayName: '李顾问' },
-  ]);
-  await t.conn.collection('site_staff').insertMany([
-    { _id: advisorA.id as never, siteCode: 'SH-JINGAN' },
-    { _id: advisorB.id as never, siteCode: 'BJ-CHAOYANG' },
-  ]);
+  ({ advisorA, advisorB } = await twoAdvisors(t, 'Td'));
 });
 
 describe('stores and slots', () => {
