@@ -141,7 +141,7 @@ export class ShareService {
       : `${advisorName}为您推荐：${modelName} ${formatFen(startingPriceFen)}起`;
   }
 
-  async present(doc: ShareDoc) {
+  async present(doc: ShareDoc, advisorName?: string) {
     const { summary } = await this.catalog.getModel(doc.modelCode);
     const configuration = doc.configurationId ? await this.configurations.get(doc.configurationId) : null;
     const base = (this.opts.publicBaseUrl ?? '').replace(/\/$/, '');
@@ -153,7 +153,7 @@ export class ShareService {
       configurationId: doc.configurationId,
       path: `${SHARE_PAGE}?s=${doc._id}`,
       h5Url: `${base}/#/${SHARE_PAGE}?s=${doc._id}`,
-      title: this.title(await this.advisorName(doc.advisorUserId), summary.name, summary.startingPriceFen, configuration),
+      title: this.title(advisorName ?? (await this.advisorName(doc.advisorUserId)), summary.name, summary.startingPriceFen, configuration),
       posterUrl: `/api/v1/shares/${doc._id}/poster.png`,
       imageUrl: summary.coverImage,
       expiresAt: doc.expiresAt.toISOString(),
@@ -266,9 +266,10 @@ export class ShareService {
       else of(c.shareId).leads += 1;
     }
     const items = [];
+    const name = await this.advisorName(advisorUserId);
     for (const doc of shares) {
       const s = stats.get(doc._id);
-      items.push({ ...(await this.present(doc)), stats: { visits: s?.visits ?? 0, visitors: s?.visitors.size ?? 0, leads: s?.leads ?? 0, orders: s?.orders ?? 0 } });
+      items.push({ ...(await this.present(doc, name)), stats: { visits: s?.visits ?? 0, visitors: s?.visitors.size ?? 0, leads: s?.leads ?? 0, orders: s?.orders ?? 0 } });
     }
     return { items };
   }
