@@ -11,9 +11,9 @@ import { taroMock } from './taro-mock'
 export const SHARE_ID = 'AbCdEfGh2345'
 
 export const STORES: Store[] = [
-  { code: 'SH-JINGAN', name: '上海静安体验中心', city: '上海', address: '静安区南京西路 1000 号', phone: '021****8888' },
-  { code: 'SH-PUDONG', name: '上海浦东交付中心', city: '上海', address: '浦东新区世纪大道 88 号', phone: null },
-  { code: 'BJ-CHAOYANG', name: '北京朝阳体验中心', city: '北京', address: '朝阳区建国路 77 号', phone: null },
+  { code: 'SH-JINGAN', name: '上海静安体验中心', city: '上海', address: '静安区南京西路 1000 号', phone: '021-62888888', hours: ['周一至周日 10:00–17:00'] },
+  { code: 'SH-PUDONG', name: '上海浦东交付中心', city: '上海', address: '浦东新区世纪大道 88 号', phone: null, hours: ['周一至周日 10:00–17:00'] },
+  { code: 'BJ-CHAOYANG', name: '北京朝阳体验中心', city: '北京', address: '朝阳区建国路 77 号', phone: null, hours: ['周一至周日 10:00–17:00'] },
 ]
 
 /** 10:00–17:00 hourly (Shanghai) on `date`; the 11:00 slot is full. */

@@ -8,7 +8,7 @@ import WorkspacePage from '../src/packages/sales/pages/workspace'
 import { dayLabel } from '../src/packages/sales/lib'
 import { SalesEntries } from '../src/components/SalesEntries'
 import { VISITOR_ID_KEY, resetRolesCache } from '../src/state/shareVisits'
-import { callsTo, installFakeAdvisors, lead, shareOf, slotsOn } from './fake-advisors'
+import { STORES, callsTo, installFakeAdvisors, lead, shareOf, slotsOn } from './fake-advisors'
 import { routerParams, taroMock } from './taro-mock'
 
 const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
@@ -40,6 +40,7 @@ describe('test-drive booking', () => {
     await waitFor(() => expect($(c, '.test-drive-page__model')!.textContent).toBe('远山 S5'))
     expect($$(c, '.test-drive-city').map((e) => e.textContent)).toEqual(['上海', '北京'])
     expect($$(c, '.store-item').map((e) => e.dataset.code)).toEqual(['SH-JINGAN', 'SH-PUDONG'])
+    expect($(c, '.store-item__hours')!.textContent).toBe('周一至周日 10:00–17:00 · 电话 021-62888888')
     fireEvent.click($$(c, '.test-drive-city')[1])
     await waitFor(() => expect($$(c, '.store-item').map((e) => e.dataset.code)).toEqual(['BJ-CHAOYANG']))
     const today = formatDateCN(Date.now())
@@ -137,7 +138,7 @@ describe('我的试驾', () => {
     taroMock.setStorageSync(TOKEN_KEY, 'tok-buyer')
     const fake = installFakeAdvisors()
     fake.testDrives.push({
-      id: '65b000000000000000000009', status: 'booked', store: { code: 'SH-JINGAN', name: '上海静安体验中心', city: '上海', address: '静安区', phone: null },
+      id: '65b000000000000000000009', status: 'booked', store: STORES[0],
       modelCode: 'yuanshan-s5', modelName: '远山 S5', slotStart: '2026-11-30T02:00:00.000Z', slotEnd: '2026-11-30T03:00:00.000Z',
       slotLabel: '11月30日 周一 10:00–11:00', contactName: '张*', phone: '138****1234', createdAt: '2026-11-28T04:00:00.000Z',
     })

@@ -57,8 +57,10 @@ export interface Store {
   name: string
   city: string
   address: string
-  /** Masked. */
+  /** The store's switchboard: a landline as it is, a mobile number masked. */
   phone: string | null
+  /** Opening hours, e.g. ["周一至周日 10:00–17:00"] (Shanghai time). */
+  hours: string[]
 }
 
 export interface TestDriveSlot {

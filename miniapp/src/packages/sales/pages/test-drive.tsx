@@ -126,7 +126,8 @@ export default function TestDrivePage() {
       if (err instanceof ApiError && err.status === 401) {
         setLoggedIn(false)
       } else if (err instanceof ApiError && err.code === 'SLOT_UNAVAILABLE') {
-        setNotice('该时段刚刚约满，请选择其他时间')
+        const reason = (err.details as { reason?: string } | undefined)?.reason
+        setNotice(reason === 'SLOT_IN_PAST' ? '该时段已过，请选择其他时间' : reason === 'SLOT_NOT_OFFERED' ? '该时段不可预约，请选择其他时间' : '该时段刚刚约满，请选择其他时间')
         void loadSlots()
       } else {
         setNotice(errorText(err, '预约失败，请重试'))
@@ -189,6 +190,9 @@ export default function TestDrivePage() {
             <View key={s.code} className={`store-item ${s.code === storeCode ? 'store-item--on' : ''}`} data-code={s.code} onClick={() => setStoreCode(s.code)}>
               <Text className='store-item__name'>{s.name}</Text>
               <Text className='store-item__address'>{s.address}</Text>
+              <Text className='store-item__address store-item__hours'>
+                {[...s.hours, s.phone ? `电话 ${s.phone}` : ''].filter(Boolean).join(' · ')}
+              </Text>
             </View>
           ))}
         </>
