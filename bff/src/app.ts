@@ -77,6 +77,8 @@ import { PosterService } from './modules/advisors/poster';
 import { WxacodeClient } from './modules/advisors/wxacode-client';
 import { SlotService } from './modules/slots/service';
 import { slotRoutes } from './modules/slots/routes';
+import { ServiceBookingService } from './modules/service-bookings/service';
+import { serviceBookingRoutes } from './modules/service-bookings/routes';
 import { advisorRoutes, testDriveRoutes } from './modules/advisors/routes';
 import { StoreSlots, TestDriveService } from './modules/advisors/test-drives';
 
@@ -267,6 +269,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
 
   // Bookable slots at service centres and stores (service bookings, test drives): no double booking.
   const slots = new SlotService(mongo.conn, locks);
+  const serviceBookings = new ServiceBookingService(slots, vehicles, users, locks);
 
   // Sales advisors: shares, visits, posters (WeChat mini-program codes), attribution and leads.
   const posters = new PosterService(
@@ -296,6 +299,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...financeRoutes(finance, (user, quote) => leads.recordFinanceQuote(user, quote)),
     ...vehicleRoutes(vehicles),
     ...slotRoutes(slots),
+    ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments, shares),
     ...advisorRoutes(shares, leads),

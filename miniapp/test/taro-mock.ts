@@ -47,6 +47,8 @@ export const taroMock = {
   saveImageToPhotosAlbum: vi.fn(() => Promise.resolve({ errMsg: 'saveImageToPhotosAlbum:ok' })),
   openSetting: vi.fn(() => Promise.resolve({ authSetting: {} })),
   getLaunchOptionsSync: vi.fn(() => ({ path: 'pages/index/index', query: {} as Record<string, string>, scene: 1001 })),
+  requestSubscribeMessage: vi.fn((opts: { tmplIds: string[] }) => Promise.resolve({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries(opts.tmplIds.map((id) => [id, 'accept'])) })),
+  pageScrollTo: vi.fn(() => Promise.resolve()),
 }
 
 export const routerParams: Record<string, string> = {}

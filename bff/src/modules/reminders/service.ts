@@ -46,7 +46,8 @@ export interface Segment {
 }
 
 const UNCERTAIN = 'UNCERTAIN: 上次发送中断，微信可能已送达；如确需重发请人工重试';
-const PAGE = 'pages/me/index';
+// A tapped subscribe message opens the message centre (its entry points to the car and 预约保养).
+const PAGE = 'packages/garage/pages/messages';
 const clip = (s: string, n = 20) => ([...s].length <= n ? s : [...s].slice(0, n - 1).join('') + '…');
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 

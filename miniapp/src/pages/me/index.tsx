@@ -12,6 +12,7 @@ import './index.scss'
 import { TrackingLookupEntry } from '../../components/TrackingEntry'
 import { OpsEntry } from '../../components/OpsEntry'
 import { SalesEntries } from '../../components/SalesEntries'
+import { GarageEntries } from '../../components/GarageEntries'
 
 const openMyConfigs = () => Taro.navigateTo({ url: '/pages/my-configs/index' })
 
@@ -186,6 +187,7 @@ export default function MePage() {
       <TrackingLookupEntry />
       <OpsEntry roles={profile?.roles} />
       <SalesEntries loggedIn={loggedIn} />
+      <GarageEntries loggedIn={loggedIn} roles={profile?.roles} />
       <View className='me-entry me-entry--configs' onClick={openMyConfigs}>
         <Text className='me-entry__title'>我的配置</Text>
         <Text className='me-entry__arrow'>›</Text>

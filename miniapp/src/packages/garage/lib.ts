@@ -1,0 +1,35 @@
+import { ApiError } from '../../api/client'
+
+export const errorText = (err: unknown, fallback = '加载失败，请稍后重试') => (err instanceof ApiError ? err.message : fallback)
+
+/** "12,345 km" */
+export const km = (n: number) => `${Math.round(n).toLocaleString('en-US')} km`
+
+export const SERVICE_STATUS: Record<string, { text: string; tone: 'ok' | 'warn' | 'bad' }> = {
+  ok: { text: '正常', tone: 'ok' },
+  due_soon: { text: '即将到期', tone: 'warn' },
+  overdue: { text: '已到期', tone: 'bad' },
+}
+export const TYRE_STATUS: Record<string, { text: string; tone: 'ok' | 'warn' | 'bad' }> = {
+  ok: { text: '良好', tone: 'ok' },
+  watch: { text: '需留意', tone: 'warn' },
+  replace: { text: '建议更换', tone: 'bad' },
+}
+export const BATTERY_STATUS: Record<string, { text: string; tone: 'ok' | 'warn' | 'bad' }> = {
+  good: { text: '健康', tone: 'ok' },
+  watch: { text: '需留意', tone: 'warn' },
+  service: { text: '建议检测', tone: 'bad' },
+}
+
+/** "LYS…1234": enough of the VIN to tell cars apart. */
+export const vinTail = (vin: string) => `${vin.slice(0, 3)}…${vin.slice(-4)}`
+
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六']
+/** "今天" / "明天" / "12月1日 周二" for a Shanghai date; `today` is the Shanghai date of now. */
+export function dayLabel(date: string, today: string): string {
+  const [y, m, d] = date.split('-').map(Number)
+  const diff = Math.round((Date.UTC(y, m - 1, d) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000)
+  if (diff === 0) return '今天'
+  if (diff === 1) return '明天'
+  return `${m}月${d}日 周${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]}`
+}

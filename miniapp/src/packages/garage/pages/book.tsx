@@ -1,0 +1,151 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Button, Text, Textarea, View } from '@tarojs/components'
+import Taro, { useRouter } from '@tarojs/taro'
+import { formatDateCN } from '@carmall/shared-types'
+import { ApiError } from '../../../api/client'
+import { bookService, getMyVehicle, getSiteSlots, listServiceCentres, myServiceBookingsPath, type MyVehicle, type Site, type SiteSlot } from '../../../api/garage'
+import { newIdempotencyKey } from '../../../api/orders'
+import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
+import { dayLabel, errorText } from '../lib'
+import './garage.scss'
+
+type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; vehicle: MyVehicle; centres: Site[] }
+
+/** 预约保养: city → service centre → day → free slot → confirm. Full slots cannot be picked. */
+export default function BookServicePage() {
+  const { params } = useRouter()
+  const vehicleId = params.vehicleId ?? ''
+  const [load, setLoad] = useState<Load>({ status: 'loading' })
+  const [city, setCity] = useState('')
+  const [centre, setCentre] = useState('')
+  const [dates, setDates] = useState<string[]>([])
+  const [date, setDate] = useState('')
+  const [slots, setSlots] = useState<SiteSlot[] | null>(null)
+  const [slotError, setSlotError] = useState('')
+  const [picked, setPicked] = useState<SiteSlot | null>(null)
+  const [note, setNote] = useState('')
+  const [busy, setBusy] = useState(false)
+  // One key per booking attempt: a retry after a lost answer finds the same booking.
+  const key = useRef(newIdempotencyKey())
+
+  const init = useCallback(async () => {
+    try {
+      const [vehicle, { items }] = await Promise.all([getMyVehicle(vehicleId), listServiceCentres()])
+      setLoad({ status: 'ready', vehicle, centres: items })
+      setCity(items[0]?.city ?? '')
+      setCentre(items[0]?.code ?? '')
+    } catch (err) {
+      setLoad({ status: 'error', message: errorText(err) })
+    }
+  }, [vehicleId])
+  useEffect(() => {
+    void init()
+  }, [init])
+
+  const fetchSlots = useCallback(async (code: string, day?: string) => {
+    setSlots(null)
+    setSlotError('')
+    setPicked(null)
+    try {
+      const res = await getSiteSlots(code, day)
+      setDates(res.dates)
+      // Today may be over already: show the first open day instead.
+      if (!day && res.slots.length === 0 && res.dates[0] && res.dates[0] !== res.date) return fetchSlots(code, res.dates[0])
+      setDate(res.date)
+      setSlots(res.slots)
+    } catch (err) {
+      setSlotError(errorText(err))
+    }
+  }, [])
+  useEffect(() => {
+    if (centre) void fetchSlots(centre)
+  }, [centre, fetchSlots])
+
+  const centres = load.status === 'ready' ? load.centres : []
+  const cities = useMemo(() => [...new Set(centres.map((c) => c.city))], [centres])
+  const today = formatDateCN(Date.now())
+
+  const onConfirm = async () => {
+    if (!picked || load.status !== 'ready') return
+    const site = centres.find((c) => c.code === centre)!
+    const { confirm } = await Taro.showModal({ title: '确认预约', content: `${load.vehicle.modelName}\n${site.name}\n${dayLabel(date, today)} ${picked.label}` })
+    if (!confirm) return
+    setBusy(true)
+    try {
+      await bookService({ vehicleId, siteCode: centre, slotStart: picked.start, note: note.trim() || null }, key.current)
+      Taro.showToast({ title: '预约成功', icon: 'success' })
+      void Taro.redirectTo({ url: myServiceBookingsPath })
+    } catch (err) {
+      if (err instanceof ApiError && (err.code === 'SLOT_FULL' || err.code === 'SLOT_IN_PAST')) {
+        key.current = newIdempotencyKey() // that attempt is over: the next pick is a new booking
+        void fetchSlots(centre, date)
+      }
+      Taro.showToast({ title: errorText(err, '预约失败，请重试'), icon: 'none' })
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (load.status === 'loading') return <LoadingState />
+  if (load.status === 'error') return <ErrorState message={load.message} onRetry={init} />
+  if (centres.length === 0) return <EmptyState text='暂无可预约的服务中心' />
+  return (
+    <View className='page garage-page book-page'>
+      <Text className='book-page__vehicle'>{load.vehicle.modelName}</Text>
+      <View className='chips'>
+        {cities.map((c) => (
+          <Text
+            key={c}
+            className={`chip book-city${c === city ? ' chip--on' : ''}`}
+            onClick={() => {
+              setCity(c)
+              setCentre(centres.find((x) => x.city === c)!.code)
+            }}
+          >
+            {c}
+          </Text>
+        ))}
+      </View>
+      {centres
+        .filter((c) => c.city === city)
+        .map((c) => (
+          <View key={c.code} className={`garage-card centre-item${c.code === centre ? ' centre-item--on' : ''}`} data-code={c.code} onClick={() => setCentre(c.code)}>
+            <Text className='garage-card__title'>{c.name}</Text>
+            <Text className='garage-card__hint'>{c.address}</Text>
+            <Text className='garage-card__hint'>{c.hours.join('；')}</Text>
+          </View>
+        ))}
+      <View className='chips'>
+        {dates.map((d) => (
+          <Text key={d} className={`chip book-date${d === date ? ' chip--on' : ''}`} data-date={d} onClick={() => void fetchSlots(centre, d)}>
+            {dayLabel(d, today)}
+          </Text>
+        ))}
+      </View>
+      {slotError && <ErrorState message={slotError} onRetry={() => void fetchSlots(centre, date || undefined)} />}
+      {!slotError && slots === null && <LoadingState />}
+      {slots && slots.length === 0 && <EmptyState text='当天没有可预约的时段' />}
+      <View className='slots'>
+        {slots?.map((s) => {
+          const full = s.remaining <= 0
+          return (
+            <View
+              key={s.start}
+              className={`slot${full ? ' slot--full' : ''}${picked?.start === s.start ? ' slot--on' : ''}`}
+              data-start={s.start}
+              data-available={String(!full)}
+              onClick={full ? undefined : () => setPicked(s)}
+            >
+              <Text className='slot__label'>{s.label}</Text>
+              <Text className='slot__left'>{full ? '已约满' : `余 ${s.remaining}`}</Text>
+            </View>
+          )
+        })}
+      </View>
+      <Textarea className='book-page__note' placeholder='备注（选填），如：更换雨刮' maxlength={200} value={note} onInput={(e) => setNote(e.detail.value)} />
+      <Button className='btn-primary book-page__confirm' disabled={!picked || busy} loading={busy} onClick={onConfirm}>
+        {picked ? `预约 ${dayLabel(date, today)} ${picked.label}` : '请选择时段'}
+      </Button>
+    </View>
+  )
+}

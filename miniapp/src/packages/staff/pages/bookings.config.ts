@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: '服务中心预约',
+})
