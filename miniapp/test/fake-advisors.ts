@@ -118,6 +118,9 @@ export function installFakeAdvisors(): FakeAdvisors {
     const authed = typeof headers.Authorization === 'string'
     let m: RegExpMatchArray | null
 
+    if (method === 'POST' && path === '/api/v1/auth/sms/login') {
+      return ok({ token: 'tok-sms', refreshToken: 'ref-sms', expiresAt: '2026-11-28T05:00:00.000Z', user: { id: 'u-sms', roles: fake.roles, isNew: false } })
+    }
     if (method === 'GET' && path === '/api/v1/auth/me') return authed ? ok({ id: 'u1', roles: fake.roles }) : err(401, 'UNAUTHORIZED', '请先登录')
     if (method === 'POST' && path === '/api/v1/shares') {
       if (!fake.roles.includes('advisor')) return err(403, 'FORBIDDEN', '无权限')

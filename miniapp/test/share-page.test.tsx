@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fireEvent, render, waitFor } from '@testing-library/react'
 import { formatFen } from '@carmall/shared-types'
+import { smsLogin } from '../src/api/auth'
 import { TOKEN_KEY } from '../src/api/client'
 import SharePage, { shareIdFromParams } from '../src/pages/share/index'
 import { LAST_SHARE_KEY, VISITOR_ID_KEY, readLastShare } from '../src/state/shareVisits'
@@ -91,6 +92,15 @@ describe('share landing page', () => {
     triggerDidShow()
     await new Promise((r) => setTimeout(r, 20))
     expect(callsTo(fake, 'POST', VISITS)).toHaveLength(2)
+  })
+
+  it('any login (here SMS, e.g. at checkout) sends the last share visit again with the new token', async () => {
+    const { fake, c } = await open({ s: SHARE_ID })
+    await waitFor(() => expect(taroMock.getStorageSync(LAST_SHARE_KEY)).toBeTruthy())
+    expect($(c, '.share-card')).toBeTruthy()
+    await smsLogin('13800001234', '123456')
+    await waitFor(() => expect(callsTo(fake, 'POST', VISITS)).toHaveLength(2))
+    expect(callsTo(fake, 'POST', VISITS)[1].headers.Authorization).toBe('Bearer tok-sms')
   })
 
   it('says clearly when the share has expired, and offers the model', async () => {

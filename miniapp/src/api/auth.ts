@@ -1,6 +1,7 @@
 import Taro from '@tarojs/taro'
 import { clearSession, getToken, post, storeSession } from './client'
 import { USER_ID_KEY, syncPrivacyConsent } from '../utils/privacy'
+import { bindLastShare } from '../state/shareVisits'
 
 /** What every login endpoint answers (`sessionResponseSchema` in shared-types). */
 export interface LoginResponse {
@@ -33,6 +34,7 @@ async function finishLogin(res: LoginResponse): Promise<LoginResponse> {
     /* only used to avoid recording the same consent twice */
   }
   await syncPrivacyConsent(res.user.id) // never throws: retried on the next launch if offline
+  void bindLastShare() // an advisor's share opened before login now counts for this account
   return res
 }
 

@@ -9,7 +9,7 @@ import { ApiError, getToken } from '../../../api/client'
 import { newIdempotencyKey } from '../../../api/orders'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { LoginPanel } from '../../../components/LoginPanel'
-import { bindLastShare, getVisitorId } from '../../../state/shareVisits'
+import { getVisitorId } from '../../../state/shareVisits'
 import { DAY_MS, dayLabel, errorText } from '../lib'
 import './sales.scss'
 
@@ -237,13 +237,7 @@ export default function TestDrivePage() {
       {!loggedIn && (
         <View className='sales-card'>
           <Text className='sales-card__hint'>登录后即可提交预约</Text>
-          <LoginPanel
-            method={loginMethod}
-            onLoggedIn={() => {
-              setLoggedIn(true)
-              void bindLastShare()
-            }}
-          />
+          <LoginPanel method={loginMethod} onLoggedIn={() => setLoggedIn(true)} />
         </View>
       )}
 
