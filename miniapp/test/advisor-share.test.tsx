@@ -22,6 +22,18 @@ async function openConfigurator(roles: string[], params: Record<string, string> 
   return { fake, c }
 }
 
+/** The share bar alone, for a signed-in advisor, on a target; resolves once the advisor tools show. */
+async function renderBar(platform: string) {
+  resetRolesCache()
+  taroMock.setStorageSync(TOKEN_KEY, 'tok-adv')
+  const fake = installFakeAdvisors()
+  fake.roles = ['advisor']
+  const s5 = lineupModel('yuanshan-s5')
+  const { container: c } = render(<AdvisorShareBar config={resolveOrThrow(s5, s5.trims[0].code, [])} platform={platform} />)
+  await waitFor(() => expect($(c, '.advisor-share__open')).toBeTruthy())
+  return { c, fake }
+}
+
 describe('advisor share on the configurator', () => {
   it('an advisor shares this exact configuration: saved, shared, link copied on H5, card path carries the share id', async () => {
     const { fake, c } = await openConfigurator(['buyer', 'advisor'])
@@ -81,13 +93,7 @@ describe('advisor share on the configurator', () => {
   })
 
   it('weapp and Alipay: 发送给客户 is a share button; the card path has the share id, Alipay adds a description', async () => {
-    resetRolesCache()
-    taroMock.setStorageSync(TOKEN_KEY, 'tok-adv')
-    const fake = installFakeAdvisors()
-    fake.roles = ['advisor']
-    const config = resolveOrThrow(lineupModel('yuanshan-s5'), lineupModel('yuanshan-s5').trims[0].code, [])
-    const { container: c } = render(<AdvisorShareBar config={config} platform='weapp' />)
-    await waitFor(() => expect($(c, '.advisor-share__open')).toBeTruthy())
+    const { c } = await renderBar('weapp')
     fireEvent.click($(c, '.advisor-share__open')!)
     await waitFor(() => expect($(c, '.advisor-share__send')).toBeTruthy())
     expect($(c, '.advisor-share__link')).toBeNull()
@@ -98,13 +104,7 @@ describe('advisor share on the configurator', () => {
   })
 
   it('生成海报 shows the poster; on weapp it is downloaded and saved to the album', async () => {
-    resetRolesCache()
-    taroMock.setStorageSync(TOKEN_KEY, 'tok-adv')
-    const fake = installFakeAdvisors()
-    fake.roles = ['advisor']
-    const config = resolveOrThrow(lineupModel('yuanshan-s5'), lineupModel('yuanshan-s5').trims[0].code, [])
-    const { container: c } = render(<AdvisorShareBar config={config} platform='weapp' />)
-    await waitFor(() => expect($(c, '.advisor-share__poster-btn')).toBeTruthy())
+    const { c } = await renderBar('weapp')
     fireEvent.click($(c, '.advisor-share__poster-btn')!)
     await waitFor(() => expect($(c, '.poster-view')).toBeTruthy())
     const img = c.querySelector('.poster-view img, img.poster-view__image') ?? $(c, '.poster-view__image')
@@ -132,13 +132,7 @@ describe('advisor share on the configurator', () => {
   })
 
   it('a 403 from the BFF (role taken away) says only advisors can share', async () => {
-    resetRolesCache()
-    taroMock.setStorageSync(TOKEN_KEY, 'tok-x')
-    const fake = installFakeAdvisors()
-    fake.roles = ['advisor']
-    const config = resolveOrThrow(lineupModel('yuanshan-s5'), lineupModel('yuanshan-s5').trims[0].code, [])
-    const { container: c } = render(<AdvisorShareBar config={config} />)
-    await waitFor(() => expect($(c, '.advisor-share__open')).toBeTruthy())
+    const { c, fake } = await renderBar('h5')
     fake.roles = ['buyer']
     fireEvent.click($(c, '.advisor-share__open')!)
     await waitFor(() => expect($(c, '.advisor-share__error')).toBeTruthy())

@@ -5,6 +5,7 @@ import { cancelTestDrive, listMyTestDrives, testDrivePath, type TestDrive } from
 import { ApiError, getToken } from '../../../api/client'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
 import { errorText } from '../lib'
+import { TestDriveLines } from '../parts'
 import './sales.scss'
 
 const STATUS_LABELS: Record<TestDrive['status'], string> = { booked: '已预约', cancelled: '已取消', completed: '已完成' }
@@ -62,14 +63,7 @@ export default function MyTestDrivesPage() {
               <Text className='sales-card__title'>{td.modelName}</Text>
               <Text className={`tag tag--${td.status}`}>{STATUS_LABELS[td.status]}</Text>
             </View>
-            <Text className='sales-card__line test-drive-item__slot'>{td.slotLabel}</Text>
-            <Text className='sales-card__line'>
-              {td.store.name} · {td.store.address}
-            </Text>
-            <Text className='sales-card__hint'>
-              联系人 {td.contactName}
-              {td.phone ? ` · ${td.phone}` : ''}
-            </Text>
+            <TestDriveLines td={td} slotClass='test-drive-item__slot' />
             {td.status === 'booked' && (
               <Button className='btn-plain test-drive-item__cancel' size='mini' loading={busyId === td.id} disabled={!!busyId || undefined} onClick={() => onCancel(td)}>
                 取消预约

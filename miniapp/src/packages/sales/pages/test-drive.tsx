@@ -11,6 +11,7 @@ import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { LoginPanel } from '../../../components/LoginPanel'
 import { getVisitorId } from '../../../state/shareVisits'
 import { DAY_MS, dayLabel, errorText } from '../lib'
+import { TestDriveLines } from '../parts'
 import './sales.scss'
 
 /** Bookable days offered: today and the next 6 (Shanghai dates; the BFF accepts up to 30 days ahead). */
@@ -143,14 +144,7 @@ export default function TestDrivePage() {
         <View className='sales-card'>
           <Text className='sales-card__title'>预约成功</Text>
           <Text className='sales-card__line test-drive-done__model'>{booked.modelName}</Text>
-          <Text className='sales-card__line test-drive-done__slot'>{booked.slotLabel}</Text>
-          <Text className='sales-card__line'>
-            {booked.store.name} · {booked.store.address}
-          </Text>
-          <Text className='sales-card__hint'>
-            联系人 {booked.contactName}
-            {booked.phone ? ` · ${booked.phone}` : ''}，顾问会尽快与您联系。
-          </Text>
+          <TestDriveLines td={booked} slotClass='test-drive-done__slot' after='，顾问会尽快与您联系。' />
         </View>
         <Button className='btn-primary sales-page__wide test-drive-done__mine' onClick={() => Taro.redirectTo({ url: myTestDrivesPath })}>
           查看我的试驾

@@ -9,6 +9,7 @@ import { errorText } from '../lib'
 import './sales.scss'
 
 export const LEAD_STATUS_LABELS: Record<LeadStatus, string> = { new: '新线索', contacted: '已联系', scheduled: '已约到店', completed: '已完成', lost: '已流失' }
+const STAT_CELLS: Array<[keyof AdvisorShare['stats'], string]> = [['visits', '访问'], ['visitors', '访客'], ['leads', '线索'], ['orders', '订单']]
 const FOLLOW_UPS: Array<Exclude<LeadStatus, 'new'>> = ['contacted', 'scheduled', 'completed', 'lost']
 
 type Data = { shares: AdvisorShare[]; leads: Lead[] }
@@ -129,22 +130,12 @@ export default function WorkspacePage() {
               {s.modelName} · {formatDateCN(s.createdAt)} 分享 · {formatDateCN(s.expiresAt)} 到期
             </Text>
             <View className='stats'>
-              <View className='stats__cell'>
-                <Text className='stats__num share-item__visits'>{s.stats.visits}</Text>
-                <Text className='stats__label'>访问</Text>
-              </View>
-              <View className='stats__cell'>
-                <Text className='stats__num share-item__visitors'>{s.stats.visitors}</Text>
-                <Text className='stats__label'>访客</Text>
-              </View>
-              <View className='stats__cell'>
-                <Text className='stats__num share-item__leads'>{s.stats.leads}</Text>
-                <Text className='stats__label'>线索</Text>
-              </View>
-              <View className='stats__cell'>
-                <Text className='stats__num share-item__orders'>{s.stats.orders}</Text>
-                <Text className='stats__label'>订单</Text>
-              </View>
+              {STAT_CELLS.map(([key, label]) => (
+                <View key={key} className='stats__cell'>
+                  <Text className={`stats__num share-item__${key}`}>{s.stats[key]}</Text>
+                  <Text className='stats__label'>{label}</Text>
+                </View>
+              ))}
             </View>
           </View>
         ))}
