@@ -11,3 +11,4 @@ export * from './finance';
 export * from './attribution';
 export * from './analytics';
 export * from './slots';
+export * from './recommend';
