@@ -7,7 +7,9 @@ import TestDrivePage, { bookableDates } from '../src/packages/sales/pages/test-d
 import WorkspacePage from '../src/packages/sales/pages/workspace'
 import { dayLabel } from '../src/packages/sales/lib'
 import { SalesEntries } from '../src/components/SalesEntries'
-import { VISITOR_ID_KEY, resetRolesCache } from '../src/state/shareVisits'
+import MyConfigsPage from '../src/pages/my-configs/index'
+import { ok } from './fixtures'
+import { VISITOR_ID_KEY, fetchRoles, resetRolesCache } from '../src/state/shareVisits'
 import { STORES, callsTo, installFakeAdvisors, lead, shareOf, slotsOn } from './fake-advisors'
 import { routerParams, taroMock } from './taro-mock'
 
@@ -222,5 +224,27 @@ describe('顾问工作台', () => {
 
     const out = render(<SalesEntries loggedIn={false} />)
     expect(out.container.textContent).toBe('')
+  })
+
+  it('我的配置: an advisor (roles known from 我的) gets 分享 per row, opening it with the share panel; no extra request', async () => {
+    for (const [roles, expected] of [[['buyer'], 0], [['buyer', 'advisor'], 1]] as const) {
+      resetRolesCache()
+      taroMock.setStorageSync(TOKEN_KEY, `tok-${roles.length}`)
+      const fake = installFakeAdvisors()
+      fake.roles = [...roles]
+      await fetchRoles() // what 我的 did before
+      const row = { shortId: 'Cfg22221', modelCode: 'yuanshan-s5', modelName: '远山 S5', trimCode: 't', trimName: '长续航版', config: { totalFen: 19_280_000 }, current: { valid: true, totalFen: 19_280_000, reason: null }, createdAt: '2026-11-20T04:00:00.000Z' }
+      fake.bff.override = (method, path) => (method === 'GET' && path === '/api/v1/me/configurations' ? ok({ items: [row] }) : undefined)
+      const before = fake.calls.length
+      const { container: c, unmount } = render(<MyConfigsPage />)
+      await waitFor(() => expect($(c, '.saved-item')).toBeTruthy())
+      expect(c.querySelectorAll('.share-config-entry')).toHaveLength(expected)
+      expect(fake.calls.length - before).toBe(1) // only the list
+      if (expected) {
+        fireEvent.click($(c, '.share-config-entry')!)
+        expect(taroMock.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/model/index?saved=Cfg22221&share=1' })
+      }
+      unmount()
+    }
   })
 })

@@ -89,14 +89,18 @@ export async function bindLastShare(): Promise<boolean> {
 }
 
 // Roles of the signed-in user, asked once per session token (`GET /auth/me`).
-let rolesCache: { token: string; roles: Promise<string[]> } | null = null
+let rolesCache: { token: string; roles: Promise<string[]>; known?: string[] } | null = null
 
 export function fetchRoles(): Promise<string[]> {
   const token = getToken()
   if (!token) return Promise.resolve([])
   if (rolesCache?.token !== token) {
     const roles = get<{ id: string; roles: string[] }>('/api/v1/auth/me').then(
-      (me) => (Array.isArray(me?.roles) ? me.roles : []),
+      (me) => {
+        const known = Array.isArray(me?.roles) ? me.roles : []
+        if (rolesCache?.token === token) rolesCache.known = known
+        return known
+      },
       () => {
         rolesCache = null // retry next time (offline, expired)
         return [] as string[]
@@ -105,6 +109,11 @@ export function fetchRoles(): Promise<string[]> {
     rolesCache = { token, roles }
   }
   return rolesCache.roles
+}
+
+/** Roles already fetched for this session (by 我的 or the configurator), without asking the BFF. */
+export function knownRoles(): string[] {
+  return rolesCache && rolesCache.token === getToken() ? rolesCache.known ?? [] : []
 }
 
 /** Test hook: forget cached roles. */

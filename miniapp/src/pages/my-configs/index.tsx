@@ -5,6 +5,7 @@ import { formatDateCN, formatFen } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../api/client'
 import { deleteMyConfiguration, listMyConfigurations, savedConfigPath } from '../../api/configurations'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
+import { ShareConfigButton } from '../../components/SalesEntries'
 import { forgetSavedConfig, readLocalSavedConfigs } from '../../state/savedConfigs'
 import './index.scss'
 
@@ -106,6 +107,7 @@ export default function MyConfigsPage() {
               <Button className='btn-plain saved-item__btn saved-item__open' size='mini' onClick={() => onOpen(row.shortId)}>
                 查看
               </Button>
+              <ShareConfigButton shortId={row.shortId} />
               <Button className='btn-plain saved-item__btn saved-item__delete' size='mini' onClick={() => onDelete(row.shortId)}>
                 删除
               </Button>
