@@ -81,6 +81,9 @@ import { ServiceBookingService } from './modules/service-bookings/service';
 import { serviceBookingRoutes } from './modules/service-bookings/routes';
 import { advisorRoutes, testDriveRoutes } from './modules/advisors/routes';
 import { StoreSlots, TestDriveService } from './modules/advisors/test-drives';
+import { RecommendationService } from './modules/recommendations/service';
+import { recommendationRoutes } from './modules/recommendations/routes';
+import { createRecommendationQueue, startRecommendationWorker } from './jobs/recommendation-jobs';
 
 export const API_VERSION = '0.1.0';
 
@@ -292,18 +295,38 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const analytics = new AnalyticsService(mongo.conn, analyticsAggregates, experiments, logger);
   void mongo.connected.then(() => analytics.ensureDefaults()).catch((err) => logger.warn({ err }, 'default funnel not created'));
 
+  // Recommendations: buyer events recorded by the modules below, neighbours retrained by a BullMQ job.
+  const recommendations = new RecommendationService(mongo.conn, redis, catalog, logger, { neighbours: config.RECO_NEIGHBOURS, recentEvents: 200 });
+  const recommendationQueue = createRecommendationQueue(queueConnection, bullPrefix);
+  queues.push(recommendationQueue);
+  if (config.RUN_WORKERS)
+    workers.push(startRecommendationWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { recommendations, queue: recommendationQueue }, { trainEveryMs: config.RECO_TRAIN_EVERY_MS }, logger));
+  const recordEvent = (userId: string, modelCode: string, kind: 'view' | 'configure' | 'compare' | 'quote' | 'order', naturalId?: string) =>
+    recommendations.recordQuietly({ userId, modelCode, kind, ...(naturalId ? { naturalId } : {}) });
+
   const routes: AnyRoute[] = [
     ...analyticsRoutes(analytics, experiments, limiter, { batchesPerDevicePerMin: config.RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN }),
-    ...catalogRoutes(catalog),
-    ...configurationRoutes(configurations),
-    ...financeRoutes(finance, (user, quote) => leads.recordFinanceQuote(user, quote)),
+    ...catalogRoutes(catalog, {
+      onView: (user, code) => recordEvent(user.id, code, 'view'),
+      onCompare: async (user, codes) => void (await Promise.all(codes.map((code) => recordEvent(user.id, code, 'compare')))),
+      onFilter: (user, q) =>
+        q.bodyType || q.minPriceFen !== undefined || q.maxPriceFen !== undefined
+          ? recommendations.setPreferences(user.id, { minPriceFen: q.minPriceFen, maxPriceFen: q.maxPriceFen, bodyTypes: q.bodyType }, 'filters').then(() => undefined, () => undefined)
+          : Promise.resolve(),
+    }),
+    ...recommendationRoutes(recommendations, () => recommendationQueue.trainNow()),
+    ...configurationRoutes(configurations, (user, saved) => recordEvent(user.id, saved.modelCode, 'configure', saved.shortId)),
+    ...financeRoutes(finance, async (user, quote) => {
+      await recordEvent(user.id, quote.modelCode, 'quote');
+      await leads.recordFinanceQuote(user, quote);
+    }),
     ...vehicleRoutes(vehicles),
     ...slotRoutes(slots),
     ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),
-    ...orderRoutes(orders, payments, shares),
+    ...orderRoutes(orders, payments, shares, (order) => recordEvent(order.buyerId, order.modelCode, 'order', order.orderNo)),
     ...advisorRoutes(shares, leads),
-    ...testDriveRoutes(testDrives),
+    ...testDriveRoutes(testDrives, (userId, booking) => recommendations.recordQuietly({ userId, modelCode: booking.modelCode, kind: 'test_drive', naturalId: booking.id })),
     ...reconciliationRoutes(reconciliation),
     ...trackingRoutes(tracking),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
@@ -345,6 +368,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     close: async () => {
       // Workers first (they finish their current job), then queues, then connections.
       await Promise.allSettled(workers.map((w) => w.close()));
+      await recommendationQueue.closeEvents().catch(() => undefined);
       await Promise.allSettled(queues.map((q) => q.close()));
       await Promise.allSettled([mongo.close(), redis.quit().catch(() => redis.disconnect()), queueConnection.quit().catch(() => queueConnection.disconnect())]);
     },

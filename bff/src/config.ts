@@ -112,6 +112,9 @@ const envSchema = z
     WECHAT_MINIPROGRAM_STATE: z.enum(['formal', 'developer', 'trial']).default('developer'),
     /** Remind owners this many days before the predicted service date. */
     REMINDER_LEAD_DAYS: z.coerce.number().int().min(0).max(90).default(14),
+    /** Recommendations: how often the BullMQ job retrains the neighbours (0 = only on demand), and neighbours kept per model. */
+    RECO_TRAIN_EVERY_MS: z.coerce.number().int().min(0).max(7 * 24 * 3600_000).default(15 * 60_000),
+    RECO_NEIGHBOURS: z.coerce.number().int().min(1).max(200).default(20),
     /** How often the due-service scan runs (0 = only on demand). */
     REMINDER_SCAN_EVERY_MS: z.coerce.number().int().min(0).max(7 * 24 * 3600_000).default(3600_000),
     /** Reminder sends per second across all workers (BullMQ limiter), below WeChat's send frequency limit. */

@@ -119,7 +119,10 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
-export function testDriveRoutes(testDrives: TestDriveService) {
+/** Called after a test drive is booked (recommendations record it; never throws). */
+export type TestDriveBookedHook = (userId: string, booking: { id: string; modelCode: string }) => Promise<void>;
+
+export function testDriveRoutes(testDrives: TestDriveService, onBooked?: TestDriveBookedHook) {
   return [
     route({
       method: 'get',
@@ -159,7 +162,9 @@ export function testDriveRoutes(testDrives: TestDriveService) {
       handler: async (ctx, { body, user }) => {
         const key = ctx.get('idempotency-key');
         if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        return testDrives.book(user!, key, body);
+        const booking = await testDrives.book(user!, key, body);
+        if (onBooked) await onBooked(user!.id, booking);
+        return booking;
       },
     }),
     route({

@@ -5,11 +5,20 @@ import {
   modelListQuerySchema,
   modelListResponseSchema,
   modelSummarySchema,
+  type ModelListQuery,
 } from '@carmall/shared-types/schemas';
 import { route } from '../../infra/route';
+import type { AuthedUser } from '../auth/session';
 import type { CatalogService } from './service';
 
-export function catalogRoutes(service: CatalogService) {
+/** What a signed-in buyer looked at (the recommendations module records it; never throws). */
+export interface CatalogActivityHooks {
+  onView?(user: AuthedUser, modelCode: string): Promise<void>;
+  onCompare?(user: AuthedUser, modelCodes: string[]): Promise<void>;
+  onFilter?(user: AuthedUser, query: ModelListQuery): Promise<void>;
+}
+
+export function catalogRoutes(service: CatalogService, hooks: CatalogActivityHooks = {}) {
   return [
     route({
       method: 'get',
@@ -18,7 +27,11 @@ export function catalogRoutes(service: CatalogService) {
       summary: 'List models with filters (body type, energy, price, seats, range, text) and paging',
       query: modelListQuerySchema,
       response: modelListResponseSchema,
-      handler: async (_ctx, { query }) => service.listModels(query),
+      handler: async (_ctx, { query, user }) => {
+        const list = await service.listModels(query);
+        if (user && hooks.onFilter) await hooks.onFilter(user, query);
+        return list;
+      },
     }),
     route({
       method: 'get',
@@ -28,7 +41,11 @@ export function catalogRoutes(service: CatalogService) {
       params: modelCodeParamsSchema,
       response: z.object({ summary: modelSummarySchema, model: z.any(), version: z.number().int(), pricedAt: z.string() }),
       errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }],
-      handler: async (_ctx, { params }) => service.getModel(params.code),
+      handler: async (_ctx, { params, user }) => {
+        const detail = await service.getModel(params.code);
+        if (user && hooks.onView) await hooks.onView(user, params.code);
+        return detail;
+      },
     }),
     route({
       method: 'get',
@@ -40,7 +57,11 @@ export function catalogRoutes(service: CatalogService) {
         { status: 404, code: 'NOT_FOUND', when: 'a model code is unknown' },
         { status: 404, code: 'UNKNOWN_TRIM', when: 'a trim code is unknown' },
       ],
-      handler: async (_ctx, { query }) => service.compare(query.trims),
+      handler: async (_ctx, { query, user }) => {
+        const result = await service.compare(query.trims);
+        if (user && hooks.onCompare) await hooks.onCompare(user, [...new Set(query.trims.map((t) => t.split(':')[0]))]);
+        return result;
+      },
     }),
   ];
 }

@@ -6,6 +6,7 @@ import {
   shortIdParamsSchema,
 } from '@carmall/shared-types/schemas';
 import { route } from '../../infra/route';
+import type { AuthedUser } from '../auth/session';
 import type { ConfigurationService } from './service';
 
 const ruleErrors = [
@@ -15,7 +16,10 @@ const ruleErrors = [
   { status: 409, code: 'NO_PRICE', when: 'the trim or an option has no price in force (not on sale)' },
 ];
 
-export function configurationRoutes(service: ConfigurationService) {
+/** Called after a signed-in buyer saves a configuration (recommendations record it; never throws). */
+export type SavedConfigurationHook = (user: AuthedUser, saved: { shortId: string; modelCode: string }) => Promise<void>;
+
+export function configurationRoutes(service: ConfigurationService, onSaved?: SavedConfigurationHook) {
   return [
     route({
       method: 'post',
@@ -39,7 +43,11 @@ export function configurationRoutes(service: ConfigurationService) {
       status: 201,
       response: savedConfigurationSchema,
       errors: ruleErrors,
-      handler: async (_ctx, { body, user }) => service.save(body, user?.id ?? null),
+      handler: async (_ctx, { body, user }) => {
+        const saved = await service.save(body, user?.id ?? null);
+        if (user && onSaved) await onSaved(user, { shortId: saved.shortId, modelCode: body.modelCode });
+        return saved;
+      },
     }),
     route({
       method: 'get',

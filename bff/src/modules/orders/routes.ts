@@ -15,7 +15,10 @@ export interface OrderAttribution {
   recordOrderCredit(order: { orderNo: string; buyerId: string; advisorUserId?: string }, credit: AttributionResult): Promise<void>;
 }
 
-export function orderRoutes(orders: OrderService, payments: PaymentService, attribution?: OrderAttribution) {
+/** Called after an order is placed (recommendations record it; never throws). */
+export type OrderPlacedHook = (order: { orderNo: string; buyerId: string; modelCode: string }) => Promise<void>;
+
+export function orderRoutes(orders: OrderService, payments: PaymentService, attribution?: OrderAttribution, onPlaced?: OrderPlacedHook) {
   return [
     route({
       method: 'get',
@@ -62,6 +65,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, attr
         const credit = await attribution?.creditForOrder(user!.id);
         const order = await orders.create(user!.id, key, body, credit?.credited ? { advisorUserId: credit.advisorUserId } : {});
         if (credit) await attribution!.recordOrderCredit(order, credit);
+        if (onPlaced) await onPlaced({ orderNo: order.orderNo, buyerId: user!.id, modelCode: body.modelCode });
         return presentOrder(order);
       },
     }),

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { BODY_TYPES } from '@carmall/shared-types';
+import { modelCodeParamsSchema } from '@carmall/shared-types/schemas';
+import { route } from '../../infra/route';
+import type { RecommendationService, TrainResult } from './service';
+
+const limitQuery = (max: number, def: number) =>
+  z.object({ limit: z.coerce.number().int().min(1, 'limit 至少为 1').max(max, `limit 最多为 ${max}`).optional().default(def) }).strict();
+
+const fen = z.number().int().min(0).max(1_000_000_000);
+const preferencesBody = z
+  .object({
+    minPriceFen: fen.nullable().optional(),
+    maxPriceFen: fen.nullable().optional(),
+    bodyTypes: z.array(z.enum(BODY_TYPES)).max(BODY_TYPES.length).optional(),
+  })
+  .strict()
+  .refine((p) => p.minPriceFen == null || p.maxPriceFen == null || p.minPriceFen <= p.maxPriceFen, { message: '最低预算不能高于最高预算', path: ['minPriceFen'] });
+
+export function recommendationRoutes(service: RecommendationService, trainNow: () => Promise<TrainResult>) {
+  return [
+    route({
+      method: 'get',
+      path: '/me/recommendations',
+      tag: 'recommendations',
+      summary: '为你推荐: models for the signed-in buyer from their own events (CF + content, budget/body preference applied, ordered models left out), each with its reason; popular models for a new buyer',
+      auth: 'user',
+      query: limitQuery(20, 6),
+      handler: async (_ctx, { query, user }) => service.forUser(user!.id, query.limit),
+    }),
+    route({
+      method: 'get',
+      path: '/me/recommendations/preferences',
+      tag: 'recommendations',
+      summary: "The buyer's budget and body-type preference (explicit, or learnt from the list filters they used)",
+      auth: 'user',
+      handler: async (_ctx, { user }) => service.preferences(user!.id),
+    }),
+    route({
+      method: 'put',
+      path: '/me/recommendations/preferences',
+      tag: 'recommendations',
+      summary: 'Set the budget (fen) and body types recommendations are filtered by; null/[] clears',
+      auth: 'user',
+      body: preferencesBody,
+      handler: async (_ctx, { body, user }) => service.setPreferences(user!.id, body, 'explicit'),
+    }),
+    route({
+      method: 'get',
+      path: '/catalog/models/:code/similar',
+      tag: 'recommendations',
+      summary: '相似车型: models similar to this one (co-interest from precomputed neighbours blended with specification similarity), with the differences marked (续航 +120 km, 价格 -¥18,000)',
+      params: modelCodeParamsSchema,
+      query: limitQuery(10, 4),
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }],
+      handler: async (_ctx, { params, query }) => service.similar(params.code, query.limit),
+    }),
+    route({
+      method: 'post',
+      path: '/admin/recommendations/train',
+      tag: 'recommendations',
+      summary: 'Operator/admin: retrain now (runs the BullMQ training job and waits for it); answers the new version',
+      auth: ['admin', 'operator'],
+      handler: async () => trainNow(),
+    }),
+  ];
+}
