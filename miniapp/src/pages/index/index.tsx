@@ -5,6 +5,7 @@ import type { ModelSummary } from '@carmall/shared-types'
 import { listModels } from '../../api/catalog'
 import { ApiError } from '../../api/client'
 import { ModelCard } from '../../components/ModelCard'
+import { RecommendedForYou } from '../../components/RecommendedForYou'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
 import { openModel, openViewer } from '../../utils/navigation'
 import './index.scss'
@@ -46,6 +47,7 @@ export default function HomePage() {
         </View>
       </View>
 
+      <RecommendedForYou />
       <Text className='section-title'>热门车型</Text>
       {state.status === 'loading' && <LoadingState />}
       {state.status === 'error' && <ErrorState message={state.message} onRetry={load} />}

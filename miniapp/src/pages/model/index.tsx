@@ -29,6 +29,7 @@ import { OptionGroups } from '../../components/OptionGroups'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { TrimPicker } from '../../components/TrimPicker'
 import { AdvisorShareBar, withAdvisorShare } from '../../components/AdvisorShare'
+import { SimilarCars } from '../../components/SimilarCars'
 import { changeNotices, groupOptions, sameConfig, type ConfigNotice } from '../../state/configurator'
 import { rememberSavedConfig } from '../../state/savedConfigs'
 import { openCompare, openViewerWithConfig } from '../../utils/navigation'
@@ -348,6 +349,7 @@ export default function ModelPage() {
 
       {showBreakdown && <LineItems config={config} />}
       <AdvisorShareBar config={config} autoOpen={params.share === '1'} />
+      <SimilarCars code={model.code} />
 
       <View className='config-bar'>
         <View className='config-bar__total' onClick={() => setShowBreakdown((v) => !v)}>
