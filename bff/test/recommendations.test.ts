@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBankSimulator } from '@carmall/simulators';
+import { seedDemoSites } from '../src/seed/sites';
 import { startTestApp } from './helpers';
 
 const BANK = { appId: 'carmall-test', secret: 'test-bank-secret' };
@@ -12,6 +13,7 @@ let admin: string;
 
 beforeAll(async () => {
   await t.seed();
+  await seedDemoSites(t.conn);
   admin = (await t.loginAs('admin', 'oRecoAdmin')).token;
 });
 afterAll(async () => {
@@ -68,7 +70,16 @@ describe('recommendations', () => {
     const key = randomUUID();
     for (let i = 0; i < 2; i++) expect((await t.api('/api/v1/orders', { method: 'POST', json: CAR, token, headers: { 'idempotency-key': key } })).status).toBe(201);
 
+    // A test drive booked twice with the same Idempotency-Key is one test_drive event.
+    const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+    const drive = { storeCode: 'SH-JINGAN', slotStart: new Date(`${tomorrow}T11:00:00+08:00`).toISOString(), modelCode: 'yunqi-m8', contactName: '张三', phone: '13812345678' };
+    const driveKey = randomUUID();
+    const booked = [];
+    for (let i = 0; i < 2; i++) booked.push(await t.api('/api/v1/test-drives', { method: 'POST', json: drive, token, headers: { 'idempotency-key': driveKey } }));
+    expect(booked.map((b) => b.status)).toEqual([201, 201]);
+
     const mine = await interactions().find({ userId: user.id }).toArray();
+    expect(mine.filter((d) => d.kind === 'test_drive')).toEqual([expect.objectContaining({ _id: `test_drive:${booked[0].body.id}`, modelCode: 'yunqi-m8', weight: 5 })]);
     const kinds = mine.map((d) => `${d.kind}:${d.modelCode}`).sort();
     expect(kinds.filter((k) => k === 'view:yuanshan-s5')).toHaveLength(1);
     expect(kinds).toContain('configure:yuanshan-s5');
