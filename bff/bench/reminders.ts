@@ -120,9 +120,11 @@ try {
   }
   const doneAt = Date.now();
   const peaks = workers.map((w) => procStatus(w.pid!, 'VmHWM:'));
-  const byStatus = Object.fromEntries(
-    (await conn.collection('reminder_deliveries').aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray()).map((r) => [r._id, r.n]),
-  );
+  // Outcomes: successes are result documents, failures delivery records (a sent delivery's record stays 'sending').
+  const byStatus: Record<string, number> = {};
+  for (const coll of ['reminder_delivery_results', 'reminder_deliveries'])
+    for (const r of await conn.collection(coll).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray())
+      if (r._id !== 'sending' && r._id !== 'retrying') byStatus[r._id] = (byStatus[r._id] ?? 0) + r.n;
   const stats = (await (await fetch(`${sim.url}/__sim/wechat/message-stats`)).json()) as { delivered: number; tokensIssued: number };
   const scanS = (enqueuedAt - t0) / 1000;
   const totalS = (doneAt - t0) / 1000;

@@ -249,7 +249,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     redis,
     locks,
   );
-  const reminders = new ReminderService(mongo.conn, vehicles, new SubscriptionLedger(mongo.conn), messageSender, locks, logger, {
+  const reminders = new ReminderService(mongo.conn, vehicles, new SubscriptionLedger(mongo.conn, redis), messageSender, locks, logger, {
     templateId: config.WECHAT_TEMPLATE_MAINTENANCE,
     leadDays: config.REMINDER_LEAD_DAYS,
     extraTemplates: [{ templateId: config.WECHAT_TEMPLATE_DELIVERY, name: '物流状态通知' }],
@@ -257,7 +257,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const reminderQueue = createReminderQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
   reminders.jobs = reminderQueue;
   // Delivery milestone/delay alerts go through the same message centre + WeChat sender as reminders.
-  tracking.notifier = new TrackingNotifier(mongo.conn, new NotificationSender(mongo.conn, new SubscriptionLedger(mongo.conn), messageSender), locks, logger, { templateId: config.WECHAT_TEMPLATE_DELIVERY });
+  tracking.notifier = new TrackingNotifier(mongo.conn, new NotificationSender(mongo.conn, new SubscriptionLedger(mongo.conn, redis), messageSender), locks, logger, { templateId: config.WECHAT_TEMPLATE_DELIVERY });
   queues.push(reminderQueue);
   if (config.RUN_WORKERS)
     workers.push(

@@ -49,7 +49,11 @@ async function registerCar(app: TestApp, ownerId: string, opts: { daysAgo?: numb
 }
 const wxMessages = async (app: TestApp, openid: string) =>
   ((await (await fetch(`${app.wechat.url}/__sim/wechat/messages?openid=${openid}`)).json()) as { messages: { data: Record<string, { value: string }> }[] }).messages;
-const delivery = (app: TestApp, key: string) => app.conn.collection('reminder_deliveries').findOne({ _id: key as never });
+/** A delivery as the service sees it: its result document (sent / no_optin) over its record. */
+const delivery = async (app: TestApp, key: string) => {
+  const [rec, result] = await Promise.all([app.conn.collection('reminder_deliveries').findOne({ _id: key as never }), app.conn.collection('reminder_delivery_results').findOne({ _id: key as never })]);
+  return rec || result ? { ...rec, ...result } : null;
+};
 const simFail = (app: TestApp, errcode: number, times: number) => fetch(`${app.wechat.url}/__sim/wechat/send-fail`, { method: 'POST', body: JSON.stringify({ errcode, times }) });
 const scan = async (app: TestApp, token = staff) => {
   const res = await app.api('/api/v1/admin/reminders/scan', { method: 'POST', token });
@@ -187,8 +191,8 @@ describe('due-service reminders', () => {
     await scan(t);
     await settled(t, cars.map((c) => `reminder-${c.id}-${c.health.service.dueDate}`));
     expect(await wxMessages(t, gina.openid)).toHaveLength(2);
-    expect(await t.conn.collection('reminder_deliveries').countDocuments({ userId: gina.id, status: 'sent' })).toBe(2);
-    expect(await t.conn.collection('reminder_deliveries').countDocuments({ userId: gina.id, status: 'no_optin' })).toBe(3);
+    expect(await t.conn.collection('reminder_delivery_results').countDocuments({ userId: gina.id, status: 'sent' })).toBe(2);
+    expect(await t.conn.collection('reminder_delivery_results').countDocuments({ userId: gina.id, status: 'no_optin' })).toBe(3);
     expect(await t.conn.collection('subscription_uses').countDocuments({ userId: gina.id })).toBe(2);
   });
 

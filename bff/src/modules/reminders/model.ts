@@ -55,6 +55,28 @@ const deliverySchema = new Schema(
 deliverySchema.index({ campaignId: 1, status: 1 });
 deliverySchema.index({ status: 1 });
 
+/**
+ * A delivery's successful outcome (sent | no_optin), written ONCE as an insert instead of updating
+ * the delivery record: FerretDB answers an update by decoding the whole collection (measured
+ * ~10 ms at 2k deliveries, ~70 ms at 20k: it grew with the fleet and capped the workers), while an
+ * insert or an _id lookup costs a few ms at any size. A delivery's status is this document's when
+ * it exists, else the delivery record's (sending | retrying | failed: the rare paths still update).
+ */
+const deliveryResultSchema = new Schema(
+  {
+    _id: { type: String },
+    status: { type: String, required: true, enum: ['sent', 'no_optin'] },
+    campaignId: { type: String },
+    userId: { type: String, required: true },
+    channel: { type: String, enum: ['wechat', 'in_app'] },
+    msgid: { type: Number },
+    lastError: { type: String },
+    at: { type: Date, required: true },
+  },
+  { collection: 'reminder_delivery_results', versionKey: false },
+);
+deliveryResultSchema.index({ campaignId: 1 });
+
 /** The in-app message centre (every owner, whatever their platform). */
 const messageSchema = new Schema(
   {
@@ -93,5 +115,6 @@ campaignSchema.index({ createdAt: -1 });
 export const creditModel = (conn: Connection) => conn.models.SubscriptionCredit ?? conn.model('SubscriptionCredit', creditSchema);
 export const useModel = (conn: Connection) => conn.models.SubscriptionUse ?? conn.model('SubscriptionUse', useSchema);
 export const deliveryModel = (conn: Connection) => conn.models.ReminderDelivery ?? conn.model('ReminderDelivery', deliverySchema);
+export const deliveryResultModel = (conn: Connection) => conn.models.ReminderDeliveryResult ?? conn.model('ReminderDeliveryResult', deliveryResultSchema);
 export const messageModel = (conn: Connection) => conn.models.Message ?? conn.model('Message', messageSchema);
 export const campaignModel = (conn: Connection) => conn.models.Campaign ?? conn.model('Campaign', campaignSchema);

@@ -5,7 +5,7 @@ import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { VehicleService } from '../vehicles/service';
 import type { SubscriptionLedger } from './ledger';
-import { campaignModel, deliveryModel, messageModel } from './model';
+import { campaignModel, deliveryModel, deliveryResultModel, messageModel } from './model';
 import type { WechatMessageSender } from './wechat-sender';
 import { NotificationSender } from '../notifications/sender';
 
@@ -72,6 +72,9 @@ export class ReminderService {
   get Deliveries() {
     return deliveryModel(this.conn);
   }
+  get Results() {
+    return deliveryResultModel(this.conn);
+  }
   get Messages() {
     return messageModel(this.conn);
   }
@@ -93,6 +96,8 @@ export class ReminderService {
       `delivery:${job.key}`,
       async () => {
         const D = this.Deliveries;
+        // Done already (result document, or a record from before results were split out): never again.
+        if (await this.Results.findById(job.key).lean()) return 'skipped';
         const rec = await D.findById(job.key).lean<{ status: string }>();
         if (rec && (rec.status === 'sent' || rec.status === 'no_optin')) return 'skipped';
         if (rec?.status === 'sending' && !job.force) {
@@ -105,18 +110,23 @@ export class ReminderService {
           await D.updateOne({ _id: job.key }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
         }
         const finish = (status: string, set: Record<string, unknown> = {}) => D.updateOne({ _id: job.key }, { $set: { status, ...set } });
+        // The common outcomes are one insert (see deliveryResultSchema); only this call, under the delivery's lock, writes it.
+        const succeed = (status: 'sent' | 'no_optin', set: Record<string, unknown>) =>
+          this.Results.create({ _id: job.key, status, campaignId: job.campaignId, userId: job.userId, at: new Date(), ...set }).catch((err) => {
+            if (!isDuplicate(err)) throw err;
+          });
 
         await this.notifier.postInApp({ key: job.key, userId: job.userId, kind: job.kind, title: job.title, body: job.body, vehicleId: job.vehicleId, campaignId: job.campaignId });
         const outcome = await this.notifier.sendWechat({ key: job.key, userId: job.userId, templateId: this.opts.templateId, page: PAGE, data: job.wx });
         switch (outcome.kind) {
           case 'no_optin':
-            await finish('no_optin', { channel: 'in_app' });
+            await succeed('no_optin', { channel: 'in_app' });
             return 'no_optin';
           case 'sent':
-            await finish('sent', { channel: 'wechat', msgid: outcome.msgid, lastError: null });
+            await succeed('sent', { channel: 'wechat', msgid: outcome.msgid });
             return 'sent';
           case 'refused':
-            await finish('no_optin', { channel: 'in_app', lastError: outcome.message });
+            await succeed('no_optin', { channel: 'in_app', lastError: outcome.message });
             return 'no_optin';
           case 'invalid':
             await finish('failed', { lastError: outcome.message });
@@ -135,6 +145,7 @@ export class ReminderService {
 
   /** The outcome of a delivery that exhausted its attempts (the worker's failed handler). */
   async markFailed(key: string, reason: string) {
+    if (await this.Results.findById(key).lean()) return; // it did succeed (the job failed after its outcome was written)
     await this.Deliveries.updateOne({ _id: key, status: { $in: ['sending', 'retrying'] } }, { $set: { status: 'failed', lastError: reason } });
   }
 
@@ -237,8 +248,11 @@ export class ReminderService {
   async progress(campaignId: string): Promise<CampaignProgress> {
     const c = Types.ObjectId.isValid(campaignId) ? await this.Campaigns.findById(campaignId).lean<any>() : null;
     if (!c) throw notFound('推送活动');
-    const rows = await this.Deliveries.aggregate<{ _id: string; n: number }>([{ $match: { campaignId } }, { $group: { _id: '$status', n: { $sum: 1 } } }]);
-    const by = Object.fromEntries(rows.map((r) => [r._id, r.n])) as Record<string, number>;
+    // Successes are result documents; failures (and records from before results were split out) are delivery records.
+    const group = [{ $match: { campaignId } }, { $group: { _id: '$status', n: { $sum: 1 } } }];
+    const [done, records] = await Promise.all([this.Results.aggregate<{ _id: string; n: number }>(group), this.Deliveries.aggregate<{ _id: string; n: number }>(group)]);
+    const by: Record<string, number> = {};
+    for (const r of [...done, ...records]) if (r._id !== 'sending' && r._id !== 'retrying') by[r._id] = (by[r._id] ?? 0) + r.n;
     const sent = by.sent ?? 0;
     const noOptIn = by.no_optin ?? 0;
     const failed = by.failed ?? 0;
