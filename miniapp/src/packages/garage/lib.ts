@@ -1,4 +1,6 @@
-import { ApiError } from '../../api/client'
+import { useCallback, useEffect, useState } from 'react'
+import { useDidShow } from '@tarojs/taro'
+import { ApiError, getToken } from '../../api/client'
 
 export const errorText = (err: unknown, fallback = '加载失败，请稍后重试') => (err instanceof ApiError ? err.message : fallback)
 
@@ -32,4 +34,31 @@ export function dayLabel(date: string, today: string): string {
   if (diff === 0) return '今天'
   if (diff === 1) return '明天'
   return `${m}月${d}日 周${WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]}`
+}
+
+export type Loaded<T> = { status: 'loading' } | { status: 'login' } | { status: 'error'; message: string } | { status: 'ready'; data: T }
+
+/**
+ * Data of a signed-in page: loads on mount and whenever the page is shown again; `login` without a
+ * token or on 401. Returns the state, a reload, and an updater for the loaded data.
+ */
+export function useSignedInData<T>(fetch: () => Promise<T>) {
+  const [state, setState] = useState<Loaded<T>>({ status: 'loading' })
+  const load = useCallback(async () => {
+    if (!getToken()) return setState({ status: 'login' })
+    try {
+      const data = await fetch()
+      setState({ status: 'ready', data })
+    } catch (err) {
+      setState(err instanceof ApiError && err.status === 401 ? { status: 'login' } : { status: 'error', message: errorText(err) })
+    }
+  }, [fetch])
+  useEffect(() => {
+    void load()
+  }, [load])
+  useDidShow(() => {
+    void load()
+  })
+  const update = useCallback((f: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: f(s.data) } : s)), [])
+  return [state, load, update] as const
 }

@@ -1,33 +1,17 @@
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
-import Taro, { useDidShow } from '@tarojs/taro'
-import { ApiError, getToken } from '../../../api/client'
+import Taro from '@tarojs/taro'
 import { cancelServiceBooking, listMyServiceBookings, type ServiceBooking } from '../../../api/garage'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
-import { errorText } from '../lib'
+import { errorText, useSignedInData } from '../lib'
 import './garage.scss'
 
-type State = { status: 'loading' } | { status: 'login' } | { status: 'error'; message: string } | { status: 'ready'; items: ServiceBooking[] }
+const fetchBookings = () => listMyServiceBookings().then((r) => r.items)
 
 /** 我的保养预约: latest first, upcoming ones cancellable. */
 export default function MyServiceBookingsPage() {
-  const [state, setState] = useState<State>({ status: 'loading' })
+  const [state, load, update] = useSignedInData(fetchBookings)
   const [busyId, setBusyId] = useState('')
-
-  const load = useCallback(async () => {
-    if (!getToken()) return setState({ status: 'login' })
-    try {
-      setState({ status: 'ready', items: (await listMyServiceBookings()).items })
-    } catch (err) {
-      setState(err instanceof ApiError && err.status === 401 ? { status: 'login' } : { status: 'error', message: errorText(err) })
-    }
-  }, [])
-  useEffect(() => {
-    void load()
-  }, [load])
-  useDidShow(() => {
-    void load()
-  })
 
   const onCancel = async (b: ServiceBooking) => {
     const { confirm } = await Taro.showModal({ title: '取消预约', content: `确定取消 ${b.slotLabel} 在${b.site.name}的保养预约？` })
@@ -35,7 +19,7 @@ export default function MyServiceBookingsPage() {
     setBusyId(b.id)
     try {
       const updated = await cancelServiceBooking(b.id)
-      setState((s) => (s.status === 'ready' ? { ...s, items: s.items.map((x) => (x.id === updated.id ? updated : x)) } : s))
+      update((items) => items.map((x) => (x.id === updated.id ? updated : x)))
       Taro.showToast({ title: '已取消', icon: 'success' })
     } catch (err) {
       Taro.showToast({ title: errorText(err, '取消失败，请重试'), icon: 'none' })
@@ -49,9 +33,9 @@ export default function MyServiceBookingsPage() {
       {state.status === 'loading' && <LoadingState />}
       {state.status === 'login' && <EmptyState text='请先在「我的」登录后查看预约' />}
       {state.status === 'error' && <ErrorState message={state.message} onRetry={load} />}
-      {state.status === 'ready' && state.items.length === 0 && <EmptyState text='还没有保养预约' />}
+      {state.status === 'ready' && state.data.length === 0 && <EmptyState text='还没有保养预约' />}
       {state.status === 'ready' &&
-        state.items.map((b) => (
+        state.data.map((b) => (
           <View key={b.id} className='garage-card service-booking' data-id={b.id} data-status={b.status}>
             <View className='garage-card__head'>
               <Text className='garage-card__title'>{b.slotLabel}</Text>

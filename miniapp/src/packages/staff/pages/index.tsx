@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button, Input, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow } from '@tarojs/taro'
 import { formatDateTimeCN, type ModelSummary } from '@carmall/shared-types'
@@ -17,7 +17,7 @@ import {
   type DeadLetter,
 } from '../../../api/staff'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
-import { errorText } from '../../garage/lib'
+import { errorText, useSignedInData } from '../../garage/lib'
 import { CAMPAIGN_STATUS, formProblems, segmentOf, useStaffAccess } from '../lib'
 import '../../garage/pages/garage.scss'
 import './staff.scss'
@@ -198,26 +198,16 @@ function PushTab({ onPushed }: { onPushed: (id: string) => void }) {
   )
 }
 
+const fetchCampaigns = () => listCampaigns().then((r) => r.items)
+
 function HistoryTab({ onWatch }: { onWatch: (id: string) => void }) {
-  const [items, setItems] = useState<Campaign[] | null>(null)
-  const [error, setError] = useState('')
-  const load = useCallback(async () => {
-    try {
-      setItems((await listCampaigns()).items)
-      setError('')
-    } catch (err) {
-      setError(errorText(err))
-    }
-  }, [])
-  useEffect(() => {
-    void load()
-  }, [load])
-  if (error) return <ErrorState message={error} onRetry={load} />
-  if (!items) return <LoadingState />
-  if (!items.length) return <EmptyState text='还没有推送过活动' />
+  const [state, load] = useSignedInData(fetchCampaigns)
+  if (state.status === 'error') return <ErrorState message={state.message} onRetry={load} />
+  if (state.status !== 'ready') return <LoadingState />
+  if (!state.data.length) return <EmptyState text='还没有推送过活动' />
   return (
     <View>
-      {items.map((c) => (
+      {state.data.map((c) => (
         <View key={c.id} className='garage-card campaign-item' data-id={c.id} onClick={() => onWatch(c.id)}>
           <View className='garage-card__head'>
             <Text className='garage-card__title'>{c.name}</Text>
@@ -233,39 +223,27 @@ function HistoryTab({ onWatch }: { onWatch: (id: string) => void }) {
 }
 
 function DeadLettersTab() {
-  const [data, setData] = useState<{ total: number; items: DeadLetter[] } | null>(null)
-  const [error, setError] = useState('')
+  const [state, load, update] = useSignedInData(listDeadLetters)
   const [busy, setBusy] = useState('')
-  const load = useCallback(async () => {
-    try {
-      setData(await listDeadLetters())
-      setError('')
-    } catch (err) {
-      setError(errorText(err))
-    }
-  }, [])
-  useEffect(() => {
-    void load()
-  }, [load])
   const onRetry = async (d: DeadLetter) => {
     setBusy(d.jobId)
     try {
       await retryDeadLetter(d.jobId)
       Taro.showToast({ title: '已重新发送', icon: 'success' })
-      setData((x) => (x ? { total: Math.max(0, x.total - 1), items: x.items.filter((i) => i.jobId !== d.jobId) } : x))
+      update((x) => ({ total: Math.max(0, x.total - 1), items: x.items.filter((i) => i.jobId !== d.jobId) }))
     } catch (err) {
       Taro.showToast({ title: errorText(err, '重试失败'), icon: 'none' })
     } finally {
       setBusy('')
     }
   }
-  if (error) return <ErrorState message={error} onRetry={load} />
-  if (!data) return <LoadingState />
-  if (!data.items.length) return <EmptyState text='没有失败的消息' />
+  if (state.status === 'error') return <ErrorState message={state.message} onRetry={load} />
+  if (state.status !== 'ready') return <LoadingState />
+  if (!state.data.items.length) return <EmptyState text='没有失败的消息' />
   return (
     <View>
-      <Text className='garage-card__hint'>共 {data.total} 条发送失败</Text>
-      {data.items.map((d) => (
+      <Text className='garage-card__hint'>共 {state.data.total} 条发送失败</Text>
+      {state.data.items.map((d) => (
         <View key={d.jobId} className='garage-card dead-letter' data-id={d.jobId}>
           <Text className='garage-card__title'>{d.kind === 'campaign' ? '活动消息' : d.kind === 'service_due' ? '保养提醒' : d.name}</Text>
           <Text className='garage-card__hint'>
