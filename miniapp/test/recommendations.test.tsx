@@ -23,7 +23,7 @@ function serve(routes: Record<string, unknown>, status = 200) {
     return ok({ error: { code: 'NOT_FOUND', message: '不存在', requestId: 'r' } }, 404)
   })
 }
-const requested = (path: string) => taroMock.request.mock.calls.filter(([o]: [{ url: string }]) => new URL(o.url).pathname === path)
+const requested = (path: string) => taroMock.request.mock.calls.filter((call: any[]) => new URL(call[0].url).pathname === path)
 
 describe('相似车型 (SimilarCars)', () => {
   it('lists similar cars with the specification differences marked, better/worse coloured', async () => {
