@@ -48,11 +48,21 @@ if (!base) {
     RATE_LIMIT_WRITE_PER_IP_PER_MIN: '1000000', RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN: '1000',
   }
   cleanup = async () => {
-    // Drop the throwaway database (mongoose is the BFF's dependency).
-    const mongoose = createRequire(path.join(root, 'bff', 'package.json'))('mongoose')
-    const conn = await mongoose.createConnection(env.MONGODB_URI).asPromise()
+    // Drop the throwaway database (mongoose and ioredis are the BFF's dependencies).
+    const need = createRequire(path.join(root, 'bff', 'package.json'))
+    const conn = await need('mongoose').createConnection(env.MONGODB_URI).asPromise()
     await conn.dropDatabase()
     await conn.close()
+    // And the run's Redis keys (dedup ids, funnel progress, counters), by their prefix.
+    const { Redis } = need('ioredis')
+    const redis = new Redis(REDIS_URL)
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_KEY_PREFIX}*`, 'COUNT', 1000)
+      if (keys.length) await redis.del(...keys)
+      cursor = next
+    } while (cursor !== '0')
+    await redis.quit()
   }
   bff = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: path.join(root, 'bff'), env, stdio: ['ignore', 'ignore', 'inherit'] })
   base = `http://127.0.0.1:${port}`

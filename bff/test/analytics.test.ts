@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignVariant, countFunnel, shanghaiDay, type RawEvent } from '@carmall/shared-types';
 import { startTestApp } from './helpers';
+import { analyticsEventModel, experimentModel, exposureModel, funnelModel } from '../src/modules/analytics/model';
+import { trackingEventModel } from '../src/modules/tracking/model';
 
 const t = await startTestApp('analytics', { RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN: '30' });
 afterAll(() => t.close());
@@ -29,6 +31,12 @@ const send = (events: unknown[], token?: string) => t.api('/api/v1/events', { me
 const stored = (filter: Record<string, unknown> = {}) => t.conn.collection('analytics_events').countDocuments(filter);
 
 describe('ingestion', () => {
+  it('owns its mongoose models (names are shared per connection: a clash would send one module\'s writes to the other\'s collection)', () => {
+    const mine = [analyticsEventModel, funnelModel, experimentModel, exposureModel].map((m) => m(t.conn).collection.collectionName);
+    expect(mine).toEqual(['analytics_events', 'analytics_funnels', 'experiments', 'experiment_exposures']);
+    expect(trackingEventModel(t.conn).collection.collectionName).not.toBe('analytics_events');
+  });
+
   it('stores a valid batch and attaches the signed-in user as an opaque id', async () => {
     const d = dev();
     const batch = [ev(d, 'page_view'), ev(d, 'view_model', { modelCode: 'yuanshan-s5' })];

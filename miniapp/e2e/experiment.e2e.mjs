@@ -17,7 +17,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, watchErrors } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, until, watchErrors } from './lib.mjs'
 
 const WECHAT_SIM = (process.env.E2E_WECHAT_SIM_URL || '').replace(/\/+$/, '')
 const OPERATOR_OPENID = process.env.E2E_OPERATOR_OPENID
@@ -25,22 +25,10 @@ const PAGE = '.taro_page_stationed'
 const KEY = 'order-button'
 /** What the mini-program renders for each variant (src/analytics/OrderNowButton.tsx). */
 const TEXT = { control: '立即下定', lock: '立即锁定爱车' }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
 async function signIn(openid) {
   const { code } = await http('POST', `${WECHAT_SIM}/__sim/wechat/codes`, { body: openid ? { openid } : {} })
   return http('POST', `${BASE}/api/v1/auth/wechat`, { body: { code } })
-}
-
-async function until(what, fn, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs
-  let last
-  while (Date.now() < end) {
-    last = await fn().catch((e) => e)
-    if (last && !(last instanceof Error)) return last
-    await sleep(300)
-  }
-  throw new E2EFailure(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`)
 }
 
 async function main() {

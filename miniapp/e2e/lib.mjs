@@ -66,6 +66,20 @@ export async function storeToken(context, token) {
 /** A failed expectation: printed as one readable line, without a stack. */
 export class E2EFailure extends Error {}
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** Poll `fn` until it resolves with a truthy value (a rejection or throw means "not yet"); E2EFailure after `timeoutMs`. */
+export async function until(what, fn, timeoutMs = 20_000) {
+  const end = Date.now() + timeoutMs
+  let last
+  while (Date.now() < end) {
+    last = await fn().catch((e) => e)
+    if (last && !(last instanceof Error)) return last
+    await sleep(300)
+  }
+  throw new E2EFailure(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`)
+}
+
 export function check(condition, message) {
   if (!condition) throw new E2EFailure(message)
 }

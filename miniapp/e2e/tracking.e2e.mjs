@@ -18,7 +18,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, watchErrors } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, until, watchErrors } from './lib.mjs'
 
 const trim = (u) => (u || '').replace(/\/+$/, '')
 const WECHAT_SIM = trim(process.env.E2E_WECHAT_SIM_URL)
@@ -27,17 +27,6 @@ const TMS_SIM = trim(process.env.E2E_TMS_SIM_URL)
 const STAFF_OPENID = process.env.E2E_STAFF_OPENID
 const PAGE = '.taro_page_stationed'
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
-async function until(what, fn, timeoutMs = 20_000) {
-  const end = Date.now() + timeoutMs
-  let last
-  while (Date.now() < end) {
-    last = await fn().catch((e) => e)
-    if (last && !(last instanceof Error)) return last
-    await sleep(300)
-  }
-  throw new E2EFailure(`timed out waiting for ${what}${last instanceof Error ? ` (${last.message})` : ''}`)
-}
 
 /** What the page should say for an ETA (Asia/Shanghai, to 10 minutes), as shared-types formatEtaCN. */
 function etaText(eta) {

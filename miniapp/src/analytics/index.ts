@@ -16,7 +16,8 @@ export async function sendBatch(events: QueuedEvent[]): Promise<SendOutcome> {
 
 function random(): number {
   // crypto where the runtime has it (H5, newer base libraries), Math.random elsewhere.
-  const c = (globalThis as { crypto?: { getRandomValues?: (a: Uint32Array) => Uint32Array } }).crypto
+  // (`typeof` guard: some mini-program engines have neither `crypto` nor `globalThis`.)
+  const c = typeof crypto === 'undefined' ? undefined : (crypto as { getRandomValues?: (a: Uint32Array) => Uint32Array })
   if (c?.getRandomValues) return c.getRandomValues(new Uint32Array(1))[0] / 4294967296
   return Math.random()
 }

@@ -64,10 +64,11 @@ const exposureSchema = new Schema(
   { collection: 'experiment_exposures', versionKey: false },
 );
 
-export const trackingEventModel = (conn: Connection) => conn.models.TrackingEvent ?? conn.model('TrackingEvent', eventSchema);
+// Model names are per connection and shared by every module: prefixed so they never clash (tracking has a TrackingEvent).
+export const analyticsEventModel = (conn: Connection) => conn.models.AnalyticsEvent ?? conn.model('AnalyticsEvent', eventSchema);
 export const funnelModel = (conn: Connection) => conn.models.AnalyticsFunnel ?? conn.model('AnalyticsFunnel', funnelSchema);
-export const experimentModel = (conn: Connection) => conn.models.Experiment ?? conn.model('Experiment', experimentSchema);
-export const exposureModel = (conn: Connection) => conn.models.ExperimentExposure ?? conn.model('ExperimentExposure', exposureSchema);
+export const experimentModel = (conn: Connection) => conn.models.AnalyticsExperiment ?? conn.model('AnalyticsExperiment', experimentSchema);
+export const exposureModel = (conn: Connection) => conn.models.AnalyticsExposure ?? conn.model('AnalyticsExposure', exposureSchema);
 
 export interface FunnelDoc {
   _id: string;

@@ -12,7 +12,7 @@ import { AppError, notFound, serviceUnavailable } from '../../infra/errors';
 import type { Logger } from '../../infra/logger';
 import { Aggregates, type AggregatedEvent } from './aggregates';
 import type { ExperimentService } from './experiments';
-import { funnelModel, trackingEventModel, type FunnelDoc } from './model';
+import { funnelModel, analyticsEventModel, type FunnelDoc } from './model';
 
 const DAY_MS = 86_400_000;
 /** Events older than this (an SDK offline for a month) or from the future are refused. */
@@ -135,7 +135,7 @@ export class AnalyticsService {
 
   /** insertMany; where the database stops at a duplicate (FerretDB ignores ordered:false), the rest one by one. */
   private async insertAll(docs: Record<string, unknown>[]): Promise<void> {
-    const model = trackingEventModel(this.conn);
+    const model = analyticsEventModel(this.conn);
     try {
       await model.collection.insertMany(docs as never[], { ordered: false });
     } catch (err) {

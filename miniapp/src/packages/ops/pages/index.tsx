@@ -14,10 +14,23 @@ const PLATFORMS = [
   { value: 'h5', label: 'H5' },
 ]
 const RANGES = [
-  { days: 1, label: '今天' },
-  { days: 7, label: '近 7 天' },
-  { days: 30, label: '近 30 天' },
+  { value: 1, label: '今天' },
+  { value: 7, label: '近 7 天' },
+  { value: 30, label: '近 30 天' },
 ]
+
+/** A row of single-choice chips (funnel, date range, platform). */
+function Chips<T extends string | number>({ options, value, onChange, className = '' }: { options: { value: T; label: string }[]; value: T; onChange: (v: T) => void; className?: string }) {
+  return (
+    <View className={`ops-chips ${className}`.trim()}>
+      {options.map((o) => (
+        <Text key={String(o.value)} className={`ops-chip ${o.value === value ? 'ops-chip--on' : ''}`} onClick={() => onChange(o.value)}>
+          {o.label}
+        </Text>
+      ))}
+    </View>
+  )
+}
 
 type Load<T> = { status: 'loading' } | { status: 'error'; message: string; forbidden?: boolean } | { status: 'ready'; data: T }
 const failed = (err: unknown): { status: 'error'; message: string; forbidden?: boolean } => ({
@@ -180,29 +193,9 @@ export default function OpsDashboard() {
     <View className='page ops-page'>
       <View className='ops-card'>
         <Text className='ops-card__title'>转化漏斗</Text>
-        {funnels.length > 1 && (
-          <View className='ops-chips'>
-            {funnels.map((f) => (
-              <Text key={f.key} className={`ops-chip ${f.key === funnelKey ? 'ops-chip--on' : ''}`} onClick={() => setFunnelKey(f.key)}>
-                {f.name}
-              </Text>
-            ))}
-          </View>
-        )}
-        <View className='ops-chips ops-ranges'>
-          {RANGES.map((r) => (
-            <Text key={r.days} className={`ops-chip ${r.days === days ? 'ops-chip--on' : ''}`} onClick={() => setDays(r.days)}>
-              {r.label}
-            </Text>
-          ))}
-        </View>
-        <View className='ops-chips ops-platforms'>
-          {PLATFORMS.map((p) => (
-            <Text key={p.value} className={`ops-chip ${p.value === platform ? 'ops-chip--on' : ''}`} onClick={() => setPlatform(p.value)}>
-              {p.label}
-            </Text>
-          ))}
-        </View>
+        {funnels.length > 1 && <Chips options={funnels.map((f) => ({ value: f.key, label: f.name }))} value={funnelKey} onChange={setFunnelKey} />}
+        <Chips className='ops-ranges' options={RANGES} value={days} onChange={setDays} />
+        <Chips className='ops-platforms' options={PLATFORMS} value={platform} onChange={setPlatform} />
         {report.status === 'loading' && <LoadingState />}
         {report.status === 'error' && <ErrorState message={report.message} onRetry={loadReport} />}
         {report.status === 'ready' && (
