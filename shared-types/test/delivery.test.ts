@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import {
   cumulativeKm,
   DELIVERY_CENTRES,
+  delayAllowanceMedian,
   deliveryCentres,
+  downsampleTrack,
   emptyEtaModel,
   estimateEta,
   haversineKm,
@@ -11,10 +13,13 @@ import {
   mergeEtaModels,
   pointAlong,
   projectOntoPolyline,
+  remainingDelayMedian,
+  remainingDwellMedian,
   routeTo,
   shanghaiHour,
   simulateTrip,
   trackingStateAt,
+  tripPace,
   type EtaModel,
   type Milestone,
   type SimTrip,
@@ -162,14 +167,58 @@ describe('ETA engine', () => {
     const justArrived = estimateEta({ route: r, model: emptyEtaModel(), at: arrivedHub, milestones: ms });
     const anHourLater = estimateEta({ route: r, model: emptyEtaModel(), at: arrivedHub + HOUR, milestones: ms });
     expect(justArrived.progressKm).toBeCloseTo(hubKm, 0);
-    expect(justArrived.stops[0]).toMatchObject({ kind: 'hub', place: 'HGH', minutes: 150 });
-    expect(anHourLater.stops[0].minutes).toBe(90);
-    expect(anHourLater.etaAt).toBe(justArrived.etaAt);
+    // The median of a log-normal dwell of mean 150 and sd 45 minutes (skewed: below the mean)…
+    expect(justArrived.stops[0]).toMatchObject({ kind: 'hub', place: 'HGH', minutes: 144 });
+    // …and, an hour in, the median of what is left of the dwells that last that long: a hand-over
+    // still going on is more likely a long one, so the expected departure moves later, not earlier.
+    expect(anHourLater.stops[0].minutes).toBe(84);
+    expect(anHourLater.etaAt).toBeGreaterThanOrEqual(justArrived.etaAt);
+    expect(anHourLater.etaAt - justArrived.etaAt).toBeLessThan(5 * 60_000);
     // Parked for the night at 01:00 in Shanghai: nothing moves before 06:00.
     const night = Date.UTC(2026, 2, 2, 17, 0);
     const parked = estimateEta({ route: r, model: emptyEtaModel(), at: night, alongKm: 50, milestones: [{ type: 'departed', at: night - 8 * HOUR }, { type: 'rest_started', kind: 'night', at: night - HOUR }] });
     expect(parked.stops[0]).toMatchObject({ kind: 'night', minutes: 300 });
     expect(trackingStateAt([{ type: 'rest_started', kind: 'night', at: night - HOUR }], night).stop?.kind).toBe('night');
+  });
+
+  it('counts stops under way and unplanned stops by their median, not their mean', () => {
+    // A hand-over that has run long is expected to end soon, never in the past.
+    expect(remainingDwellMedian(150, 45, 300)).toBeGreaterThan(0);
+    expect(remainingDwellMedian(150, 45, 300)).toBeLessThan(remainingDwellMedian(150, 45, 60));
+    // An unplanned stop: a minimum then memoryless (mean 90, sd 60: 30 min + exponential of 60).
+    expect(remainingDelayMedian(90, 60, 0)).toBeCloseTo(30 + 60 * Math.LN2, 5);
+    expect(remainingDelayMedian(90, 60, 120)).toBeCloseTo(60 * Math.LN2, 5);
+    // 0.3 stops of 90 minutes expected: on most trips there is none, so the median allowance is
+    // well below the mean (27 min); with many expected it approaches their mean.
+    expect(delayAllowanceMedian(0.3, 90, 55, 40)).toBeLessThan(20);
+    expect(delayAllowanceMedian(0.3, 90, 55, 40)).toBeGreaterThan(0);
+    expect(delayAllowanceMedian(3, 90, 55, 40) / 270).toBeGreaterThan(0.85);
+    expect(delayAllowanceMedian(0, 90, 55, 40)).toBe(0);
+  });
+
+  it("uses the carrier's own pace so far, shrunk toward the learned speeds", () => {
+    const r = routeTo('BJS');
+    const m = model();
+    const trip = simulateTrip({ route: r, departAt: DEPART, seed: 77 });
+    const at = trip.startedAt + 0.5 * (trip.arriveAt - trip.startedAt);
+    const known = milestonesOf(trip).filter((x) => x.at <= at);
+    const pings = trip.events.filter((e) => e.type === 'position' && e.at <= at);
+    const fix = pings[pings.length - 1];
+    const track = downsampleTrack(pings);
+    expect(track.length).toBeLessThan(pings.length);
+    const base = { route: r, model: m, at, position: fix, milestones: known };
+    const pace = tripPace(r, m, track, known);
+    expect(pace.drivenH).toBeGreaterThan(5);
+    expect(Math.abs(pace.factor - 1)).toBeLessThan(0.2);
+    // The same track driven in half the time would be a much faster carrier: the estimate follows it.
+    const fast = tripPace(r, m, track.map((p) => ({ ...p, at: at - (at - p.at) / 2 })), []);
+    expect(fast.factor).toBeLessThan(pace.factor);
+    const withTrack = estimateEta({ ...base, track });
+    const without = estimateEta(base);
+    expect(withTrack.tripPace?.factor).toBeCloseTo(pace.factor, 2);
+    expect(without.tripPace).toBeNull();
+    expect(Math.sign(withTrack.drivingMin - without.drivingMin)).toBe(Math.sign(pace.factor - 1));
+    if (Math.abs(pace.factor - 1) >= 0.01) expect(withTrack.summary).toMatch(/按本车此前车速[快慢]约 \d+% 估算/);
   });
 
   it('is final once arrived', () => {

@@ -1,7 +1,7 @@
 /**
  * ETA evaluation (a benchmark that prints figures, not a timed test). Pure: no servers.
  *
- *   pnpm --filter @carmall/simulators eta-eval [--seed 20261128] [--train 300] [--trips 500]
+ *   pnpm --filter @carmall/simulators eta-eval [--seed 20261128] [--train 300] [--trips 500] [--explain [--oracle 21]]
  *
  * 1. Simulates `train` past trips with the TMS simulator's movement model (shared-types
  *    delivery/sim.ts) and learns the ETA model from their position reports and milestones, exactly
@@ -13,11 +13,17 @@
  * 3. Prints the absolute error against the simulated arrival (median and p90), the share of trips
  *    within 2 hours, and how often the 80% interval contained the arrival; the same for the engine
  *    with priors only (nothing learned) and for a naive "remaining km / 60 km/h" baseline.
+ * 4. --explain: where the error comes from (eta-explain.ts): bias and spread of each part of the
+ *    remaining time (driving, rests, night stops, hub hand-overs, unplanned stops), the error by the
+ *    hour of day, and an oracle bound: the median of `--oracle` re-simulations of the rest of each
+ *    trip from its true state, i.e. the error left when only the future's randomness is unknown.
+ * The engine gets what the BFF has: the latest fix, the milestones, and the 30-minute track.
  */
 import {
   calibrationFromTrip,
   createRng,
   DELIVERY_CENTRES,
+  downsampleTrack,
   emptyEtaModel,
   estimateEta,
   learnFromTrip,
@@ -28,9 +34,18 @@ import {
   type Milestone,
   type SimTrip,
 } from '@carmall/shared-types';
+import { actualParts, oracleErrorH, predictedParts, printExplain, type PointRecord } from './eta-explain';
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
+for (let i = 2; i < process.argv.length; i++) {
+  const next = process.argv[i + 1];
+  const hasValue = next !== undefined && !next.startsWith('--');
+  args.set(process.argv[i].replace(/^--/, ''), hasValue ? next : 'true');
+  if (hasValue) i++;
+}
+const EXPLAIN = args.has('explain');
+/** Re-simulations per point for the oracle bound (--explain only; 0 to skip). */
+const ORACLE_RUNS = Number(args.get('oracle') ?? 21);
 const SEED = Number(args.get('seed') ?? 20261128);
 const TRAIN = Number(args.get('train') ?? 300);
 const TRIPS = Number(args.get('trips') ?? 500);
@@ -65,6 +80,8 @@ const widths: number[][] = FRACTIONS.map(() => []);
 const allWithin2h: Record<Method, number> = { learned: 0, prior: 0, naive: 0 };
 const prior = emptyEtaModel();
 const durations: number[] = [];
+const records: PointRecord[] = [];
+const oracle = new Map<number, number[]>(FRACTIONS.map((f) => [f, []]));
 for (let i = 0; i < TRIPS; i++) {
   const t = trip(rng);
   durations.push((t.arriveAt - t.startedAt) / HOUR);
@@ -75,16 +92,24 @@ for (let i = 0; i < TRIPS; i++) {
     const known = ms.filter((m) => m.at <= evalAt);
     const fix = t.events.filter((e) => e.type === 'position' && e.at <= evalAt).pop()!;
     const at = Math.max(fix.at, ...known.map((m) => m.at));
+    // The shipment's track so far (one fix per 30 minutes, as the BFF keeps it): the trip's own pace.
+    const track = downsampleTrack(t.events.filter((e) => e.type === 'position' && e.at <= at));
     for (const [name, m] of [['learned', model], ['prior', prior]] as const) {
-      const est = estimateEta({ route: t.route, model: m, at, position: fix, milestones: known });
+      const est = estimateEta({ route: t.route, model: m, at, position: fix, milestones: known, track });
       const err = Math.abs(est.etaAt - t.arriveAt) / HOUR;
       errors[name][k].push(err);
       if (err > 2) ok[name] = false;
       if (est.lowAt <= t.arriveAt && t.arriveAt <= est.highAt) covered[name][k] += 1;
       if (name === 'learned') {
         widths[k].push((est.highAt - est.lowAt) / HOUR);
-        const raw = estimateEta({ route: t.route, model: m, at, position: fix, milestones: known, calibrate: false });
+        const raw = estimateEta({ route: t.route, model: m, at, position: fix, milestones: known, track, calibrate: false });
         if (raw.lowAt <= t.arriveAt && t.arriveAt <= raw.highAt) coveredRaw[k] += 1;
+        if (EXPLAIN) {
+          const pred = predictedParts(est);
+          const act = actualParts(t, ms, at);
+          records.push({ fraction: f, at, errH: (est.etaAt - t.arriveAt) / HOUR, predicted: pred.parts, actual: act.parts, nightsPredicted: pred.nights, nightsActual: act.nights });
+          if (ORACLE_RUNS > 0) oracle.get(f)!.push(oracleErrorH(t, ms, at, ORACLE_RUNS));
+        }
       }
     }
     const naive = Math.abs(at + ((t.route.totalKm - fix.alongKm) / 60) * HOUR - t.arriveAt) / HOUR;
@@ -121,3 +146,4 @@ const allPoints = TRIPS * FRACTIONS.length;
 console.log('\nheadline (learned model)');
 console.log(`  p90 abs error at mid-trip: ${q(errors.learned[mid], 0.9).toFixed(2)} h; trips within 2 h at all four points: ${pct(allWithin2h.learned / TRIPS).trim()}`);
 console.log(`  80% interval coverage over all points: ${pct(covered.learned.reduce((a, b) => a + b, 0) / allPoints).trim()} calibrated (uncalibrated: ${pct(coveredRaw.reduce((a, b) => a + b, 0) / allPoints).trim()})`);
+if (EXPLAIN) printExplain(records, FRACTIONS, oracle);

@@ -1,5 +1,5 @@
 import { estimateEta, type EtaEstimate } from './eta';
-import { MIN_HALF_WIDTH_MIN, MINUTE_MS, progressBucket, residualBin, emptyEtaModel, type EtaModel, type Milestone, type Ping } from './model';
+import { downsampleTrack, MIN_HALF_WIDTH_MIN, MINUTE_MS, progressBucket, residualBin, emptyEtaModel, type EtaModel, type Milestone, type Ping } from './model';
 import type { Route } from './network';
 
 /**
@@ -37,6 +37,7 @@ export function calibrationFromTrip(route: Route, model: EtaModel, pings: Ping[]
   const sorted = [...pings].sort((a, b) => a.at - b.at);
   const start = departed?.at ?? sorted[0]?.at;
   if (start === undefined || arrived.at <= start) return out;
+  const track = downsampleTrack(sorted);
   for (const f of CALIBRATION_POINTS) {
     const evalAt = start + f * (arrived.at - start);
     const known = milestones.filter((m) => m.at <= evalAt && m.type !== 'arrived');
@@ -44,7 +45,7 @@ export function calibrationFromTrip(route: Route, model: EtaModel, pings: Ping[]
     for (const p of sorted) if (p.at <= evalAt) fix = p;
     if (!fix) continue;
     const at = Math.max(fix.at, ...known.map((m) => m.at));
-    const est = estimateEta({ route, model, at, position: fix, milestones: known, calibrate: false });
+    const est = estimateEta({ route, model, at, position: fix, milestones: known, calibrate: false, track: track.filter((p) => p.at <= at) });
     if (est.arrived) continue;
     const s = calibrationSample(est, arrived.at);
     const h = (out.calibration![s.bucket] ??= { n: 0, hi: {}, lo: {} });

@@ -1,3 +1,4 @@
+import { normalCdf, normalQuantile } from '../analytics/stats';
 import { formatDateTimeCN } from '../time';
 import { projectOntoPolyline, type LatLng } from './geo';
 import { PLACES, ROAD_TYPE_LABELS, segmentAt, type RoadType, type Route } from './network';
@@ -14,8 +15,10 @@ import {
   minutesToNextHour,
   nextShanghaiTime,
   shanghaiHour,
+  learnFromTrip,
   type EtaModel,
   type Milestone,
+  type Ping,
 } from './model';
 
 /**
@@ -135,6 +138,11 @@ export interface EtaEstimate {
   summary: string;
   /** The learned stretch of each side of the interval at this progress (null: uncalibrated). */
   calibration: { lo: number; hi: number; samples: number } | null;
+  /**
+   * This carrier's own pace so far: its driving hours over what the learned speeds expected for
+   * the same road and hours, shrunk toward 1 (factor), scaling the remaining driving; null without a track.
+   */
+  tripPace: { factor: number; drivenH: number } | null;
 }
 
 export interface EtaInput {
@@ -151,6 +159,32 @@ export interface EtaInput {
   confidence?: number;
   /** false: the interval as the variance model gives it, without the learned calibration (what calibration learns from). */
   calibrate?: boolean;
+  /**
+   * The trip's own position history up to `at` (e.g. the BFF's 30-minute track): how fast this
+   * carrier has driven so far, against the learned speeds, tells about the rest of its trip.
+   */
+  track?: Ping[];
+}
+
+/**
+ * Pseudo-hours of driving at the fleet's learned pace that a trip's own pace is shrunk toward: hour
+ * to hour traffic and jams make a few hours of one trip a noisy measure of its driver and truck.
+ */
+export const TRIP_PACE_PRIOR_H = 12;
+
+/** The carrier's pace so far relative to the learned speeds (1 = as expected), from its track and stops. */
+export function tripPace(route: Route, model: EtaModel, track: Ping[], milestones: Milestone[]): { factor: number; drivenH: number } {
+  const seen = learnFromTrip(route, track, milestones);
+  let observed = 0;
+  let expected = 0;
+  for (const [key, c] of Object.entries(seen.cells)) {
+    const [segId, hour] = key.split('|');
+    const seg = route.segments.find((x) => x.id === segId);
+    if (!seg) continue;
+    observed += c.hours;
+    expected += c.km * expectedPace(model, seg, Number(hour)).hPerKm;
+  }
+  return { factor: (observed + TRIP_PACE_PRIOR_H) / (expected + TRIP_PACE_PRIOR_H), drivenH: observed };
 }
 
 interface WalkParams {
@@ -202,10 +236,10 @@ function walk(input: EtaInput, startKm: number, state: TrackingState, p: WalkPar
       const hub = route.hubs.find((h) => h.code === s.place);
       const d = hub ? expectedDwell(model, hub) : { meanMin: 120, sdMin: 40 };
       out.hubSds.push(d.sdMin);
-      remain = Math.max(5, d.meanMin - elapsed);
+      remain = Math.max(5, remainingDwellMedian(d.meanMin, d.sdMin, elapsed));
     } else if (s.kind === 'rest') remain = Math.max(2, rest.restMin - elapsed);
     else if (s.kind === 'night') remain = Math.max(2, (nextShanghaiTime(s.since, DRIVER_RULES.nightEndHour) + nightExtra * MINUTE_MS - t) / MINUTE_MS);
-    else remain = Math.max(10, delay.meanMin - elapsed);
+    else remain = Math.max(5, remainingDelayMedian(delay.meanMin, delay.sdMin, elapsed));
     addStop(s.kind, Math.max(0, remain + p.currentStopAddMin), s.place);
   }
   const pendingHubs = route.hubs.filter((h) => !state.hubsDone.includes(h.code) && !(s?.kind === 'hub' && s.place === h.code) && h.km > x - 1);
@@ -251,20 +285,55 @@ function walk(input: EtaInput, startKm: number, state: TrackingState, p: WalkPar
   return out;
 }
 
-/** Standard normal quantile for a two-sided interval of the given coverage (Acklam's rational approximation). */
+/** Standard normal quantile for a two-sided interval of the given coverage. */
 function zFor(confidence: number): number {
-  const p = 1 - (1 - confidence) / 2;
-  const a = [-39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  if (p > 0.97575) {
-    const q = Math.sqrt(-2 * Math.log(1 - p));
-    return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  return normalQuantile(1 - (1 - confidence) / 2);
+}
+
+/**
+ * A hand-over under way for `elapsedMin`: the median of the time still to go, with the dwell taken
+ * as log-normal of the learned mean and spread (dwell times are skewed: a long one runs on).
+ */
+export function remainingDwellMedian(meanMin: number, sdMin: number, elapsedMin: number): number {
+  const sigma = Math.sqrt(Math.log(1 + (sdMin / meanMin) ** 2));
+  const mu = Math.log(meanMin) - (sigma * sigma) / 2;
+  const survival = elapsedMin > 0 ? 1 - normalCdf((Math.log(elapsedMin) - mu) / sigma) : 1;
+  if (survival < 1e-6) return 5; // far beyond anything seen: expect it to end soon
+  return Math.exp(mu + sigma * normalQuantile(1 - survival / 2)) - elapsedMin;
+}
+
+/**
+ * An unplanned stop under way for `elapsedMin`: the median of the time still to go, with its length
+ * taken as a minimum plus a memoryless part, matched to the learned mean and spread.
+ */
+export function remainingDelayMedian(meanMin: number, sdMin: number, elapsedMin: number): number {
+  const scale = Math.min(meanMin, Math.max(1, sdMin));
+  const shift = meanMin - scale;
+  return Math.max(0, shift - elapsedMin) + scale * Math.LN2;
+}
+
+/**
+ * The median of N(0, sdOtherMin²) + unplanned stops (compound Poisson: `expected` stops of a mean
+ * length and spread), minutes. Unplanned stops are rare and long, so their mean is a poor point
+ * estimate: on most trips there is none. Each k stops' total is taken as normal.
+ */
+export function delayAllowanceMedian(expected: number, meanMin: number, sdMin: number, sdOtherMin: number): number {
+  if (expected <= 0) return 0;
+  const terms: Array<{ p: number; mean: number; sd: number }> = [];
+  let pk = Math.exp(-expected);
+  for (let k = 0; k < 60 && (k <= expected || pk > 1e-9); k++) {
+    terms.push({ p: pk, mean: k * meanMin, sd: Math.sqrt(sdOtherMin * sdOtherMin + k * sdMin * sdMin) || 1e-6 });
+    pk *= expected / (k + 1);
   }
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  const cdf = (x: number) => terms.reduce((acc, t) => acc + t.p * normalCdf((x - t.mean) / t.sd), 0);
+  let lo = 0;
+  let hi = expected * meanMin + 6 * Math.sqrt(sdOtherMin * sdOtherMin + expected * (meanMin * meanMin + sdMin * sdMin)) + 1;
+  for (let i = 0; i < 50; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < 0.5) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -298,19 +367,26 @@ export function estimateEta(input: EtaInput): EtaEstimate {
     return {
       asOf: input.at, etaAt: state.arrivedAt, lowAt: state.arrivedAt, highAt: state.arrivedAt, confidence, totalKm: round1(route.totalKm),
       progressKm: round1(route.totalKm), remainingKm: 0, offRouteKm: 0, arrived: true, drivingMin: 0, restStops: 0, restMin: 0,
-      nightStops: 0, nightMin: 0, dwellMin: 0, delayAllowanceMin: 0, segments: [], stops: [], calibration: null,
+      nightStops: 0, nightMin: 0, dwellMin: 0, delayAllowanceMin: 0, segments: [], stops: [], calibration: null, tripPace: null,
       summary: `已于 ${formatDateTimeCN(state.arrivedAt)} 到达${route.destination.name}`,
     };
   }
 
   const delay = expectedDelay(input.model);
-  const nominal = walk(input, alongKm, state, { paceMult: 1, dwellAddMin: {}, delayMinPerKm: delay.minPerKm, currentStopAddMin: 0 });
   const remainingKm = route.totalKm - alongKm;
+  const known = input.milestones.filter((m) => m.at <= input.at);
+  const pace = input.track ? tripPace(route, input.model, input.track.filter((p) => p.at <= input.at), known) : null;
+  const paceMult = pace?.factor ?? 1;
+  // Without unplanned stops first: their spread around this walk is what the stops' median is taken against.
+  const moving = walk(input, alongKm, state, { paceMult, dwellAddMin: {}, delayMinPerKm: 0, currentStopAddMin: 0 });
 
   // Variances (minutes²) of the three independent sources, then each one's share of the interval.
   let moveVar = 0;
-  for (const s of nominal.segments.values()) moveVar += (s.sdRatio * s.minutes) ** 2;
-  const dwellVar = nominal.hubSds.reduce((sum, sd) => sum + sd * sd, 0);
+  for (const s of moving.segments.values()) moveVar += (s.sdRatio * s.minutes) ** 2;
+  const dwellVar = moving.hubSds.reduce((sum, sd) => sum + sd * sd, 0);
+  // The point estimate is the median arrival: unplanned stops count with their median share, not their mean.
+  const allowanceMin = delayAllowanceMedian(remainingKm * delay.perKm, delay.meanMin, delay.sdMin, Math.sqrt(moveVar + dwellVar));
+  const nominal = walk(input, alongKm, state, { paceMult, dwellAddMin: {}, delayMinPerKm: remainingKm > 0 ? allowanceMin / remainingKm : 0, currentStopAddMin: 0 });
   let delayVar = remainingKm * delay.min2PerKm;
   if (state.stop?.kind === 'delay') delayVar += (0.5 * delay.meanMin) ** 2;
   const totalVar = moveVar + dwellVar + delayVar;
@@ -325,13 +401,13 @@ export function estimateEta(input: EtaInput): EtaEstimate {
   const relMove = nominal.drivingMin > 0 ? moveShare / nominal.drivingMin : 0;
   const currentIsHub = state.stop?.kind === 'hub';
   const high = walk(input, alongKm, state, {
-    paceMult: 1 + relMove,
+    paceMult: paceMult * (1 + relMove),
     dwellAddMin: perHub(1),
     delayMinPerKm: remainingKm > 0 ? delay.minPerKm + delayShare / remainingKm : 0,
     currentStopAddMin: currentIsHub ? dwellShare / Math.max(1, hubCodes.length) : state.stop?.kind === 'delay' ? delayShare : 0,
   });
   const low = walk(input, alongKm, state, {
-    paceMult: Math.max(0.6, 1 - relMove),
+    paceMult: paceMult * Math.max(0.6, 1 - relMove),
     dwellAddMin: perHub(-1),
     delayMinPerKm: 0,
     currentStopAddMin: currentIsHub ? -dwellShare / Math.max(1, hubCodes.length) : 0,
@@ -356,6 +432,7 @@ export function estimateEta(input: EtaInput): EtaEstimate {
   if (hubNames.length) parts.push(`在${hubNames.join('、')}中转交接约 ${hours(nominal.dwellMin)} 小时`);
   if (nominal.restStops) parts.push(`途中休息 ${nominal.restStops} 次`);
   if (nominal.nightStops) parts.push(`夜间停车 ${nominal.nightStops} 次（约 ${hours(nominal.nightMin)} 小时）`);
+  if (pace && Math.abs(pace.factor - 1) >= 0.01) parts.push(`按本车此前车速${pace.factor > 1 ? '慢' : '快'}约 ${Math.round(Math.abs(pace.factor - 1) * 100)}% 估算`);
   const summary = `${parts.join('，')}。预计 ${formatDateTimeCN(etaAt)} 到达${route.destination.name}（${Math.round(confidence * 100)}% 可能在 ${formatDateTimeCN(lowAt)} 至 ${formatDateTimeCN(highAt)} 之间）`;
 
   return {
@@ -380,5 +457,6 @@ export function estimateEta(input: EtaInput): EtaEstimate {
     stops: nominal.stops.map((s) => ({ ...s, minutes: Math.round(s.minutes) })),
     summary,
     calibration: calibration ? { lo: Math.round(calibration.lo * 100) / 100, hi: Math.round(calibration.hi * 100) / 100, samples: calibration.samples } : null,
+    tripPace: pace ? { factor: Math.round(pace.factor * 1000) / 1000, drivenH: round1(pace.drivenH) } : null,
   };
 }

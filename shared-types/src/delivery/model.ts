@@ -205,16 +205,21 @@ export function expectedDwell(model: EtaModel, hub: { code: string; dwellMin: nu
   return { meanMin: mean, sdMin: sd };
 }
 
-/** Unplanned stops: expected minutes per km, second moment per km (compound Poisson) and mean length. */
-export function expectedDelay(model: EtaModel): { minPerKm: number; min2PerKm: number; meanMin: number } {
+/**
+ * Unplanned stops: expected minutes per km, second moment per km (compound Poisson), how many per
+ * km, and the length of one (mean and standard deviation).
+ */
+export function expectedDelay(model: EtaModel): { minPerKm: number; min2PerKm: number; perKm: number; meanMin: number; sdMin: number } {
   const d = model.delays;
   const priorMin2 = PRIOR_DELAY.meanMin ** 2 + PRIOR_DELAY.sdMin ** 2;
-  // Shrink toward the prior with 2 000 km of pseudo-driving.
+  // Shrink toward the prior with 2 000 km of pseudo-driving (rates) and 3 pseudo-stops (lengths).
   const K = 2000;
   const minPerKm = (d.sumMin + K * PRIOR_DELAY.perKm * PRIOR_DELAY.meanMin) / (d.km + K);
   const min2PerKm = (d.sumMin2 + K * PRIOR_DELAY.perKm * priorMin2) / (d.km + K);
+  const perKm = (d.n + K * PRIOR_DELAY.perKm) / (d.km + K);
   const meanMin = (d.sumMin + 3 * PRIOR_DELAY.meanMin) / (d.n + 3);
-  return { minPerKm, min2PerKm, meanMin };
+  const sdMin = Math.sqrt(Math.max(0, (d.sumMin2 + 3 * priorMin2) / (d.n + 3) - meanMin * meanMin));
+  return { minPerKm, min2PerKm, perKm, meanMin, sdMin };
 }
 
 /** Trip progress (share of the route's km behind the carrier) buckets of the interval calibration. */
@@ -276,6 +281,17 @@ export interface Milestone {
 
 export interface Ping extends LatLng {
   at: number;
+}
+
+/** The first fix of each 30-minute bucket, like the track a shipment keeps (the trip's pace is read from it). */
+export function downsampleTrack(pings: Ping[], bucketMs = 30 * MINUTE_MS): Ping[] {
+  const byBucket = new Map<number, Ping>();
+  for (const p of pings) {
+    const b = Math.floor(p.at / bucketMs);
+    const q = byBucket.get(b);
+    if (!q || p.at < q.at) byBucket.set(b, p);
+  }
+  return [...byBucket.values()].sort((a, b) => a.at - b.at);
 }
 
 interface StopInterval {

@@ -75,6 +75,27 @@ export interface SimTripOptions {
   injectedDelays?: InjectedDelay[];
   /** GPS noise, metres (default 25). */
   gpsNoiseM?: number;
+  /**
+   * Continue a trip from a known state instead of the factory (the ETA evaluation's oracle: the
+   * rest of a trip re-drawn with fresh randomness from where the carrier truly is).
+   */
+  resume?: SimResume;
+}
+
+export interface SimResume {
+  at: number;
+  alongKm: number;
+  /** Minutes driven since the last stop ended. */
+  drivingMin: number;
+  /** Hubs already handed over at. */
+  hubsDone: string[];
+  /** The trip's hidden driver pace (tripDriverFactor of its seed). */
+  driver: number;
+}
+
+/** The hidden per-trip pace of the driver and truck that a trip's seed gives (the first draw of its trip). */
+export function tripDriverFactor(seed: number): number {
+  return Math.exp(0.04 * createRng(seed).normal());
 }
 
 export interface SimTrip {
@@ -99,7 +120,9 @@ export function simulateTrip(opts: SimTripOptions): SimTrip {
   const pingEvery = (opts.pingEveryMin ?? 10) * MINUTE_MS;
   const gpsDeg = (opts.gpsNoiseM ?? 25) / 111_000;
   const injected = [...(opts.injectedDelays ?? [])].sort((a, b) => a.at - b.at);
-  const driver = Math.exp(0.04 * rng.normal());
+  const drawnDriver = Math.exp(0.04 * rng.normal());
+  const resume = opts.resume;
+  const driver = resume?.driver ?? drawnDriver;
   const traffic = new Map<string, number>();
   const milestones: SimEvent[] = [];
   const knots: Array<[number, number]> = [];
@@ -108,6 +131,14 @@ export function simulateTrip(opts: SimTripOptions): SimTrip {
   let x = 0;
   let drive = 0;
   let restAfter = DRIVER_RULES.maxDrivingMin - rng.uniform(0, 30);
+  if (resume) {
+    // The current stint's rest threshold is hidden: drawn again, at least what was already driven.
+    t = resume.at;
+    x = resume.alongKm;
+    drive = resume.drivingMin;
+    const lo = Math.min(DRIVER_RULES.maxDrivingMin, Math.max(DRIVER_RULES.maxDrivingMin - 30, drive));
+    restAfter = Math.max(drive, lo + rng.next() * (DRIVER_RULES.maxDrivingMin - lo));
+  }
   const where = (): LatLng => pointAlong(route.points, route.cumKm, x);
   const milestone = (type: MilestoneType, extra: Partial<SimEvent> = {}) => {
     const p = where();
@@ -132,11 +163,11 @@ export function simulateTrip(opts: SimTripOptions): SimTrip {
   };
 
   // Carriers leave the factory in the morning if loaded at night.
-  if (isNight()) t = nextShanghaiTime(t, DRIVER_RULES.nightEndHour) + rng.uniform(0, 30) * MINUTE_MS;
+  if (!resume && isNight()) t = nextShanghaiTime(t, DRIVER_RULES.nightEndHour) + rng.uniform(0, 30) * MINUTE_MS;
   const startedAt = t;
   knots.push([t, x]);
-  milestone('departed');
-  const pendingHubs = [...route.hubs];
+  if (!resume) milestone('departed');
+  const pendingHubs = route.hubs.filter((h) => !resume?.hubsDone.includes(h.code));
 
   for (let guard = 0; x < route.totalKm - 1e-9 && guard < 1_000_000; guard++) {
     const hub = pendingHubs[0];

@@ -336,7 +336,7 @@ export class TrackingService {
         recompute = true;
       }
       if (recompute) {
-        set.eta = this.computeEta({ ...s, milestones, latest }, await this.etaModel());
+        set.eta = this.computeEta({ ...s, milestones, latest, track: (set.track as StoredPoint[] | undefined) ?? s.track ?? [] }, await this.etaModel());
         if (this.notifier) set.alerts = await this.decideAlerts(s, milestones, set.eta as ShipmentDoc['eta']);
       }
       await this.Shipments.updateOne({ _id: s._id }, { $set: set });
@@ -364,11 +364,13 @@ export class TrackingService {
     return state;
   }
 
-  private computeEta(s: Pick<ShipmentDoc, 'centre' | 'milestones' | 'latest'>, model: EtaModel): ShipmentDoc['eta'] {
+  private computeEta(s: Pick<ShipmentDoc, 'centre' | 'milestones' | 'latest' | 'track'>, model: EtaModel): ShipmentDoc['eta'] {
     const milestones: Milestone[] = s.milestones.map((m) => ({ type: m.type, at: new Date(m.at).getTime(), place: m.place, kind: m.kind }));
     const times = [...milestones.map((m) => m.at), ...(s.latest ? [new Date(s.latest.at).getTime()] : [])];
     if (times.length === 0) return null;
-    const est = estimateEta({ route: routeTo(s.centre), model, at: Math.max(...times), ...(s.latest ? { position: s.latest } : {}), milestones });
+    // The 30-minute track gives the engine this carrier's own pace so far.
+    const track = s.track.map((p) => ({ lat: p.lat, lng: p.lng, at: new Date(p.at).getTime() }));
+    const est = estimateEta({ route: routeTo(s.centre), model, at: Math.max(...times), ...(s.latest ? { position: s.latest } : {}), milestones, track });
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
       ...est,
@@ -456,6 +458,7 @@ export class TrackingService {
               dwellMin: eta.dwellMin,
               delayAllowanceMin: eta.delayAllowanceMin,
               intervalCalibration: eta.calibration ?? null,
+              tripPace: eta.tripPace ?? null,
               segments: eta.segments,
               stops: eta.stops,
             },
