@@ -250,7 +250,9 @@ function walk(input: EtaInput, startKm: number, state: TrackingState, p: WalkPar
       pendingHubs.shift();
       const d = expectedDwell(model, hub);
       out.hubSds.push(d.sdMin);
-      addStop('hub', Math.max(0, d.meanMin + (p.dwellAddMin[hub.code] ?? 0)), hub.code);
+      // The median of a log-normal of the learned mean and spread: the point estimate is the median arrival.
+      const median = d.meanMin / Math.sqrt(1 + (d.sdMin / d.meanMin) ** 2);
+      addStop('hub', Math.max(0, median + (p.dwellAddMin[hub.code] ?? 0)), hub.code);
       continue;
     }
     const hour = shanghaiHour(t);
