@@ -82,6 +82,7 @@ const prior = emptyEtaModel();
 const durations: number[] = [];
 const records: PointRecord[] = [];
 const oracle = new Map<number, number[]>(FRACTIONS.map((f) => [f, []]));
+const oracleNoDriver = new Map<number, number[]>(FRACTIONS.map((f) => [f, []]));
 for (let i = 0; i < TRIPS; i++) {
   const t = trip(rng);
   durations.push((t.arriveAt - t.startedAt) / HOUR);
@@ -108,7 +109,10 @@ for (let i = 0; i < TRIPS; i++) {
           const pred = predictedParts(est);
           const act = actualParts(t, ms, at);
           records.push({ fraction: f, at, errH: (est.etaAt - t.arriveAt) / HOUR, predicted: pred.parts, actual: act.parts, nightsPredicted: pred.nights, nightsActual: act.nights });
-          if (ORACLE_RUNS > 0) oracle.get(f)!.push(oracleErrorH(t, ms, at, ORACLE_RUNS));
+          if (ORACLE_RUNS > 0) {
+            oracle.get(f)!.push(oracleErrorH(t, ms, at, ORACLE_RUNS));
+            oracleNoDriver.get(f)!.push(oracleErrorH(t, ms, at, ORACLE_RUNS, false));
+          }
         }
       }
     }
@@ -146,4 +150,4 @@ const allPoints = TRIPS * FRACTIONS.length;
 console.log('\nheadline (learned model)');
 console.log(`  p90 abs error at mid-trip: ${q(errors.learned[mid], 0.9).toFixed(2)} h; trips within 2 h at all four points: ${pct(allWithin2h.learned / TRIPS).trim()}`);
 console.log(`  80% interval coverage over all points: ${pct(covered.learned.reduce((a, b) => a + b, 0) / allPoints).trim()} calibrated (uncalibrated: ${pct(coveredRaw.reduce((a, b) => a + b, 0) / allPoints).trim()})`);
-if (EXPLAIN) printExplain(records, FRACTIONS, oracle);
+if (EXPLAIN) printExplain(records, FRACTIONS, oracle, oracleNoDriver);

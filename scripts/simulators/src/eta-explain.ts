@@ -53,7 +53,7 @@ export function predictedParts(est: EtaEstimate): { parts: Record<Part, number>;
  * the future's dice; its error is the irreducible part. (It knows more than any real system, so
  * its error is a lower bound.)
  */
-export function oracleErrorH(trip: SimTrip, milestones: Milestone[], at: number, runs: number): number {
+export function oracleErrorH(trip: SimTrip, milestones: Milestone[], at: number, runs: number, knowsDriver = true): number {
   const stops = stopIntervals(milestones);
   const current = stops.find((s) => s.start <= at && at < s.end);
   const from = current ? current.end : at;
@@ -61,7 +61,11 @@ export function oracleErrorH(trip: SimTrip, milestones: Milestone[], at: number,
   const hubsDone = milestones.filter((m) => m.type === 'hub_departed' && m.at <= from && m.place).map((m) => m.place!);
   const resume = { at: from, alongKm: alongAtTime(trip.knots, from), drivingMin: (from - lastEnd) / MIN, hubsDone, driver: tripDriverFactor(trip.seed) };
   const arrivals: number[] = [];
-  for (let k = 0; k < runs; k++) arrivals.push(simulateTrip({ route: trip.route, departAt: from, seed: (trip.seed * 7919 + k * 104729 + 1) >>> 0, pingEveryMin: 1e9, resume }).arriveAt);
+  for (let k = 0; k < runs; k++) {
+    const seed = (trip.seed * 7919 + k * 104729 + 1) >>> 0;
+    // Without the driver's hidden pace, each run draws one as a new trip would.
+    arrivals.push(simulateTrip({ route: trip.route, departAt: from, seed, pingEveryMin: 1e9, resume: { ...resume, driver: knowsDriver ? resume.driver : tripDriverFactor(seed) } }).arriveAt);
+  }
   arrivals.sort((a, b) => a - b);
   const median = runs % 2 ? arrivals[(runs - 1) / 2] : (arrivals[runs / 2 - 1] + arrivals[runs / 2]) / 2;
   return Math.abs(median - trip.arriveAt) / 3_600_000;
@@ -80,7 +84,7 @@ const f1 = (n: number, w = 7) => n.toFixed(1).padStart(w);
 const f2 = (n: number, w = 6) => n.toFixed(2).padStart(w);
 const pc = (n: number, w = 6) => `${(n * 100).toFixed(0)}%`.padStart(w);
 
-export function printExplain(records: PointRecord[], fractions: number[], oracle?: Map<number, number[]>) {
+export function printExplain(records: PointRecord[], fractions: number[], oracle?: Map<number, number[]>, oracleNoDriver?: Map<number, number[]>) {
   console.log('\n=== explain: where the error of the learned engine comes from ===');
   for (const f of fractions) {
     const rs = records.filter((r) => r.fraction === f);
@@ -102,6 +106,8 @@ export function printExplain(records: PointRecord[], fractions: number[], oracle
     console.log(`  night stops predicted != actual: ${pc(missed.length / rs.length, 0)} of points; their median |error| ${f2(quantile(missed.map((r) => Math.abs(r.errH)), 0.5), 0)} h (others ${f2(quantile(rs.filter((r) => r.nightsPredicted === r.nightsActual).map((r) => Math.abs(r.errH)), 0.5), 0)} h)`);
     const o = oracle?.get(f);
     if (o?.length) console.log(`  oracle bound (median of re-simulations of the rest of the trip from its true state): median |error| ${f2(quantile(o, 0.5), 0)} h, p90 ${f2(quantile(o, 0.9), 0)} h`);
+    const od = oracleNoDriver?.get(f);
+    if (od?.length) console.log(`  the same oracle without the driver's hidden pace: median |error| ${f2(quantile(od, 0.5), 0)} h, p90 ${f2(quantile(od, 0.9), 0)} h`);
   }
   console.log('\nby the hour of day (Shanghai) the estimate was made, all points: n | median |error| h | p90 |error| h | mean error h');
   for (let h0 = 0; h0 < 24; h0 += 3) {
