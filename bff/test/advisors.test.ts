@@ -23,6 +23,12 @@ const as = (roles: string[], openid: string) => signedIn(t, roles, openid);
 const share = (token: string, body: object) => t.api('/api/v1/shares', { method: 'POST', token, json: body });
 const visit = (shareId: string, vid: string, token?: string) => t.api(`/api/v1/shares/${shareId}/visits`, { method: 'POST', json: { visitorId: vid }, ...(token ? { token } : {}) });
 const placeOrder = (token: string, key = randomUUID()) => t.api('/api/v1/orders', { method: 'POST', json: CAR, token, headers: { 'idempotency-key': key } });
+/** This app's read-through cache keys (ioredis prefixes DEL's keys but not KEYS' pattern). */
+const dropCatalogCache = async () => {
+  const prefix = t.config.REDIS_KEY_PREFIX;
+  const keys = await t.redis.keys(`${prefix}cache:*`);
+  if (keys.length) await t.redis.del(...keys.map((k) => k.slice(prefix.length)));
+};
 const wxacodeCalls = async () => ((await (await fetch(`${t.wechat.url}/__sim/wechat/wxacode`)).json()) as { calls: Array<{ scene: string }> }).calls;
 
 beforeAll(async () => {
@@ -69,6 +75,43 @@ describe('shares', () => {
     expect(card.body).toMatchObject({ shareId: s.shareId, kind: 'configuration', advisor: { displayName: '王顾问' }, model: { code: 'yuanshan-s5' }, configuration: { shortId: configId, current: { valid: true } } });
     expect(card.body.configuration.totalFen).toBeGreaterThan(0);
     expect(JSON.stringify(card.body)).not.toContain(advisorA.id);
+  });
+
+  it('a shared configuration its owner deleted still opens (as shared, marked not orderable) and never breaks the advisor list', async () => {
+    const owner = await as(['buyer'], 'oDelCfg');
+    const saved = (await t.api('/api/v1/configurations/saved', { method: 'POST', json: CAR, token: owner.token })).body;
+    const s = (await share(advisorA.token, { kind: 'configuration', configurationId: saved.shortId })).body;
+    const before = (await t.api(`/api/v1/shares/${s.shareId}`)).body;
+    expect((await t.api(`/api/v1/me/configurations/${saved.shortId}`, { method: 'DELETE', token: owner.token })).status).toBe(204);
+    const card = await t.api(`/api/v1/shares/${s.shareId}`);
+    expect(card.status).toBe(200);
+    expect(card.body.configuration).toMatchObject({ shortId: saved.shortId, trimCode: CAR.trimCode, totalFen: before.configuration.totalFen, current: { valid: false, totalFen: null } });
+    expect(card.body.configuration.current.reason).toContain('已被删除');
+    expect((await t.api(`/api/v1/shares/${s.shareId}/poster.png`)).status).toBe(200);
+    const list = await t.api('/api/v1/advisor/shares', { token: advisorA.token });
+    expect(list.status).toBe(200);
+    expect(list.body.items.find((i: { shareId: string }) => i.shareId === s.shareId)).toMatchObject({ configurationId: saved.shortId, title: before.title });
+  });
+
+  it('a share of a delisted model lists, but opening it is 410 SHARE_MODEL_UNAVAILABLE', async () => {
+    const s = (await share(advisorB.token, { kind: 'model', modelCode: 'yuanshan-s7' })).body;
+    const models = t.conn.collection('models');
+    const doc = await models.findOne({ code: 'yuanshan-s7' });
+    expect(doc).not.toBeNull();
+    await models.deleteOne({ code: 'yuanshan-s7' });
+    await dropCatalogCache();
+    try {
+      for (const res of [await t.api(`/api/v1/shares/${s.shareId}`), await t.api(`/api/v1/shares/${s.shareId}/poster.png`)]) {
+        expect(res.status).toBe(410);
+        expect(res.body.error).toMatchObject({ code: 'SHARE_MODEL_UNAVAILABLE', details: { modelCode: 'yuanshan-s7' } });
+      }
+      const list = await t.api('/api/v1/advisor/shares', { token: advisorB.token });
+      expect(list.status).toBe(200);
+      expect(list.body.items.some((i: { shareId: string }) => i.shareId === s.shareId)).toBe(true);
+    } finally {
+      await models.insertOne(doc!);
+      await dropCatalogCache();
+    }
   });
 
   it('forged and malformed share ids are 404 SHARE_NOT_FOUND everywhere; expired shares 410 SHARE_EXPIRED', async () => {
@@ -171,6 +214,12 @@ describe('attribution', () => {
     expect(listed.financeQuote).toMatchObject({ termMonths: 36, monthlyPaymentFen: expect.any(Number) });
     const stats = (await t.api('/api/v1/advisor/shares', { token: advisorA.token })).body.items.find((i: { shareId: string }) => i.shareId === s.shareId).stats;
     expect(stats).toEqual({ visits: 1, visitors: 1, leads: 1, orders: 0 });
+    // A crash between the lead insert and its credit: the next quote (a retry) writes the credit, once.
+    const creditId = `finance_quote:${String(leads[0]._id)}`;
+    expect((await t.conn.collection('advisor_credits').deleteOne({ _id: creditId as never })).deletedCount).toBe(1);
+    expect((await t.api('/api/v1/finance/quote', { method: 'POST', json: body, token: who.token })).status).toBe(200);
+    expect(await t.conn.collection('advisor_credits').find({ _id: creditId as never }).toArray()).toEqual([expect.objectContaining({ advisorUserId: advisorA.id, shareId: s.shareId })]);
+    expect(await t.conn.collection('advisor_leads').countDocuments({ buyerUserId: who.id })).toBe(1);
   });
 });
 

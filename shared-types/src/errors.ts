@@ -47,6 +47,7 @@ export const ERROR_CODES = [
   // Advisors: shares, test drives, leads:
   'SHARE_NOT_FOUND',
   'SHARE_EXPIRED',
+  'SHARE_MODEL_UNAVAILABLE',
   'SLOT_UNAVAILABLE',
   'TEST_DRIVE_STATE_INVALID',
   'LEAD_STATE_INVALID',

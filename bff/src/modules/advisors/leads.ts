@@ -25,6 +25,7 @@ export interface LeadDoc {
   status: LeadStatusValue;
   advisorUserId: string | null;
   shareId: string | null;
+  visitId?: string | null;
   storeCode: string | null;
   buyerUserId: string;
   modelCode: string;
@@ -77,7 +78,7 @@ export class LeadService {
   /** Create a lead once per natural key, credited by the attribution rule (a repeat answers the first). */
   async create(lead: NewLead, credit: AttributionResult): Promise<LeadDoc> {
     const existing = await this.Leads.findOne({ naturalKey: lead.naturalKey }).lean<LeadDoc>();
-    if (existing) return existing;
+    if (existing) return this.ensureCredit(existing);
     const id = new Types.ObjectId();
     const contact: Record<string, string> = {};
     if (lead.contact.name) contact.name = this.cipher.encrypt(lead.contact.name, this.aad(String(id), 'name'));
@@ -91,6 +92,7 @@ export class LeadService {
         status: 'new',
         advisorUserId: credit.credited ? credit.advisorUserId : null,
         shareId: credit.credited ? credit.shareId : null,
+        visitId: credit.credited ? credit.visitId : null,
         storeCode: lead.storeCode,
         buyerUserId: lead.buyerUserId,
         modelCode: lead.modelCode,
@@ -102,10 +104,19 @@ export class LeadService {
       });
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
-      return (await this.Leads.findOne({ naturalKey: lead.naturalKey }).lean<LeadDoc>())!;
+      return this.ensureCredit((await this.Leads.findOne({ naturalKey: lead.naturalKey }).lean<LeadDoc>())!);
     }
-    await this.shares.recordCredit(lead.kind, String(id), lead.buyerUserId, credit);
-    return (await this.Leads.findById(id).lean<LeadDoc>())!;
+    return this.ensureCredit((await this.Leads.findById(id).lean<LeadDoc>())!);
+  }
+
+  /**
+   * Write the lead's credit from the lead itself (write-once by `<kind>:<lead id>`): the lead is
+   * inserted first, so a request retried after a crash between the two writes still credits it.
+   */
+  private async ensureCredit(lead: LeadDoc): Promise<LeadDoc> {
+    if (lead.advisorUserId && lead.shareId && lead.visitId)
+      await this.shares.recordCredit(lead.kind, String(lead._id), lead.buyerUserId, { credited: true, advisorUserId: lead.advisorUserId, shareId: lead.shareId, visitId: lead.visitId });
+    return lead;
   }
 
   /** Keep a test-drive lead's copy of the booking current (cancelled by the buyer, completed). */
@@ -119,7 +130,8 @@ export class LeadService {
   async recordFinanceQuote(buyer: AuthedUser, quote: { modelCode: string; modelName: string; priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string }) {
     try {
       const naturalKey = `finance_quote:${buyer.id}:${quote.modelCode}:${formatDateCN(new Date())}`;
-      if (await this.Leads.exists({ naturalKey })) return;
+      const existing = await this.Leads.findOne({ naturalKey }).lean<LeadDoc>();
+      if (existing) return void (await this.ensureCredit(existing));
       const credit = await this.shares.attributionFor(buyer.id);
       const profile = await this.contactOf(buyer.id);
       await this.create(

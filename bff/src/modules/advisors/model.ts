@@ -1,4 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
+import type { ResolvedConfig } from '@carmall/shared-types';
 
 /**
  * A share card an advisor sent: `_id` is the short random share id (the mini-program code's
@@ -12,6 +13,8 @@ const shareSchema = new Schema(
     kind: { type: String, required: true, enum: ['model', 'configuration'] },
     modelCode: { type: String, required: true },
     configurationId: { type: String, default: null },
+    // The configuration as it was shared, so the card survives the owner deleting it later.
+    snapshot: { type: Schema.Types.Mixed, default: null },
     targetKey: { type: String, required: true },
     expiresAt: { type: Date, required: true },
   },
@@ -74,6 +77,8 @@ const leadSchema = new Schema(
     status: { type: String, required: true, enum: ['new', 'contacted', 'scheduled', 'completed', 'lost'] },
     advisorUserId: { type: String, default: null },
     shareId: { type: String, default: null },
+    // The credited visit: with advisor and share, enough to (re)write the credit on a retry.
+    visitId: { type: String, default: null },
     storeCode: { type: String, default: null },
     buyerUserId: { type: String, required: true },
     modelCode: { type: String, required: true },
@@ -109,9 +114,19 @@ export interface ShareDoc {
   kind: 'model' | 'configuration';
   modelCode: string;
   configurationId: string | null;
+  snapshot?: ShareSnapshot | null;
   targetKey: string;
   expiresAt: Date;
   createdAt: Date;
+}
+/** The saved configuration frozen into a share at creation (choices and the price then). */
+export interface ShareSnapshot {
+  shortId: string;
+  modelCode: string;
+  modelName: string;
+  trimCode: string;
+  trimName: string;
+  config: ResolvedConfig;
 }
 export interface ShareVisitDoc {
   _id: string;

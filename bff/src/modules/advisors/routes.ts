@@ -30,6 +30,8 @@ const shareErrors = [
   { status: 404, code: 'SHARE_NOT_FOUND', when: 'no share has this id (forged, mistyped or malformed)' },
   { status: 410, code: 'SHARE_EXPIRED', when: 'the share has expired; details.modelCode still names the car' },
 ];
+// Opening a share (card, poster) also needs the car to still be on sale.
+const shareOpenErrors = [...shareErrors, { status: 410, code: 'SHARE_MODEL_UNAVAILABLE', when: 'the shared model has been delisted; details.modelCode names it' }];
 
 export function advisorRoutes(shares: ShareService, leads: LeadService) {
   return [
@@ -52,7 +54,7 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
       summary: 'What a share card shows: the model or configuration (price now) and the advisor display name',
       params: shareIdParamsSchema,
       response: shareCardSchema,
-      errors: shareErrors,
+      errors: shareOpenErrors,
       handler: async (_ctx, { params }) => shares.card(params.shareId),
     }),
     route({
@@ -72,7 +74,7 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
       tag: 'advisors',
       summary: 'The share poster (PNG): car, configuration, price, advisor, mini-program code (scene = share id); cached by content',
       params: z.object({ shareId: z.string().min(1).max(64) }),
-      errors: [...shareErrors, { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: "WeChat's code service is unreachable or refused" }],
+      errors: [...shareOpenErrors, { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: "WeChat's code service is unreachable or refused" }],
       handler: async (ctx, { params }) => {
         const png = await shares.poster(params.shareId);
         ctx.type = 'image/png';

@@ -8,7 +8,7 @@ import type { Logger } from '../../infra/logger';
 import type { AuthedUser } from '../auth/session';
 import type { CatalogService } from '../catalog/service';
 import type { ConfigurationService } from '../configurations/service';
-import { advisorProfileModel, creditModel, shareModel, shareVisitModel, type CreditDoc, type ShareDoc, type ShareVisitDoc } from './model';
+import { advisorProfileModel, creditModel, shareModel, shareVisitModel, type CreditDoc, type ShareDoc, type ShareSnapshot, type ShareVisitDoc } from './model';
 import type { PosterService, PosterContent } from './poster';
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
@@ -35,6 +35,8 @@ export function paintSwatch(model: { options: Array<{ code: string; group: strin
 }
 
 export const shareNotFound = () => new AppError(404, 'SHARE_NOT_FOUND', '分享不存在或已失效');
+const shareModelGone = (modelCode: string) => new AppError(410, 'SHARE_MODEL_UNAVAILABLE', '分享的车型已下架，请联系顾问了解在售车型', { modelCode });
+const isNotFound = (err: unknown) => err instanceof AppError && err.status === 404;
 
 export interface ShareServiceOptions {
   shareTtlDays: number;
@@ -80,10 +82,13 @@ export class ShareService {
   async create(advisor: AuthedUser, req: ShareCreateRequest): Promise<{ share: Awaited<ReturnType<ShareService['present']>>; created: boolean }> {
     let modelCode: string;
     let configurationId: string | null = null;
+    let snapshot: ShareSnapshot | null = null;
     if (req.kind === 'configuration') {
       const saved = await this.configurations.get(req.configurationId!);
       modelCode = saved.modelCode;
       configurationId = saved.shortId;
+      const { shortId, modelName, trimCode, trimName, config } = saved;
+      snapshot = { shortId, modelCode, modelName, trimCode, trimName, config };
     } else {
       modelCode = (await this.catalog.getModel(req.modelCode!)).model.code;
     }
@@ -98,6 +103,7 @@ export class ShareService {
         kind: req.kind,
         modelCode,
         configurationId,
+        snapshot,
         targetKey,
         expiresAt: new Date(now.getTime() + this.opts.shareTtlDays * 86_400_000),
       });
@@ -119,8 +125,9 @@ export class ShareService {
   /** What the share card shows: the model, the configuration as frozen and priced now, the advisor's display name. */
   async card(shareId: string) {
     const doc = await this.valid(shareId);
-    const { summary } = await this.catalog.getModel(doc.modelCode);
-    const configuration = doc.configurationId ? await this.configurations.get(doc.configurationId) : null;
+    const summary = (await this.modelOf(doc))?.summary;
+    if (!summary) throw shareModelGone(doc.modelCode);
+    const configuration = await this.configurationOf(doc);
     const advisorName = await this.advisorName(doc.advisorUserId);
     return {
       shareId: doc._id,
@@ -141,9 +148,39 @@ export class ShareService {
       : `${advisorName}为您推荐：${modelName} ${formatFen(startingPriceFen)}起`;
   }
 
+  /** The shared model, or null once it is delisted (the share then only lists, it no longer opens). */
+  private async modelOf(doc: ShareDoc) {
+    try {
+      return await this.catalog.getModel(doc.modelCode);
+    } catch (err) {
+      if (isNotFound(err)) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * The shared configuration priced now; if its owner has deleted it, the snapshot taken when it was
+   * shared (marked not orderable as is), so one deleted configuration never breaks a card or a list.
+   */
+  private async configurationOf(doc: ShareDoc) {
+    if (!doc.configurationId) return null;
+    try {
+      return await this.configurations.get(doc.configurationId);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      if (!doc.snapshot) return null;
+      return {
+        ...doc.snapshot,
+        current: { valid: false, totalFen: null, reason: '该配置已被删除，显示的是分享时的配置与价格' },
+        createdAt: new Date(doc.createdAt).toISOString(),
+      };
+    }
+  }
+
   async present(doc: ShareDoc, advisorName?: string) {
-    const { summary } = await this.catalog.getModel(doc.modelCode);
-    const configuration = doc.configurationId ? await this.configurations.get(doc.configurationId) : null;
+    const found = await this.modelOf(doc);
+    const summary = found?.summary ?? { name: doc.snapshot?.modelName ?? doc.modelCode, startingPriceFen: doc.snapshot?.config.totalFen ?? 0, coverImage: `/media/models/${doc.modelCode}.svg` };
+    const configuration = await this.configurationOf(doc);
     const base = (this.opts.publicBaseUrl ?? '').replace(/\/$/, '');
     return {
       shareId: doc._id,
@@ -230,8 +267,10 @@ export class ShareService {
   /** The poster PNG of a valid share (cached by content). */
   async poster(shareId: string): Promise<Buffer> {
     const doc = await this.valid(shareId);
-    const { model, summary } = await this.catalog.getModel(doc.modelCode);
-    const configuration = doc.configurationId ? await this.configurations.get(doc.configurationId) : null;
+    const found = await this.modelOf(doc);
+    if (!found) throw shareModelGone(doc.modelCode);
+    const { model, summary } = found;
+    const configuration = await this.configurationOf(doc);
     const content: PosterContent = {
       modelName: summary.name,
       bodyType: model.bodyType as BodyType,

@@ -57,6 +57,9 @@ function explain(err: unknown): State {
     const when = d.expiredAt ? `（${formatDateCN(d.expiredAt)} 到期）` : ''
     return { status: 'invalid', message: `该分享已过期${when}，请联系您的顾问重新分享`, modelCode: d.modelCode }
   }
+  if (err instanceof ApiError && err.code === 'SHARE_MODEL_UNAVAILABLE') {
+    return { status: 'invalid', message: '分享的车型已下架，欢迎浏览在售车型或联系您的顾问' }
+  }
   if (err instanceof ApiError && (err.code === 'SHARE_NOT_FOUND' || err.status === 404)) {
     return { status: 'invalid', message: '分享链接无效，请确认链接完整或联系您的顾问重新分享' }
   }
