@@ -162,6 +162,21 @@ async function main() {
     check(other < choice.downRatioBp || quote2.totals.monthlyPaymentFen < quote.totals.monthlyPaymentFen, 'more down did not lower the monthly payment')
     console.log(`${other / 100}% 首付: 月供 ${yuan(quote2.totals.monthlyPaymentFen)}`)
 
+    // 8. Checkout links here too: 贷款购车 opens the finance page for the car being ordered.
+    await page.goto(`${BASE}/#/pages/checkout/index?model=${MODEL}&trim=${params.get('trimCode')}&selections=${params.get('selected') ?? ''}&total=${carTotal}`, { waitUntil: 'domcontentloaded' })
+    await page.waitForSelector(`${PAGE} .checkout-finance`, { timeout: 15_000 }).catch(() => {
+      throw new E2EFailure('checkout shows no 贷款购车 link (.checkout-finance)')
+    })
+    const checkoutTotal = await attr('.checkout-total', 'data-total-fen')
+    await tap('.checkout-finance')
+    await page.waitForSelector(`${PAGE} .finance-result[data-source="server"]`, { timeout: 15_000 }).catch(() => {
+      throw new E2EFailure('贷款购车 on checkout did not open a finance page with a quote')
+    })
+    const fromCheckout = new URLSearchParams(page.url().split('?')[1] ?? '')
+    check(fromCheckout.get('modelCode') === MODEL && fromCheckout.get('trimCode') === params.get('trimCode') && fromCheckout.get('totalFen') === checkoutTotal,
+      `checkout opened the finance page with ${page.url()}, expected ${MODEL} ${params.get('trimCode')} at ${checkoutTotal}`)
+    console.log(`checkout -> finance: ${yuan(Number(checkoutTotal))}`)
+
     checkNoPageErrors(pageErrors)
     console.log(`PASS: screenshots in ${ARTIFACTS}`)
   } catch (err) {

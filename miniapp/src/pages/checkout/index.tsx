@@ -4,6 +4,7 @@ import Taro, { useRouter } from '@tarojs/taro'
 import { formatFen, type DepositTerms, type ResolvedConfig } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../api/client'
 import { priceConfiguration } from '../../api/configurations'
+import { financePath } from '../../api/finance'
 import { createOrder, getDepositTerms, newIdempotencyKey, orderDetailPath } from '../../api/orders'
 import { DeliveryCentrePicker } from '../../components/DeliveryCentrePicker'
 import { LineItems } from '../../components/LineItems'
@@ -184,6 +185,14 @@ export default function CheckoutPage() {
           <Text className='checkout-deposit' data-deposit-fen={String(terms.intentDepositFen)}>
             {formatFen(terms.intentDepositFen)}
           </Text>
+        </View>
+        {/* Before paying, a buyer often wants the loan figures for exactly this car. */}
+        <View
+          className='checkout-sum__row checkout-finance'
+          onClick={() => Taro.navigateTo({ url: financePath({ modelCode: config.modelCode, trimCode: config.trimCode, selected: config.selected, totalFen: displayTotal ?? config.totalFen }) })}
+        >
+          <Text>贷款购车</Text>
+          <Text className='checkout-finance__link'>月供试算 ›</Text>
         </View>
       </View>
 
