@@ -73,6 +73,26 @@ describe('ingestion', () => {
     expect((await send(good)).body).toEqual({ accepted: 2, duplicates: 0 });
   });
 
+  it("corrects a device whose clock is wrong by the batch's sentAt instead of refusing its events", async () => {
+    const d = dev();
+    const fast = 2 * 3_600_000; // this device's clock runs two hours ahead
+    const batch = [ev(d, 'page_view', {}, new Date(Date.now() + fast - 60_000)), ev(d, 'view_model', {}, new Date(Date.now() + fast))];
+    expect((await send(batch)).body.error.details.problems[0]).toMatchObject({ reason: 'TS_OUT_OF_RANGE' }); // without sentAt: refused
+    const res = await t.api('/api/v1/events', { method: 'POST', json: { events: batch, sentAt: new Date(Date.now() + fast).toISOString() } });
+    expect(res.body).toEqual({ accepted: 2, duplicates: 0 });
+    const docs = await t.conn.collection('analytics_events').find({ anonymousId: d }).sort({ ts: 1 }).toArray();
+    expect(docs).toHaveLength(2);
+    for (const [i, doc] of docs.entries()) {
+      expect(Math.abs(doc.ts.getTime() - (Date.parse(batch[i].ts) - fast))).toBeLessThan(10_000);
+      expect(Math.abs(doc.clockSkewMs + fast)).toBeLessThan(10_000);
+    }
+    // A small difference (network time) changes nothing; a malformed sentAt is a 400.
+    const near = ev(d, 'configure');
+    expect((await t.api('/api/v1/events', { method: 'POST', json: { events: [near], sentAt: new Date(Date.now() - 2_000).toISOString() } })).body).toEqual({ accepted: 1, duplicates: 0 });
+    expect((await t.conn.collection('analytics_events').findOne({ _id: near.id as never }))!.ts.toISOString()).toBe(near.ts);
+    expect((await t.api('/api/v1/events', { method: 'POST', json: { events: [ev(d, 'configure')], sentAt: 'yesterday' } })).status).toBe(400);
+  });
+
   it('deduplicates by event id, across retries and within a batch', async () => {
     const d = dev();
     const batch = [ev(d, 'page_view'), ev(d, 'view_model'), ev(d, 'configure')];

@@ -153,7 +153,7 @@ describe('order button experiment', () => {
     await waitFor(() => expect(btn().getAttribute('data-ready')).toBe('1'))
     expect(btn().textContent).toBe('立即锁定爱车')
     expect(btn().getAttribute('data-variant')).toBe('lock')
-    expect(calls[0].path).toBe(`/api/v1/experiments/assignments?anonymousId=${analytics().anonId}`)
+    expect(calls[0].path).toBe(`/api/v1/experiments/assignments?anonymousId=${analytics().anonId}&keys=order-button`) // only the experiment on screen: exposure is counted where it is seen
     fireEvent.click(btn())
     expect(onClick).toHaveBeenCalledTimes(1)
     const queued = taroMock.setStorageSync.mock.calls.filter(([k]) => k === QUEUE_KEY).at(-1)![1] as QueuedEvent[]

@@ -7,27 +7,31 @@ export interface Assignment {
   status: 'running' | 'shipped' | 'stopped'
 }
 
-// One request per launch and sign-in state: the BFF counts the exposure at the first answer, and
-// the answer for a signed-in buyer (bucketed by user id) differs from a visitor's.
-let cached: { who: string; answer: Promise<Record<string, Assignment>> } | null = null
+// One request per experiment, launch and sign-in state: the BFF counts the exposure at the first
+// answer, so only an experiment whose page is actually shown is asked for (asking for all would
+// count buyers who never saw the change and dilute its effect); a signed-in buyer (bucketed by user
+// id) gets a different answer from a visitor.
+const cached = new Map<string, Promise<Assignment | null>>()
 
-export function fetchAssignments(): Promise<Record<string, Assignment>> {
+export function fetchAssignment(experiment: string): Promise<Assignment | null> {
   const anonymousId = analytics().anonId
-  const who = `${getToken() ?? ''}|${anonymousId}`
-  if (!cached || cached.who !== who) {
-    const answer = get<{ assignments: Record<string, Assignment> }>('/api/v1/experiments/assignments', { anonymousId })
-      .then((r) => r.assignments)
+  const who = `${getToken() ?? ''}|${anonymousId}|${experiment}`
+  let answer = cached.get(who)
+  if (!answer) {
+    const asked: Promise<Assignment | null> = get<{ assignments: Record<string, Assignment> }>('/api/v1/experiments/assignments', { anonymousId, keys: experiment })
+      .then((r) => r.assignments[experiment] ?? null)
       .catch(() => {
-        if (cached?.answer === answer) cached = null // try again next time
-        return {}
+        if (cached.get(who) === asked) cached.delete(who) // try again next time
+        return null
       })
-    cached = { who, answer }
+    cached.set(who, asked)
+    answer = asked
   }
-  return cached.answer
+  return answer
 }
 
 export function resetAssignmentsForTests(): void {
-  cached = null
+  cached.clear()
 }
 
 /**
@@ -38,8 +42,8 @@ export function useVariant(experiment: string, fallback = 'control'): { variant:
   const [state, setState] = useState({ variant: fallback, ready: false })
   useEffect(() => {
     let live = true
-    void fetchAssignments().then((all) => {
-      if (live) setState({ variant: all[experiment]?.variant ?? fallback, ready: true })
+    void fetchAssignment(experiment).then((a) => {
+      if (live) setState({ variant: a?.variant ?? fallback, ready: true })
     })
     return () => {
       live = false

@@ -7,7 +7,8 @@ import { Tracker, type Platform, type QueuedEvent, type SendOutcome } from './tr
 /** POST a batch; 400 means the BFF will never take it (dropped), anything else unsuccessful is retried. */
 export async function sendBatch(events: QueuedEvent[]): Promise<SendOutcome> {
   try {
-    await request('/api/v1/events', { method: 'POST', body: { events } })
+    // sentAt: the BFF corrects the events of a device whose clock is wrong.
+    await request('/api/v1/events', { method: 'POST', body: { events, sentAt: new Date().toISOString() } })
     return 'sent'
   } catch (err) {
     return err instanceof ApiError && err.status === 400 ? 'rejected' : 'retry'

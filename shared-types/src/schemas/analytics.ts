@@ -39,7 +39,13 @@ export const trackingEventSchema = z
 export type TrackingEvent = z.output<typeof trackingEventSchema>;
 
 /** The envelope only: each event is checked by the service so a bad one names its index (EVENT_BATCH_INVALID). */
-export const eventBatchSchema = z.object({ events: z.array(z.unknown()).min(1, '至少一个事件').max(100, '每批最多 100 个事件') }).strict();
+export const eventBatchSchema = z
+  .object({
+    events: z.array(z.unknown()).min(1, '至少一个事件').max(100, '每批最多 100 个事件'),
+    /** The device's clock when it sent the batch: lets the BFF correct events of a device whose clock is wrong. */
+    sentAt: z.string().datetime({ offset: true, message: 'sentAt 必须是 ISO 8601 时间' }).optional(),
+  })
+  .strict();
 export const eventBatchResultSchema = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
 
 export const experimentKeySchema = z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, '实验 key 只能是小写字母、数字和连字符（3-41 位）');

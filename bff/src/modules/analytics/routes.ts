@@ -33,7 +33,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       handler: async (ctx, { body, user }) => {
         const device = (body.events[0] as { anonymousId?: unknown })?.anonymousId;
         if (typeof device === 'string') await limiter.enforce(ctx, [{ key: `events:device:${device.slice(0, 64)}`, limit: limits.batchesPerDevicePerMin, windowSeconds: 60 }]);
-        return analytics.ingest(body.events, user?.id ?? null);
+        return analytics.ingest(body.events, user?.id ?? null, body.sentAt);
       },
     }),
     route({

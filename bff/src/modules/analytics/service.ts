@@ -18,6 +18,8 @@ const DAY_MS = 86_400_000;
 /** Events older than this (an SDK offline for a month) or from the future are refused. */
 const MAX_EVENT_AGE_MS = 30 * DAY_MS;
 const MAX_CLOCK_SKEW_MS = 10 * 60_000;
+/** A device clock off by more than this (from the batch's sentAt) is corrected; below it, the gap is mostly network time. */
+const CLOCK_CORRECTION_MIN_MS = 60_000;
 /** Longer than the SDK keeps and retries an event, so a retry is always recognised. */
 const DEDUP_TTL_SECONDS = 35 * 86_400;
 /** A unit's funnel journey counts within 30 days of entering. */
@@ -61,7 +63,7 @@ export class AnalyticsService {
   }
 
   /** Parse every event; the first bad one refuses the batch with its index and reason. */
-  validate(raw: unknown[], now = Date.now()): TrackingEvent[] {
+  validate(raw: unknown[], now = Date.now(), skewMs = 0): TrackingEvent[] {
     const problems: { index: number; path: string; message: string; reason: string }[] = [];
     const events: TrackingEvent[] = [];
     raw.forEach((item, index) => {
@@ -73,9 +75,9 @@ export class AnalyticsService {
         }
         return;
       }
-      const t = Date.parse(r.data.ts);
+      const t = Date.parse(r.data.ts) + skewMs;
       if (t > now + MAX_CLOCK_SKEW_MS || t < now - MAX_EVENT_AGE_MS) problems.push({ index, path: 'ts', message: '事件时间超出可接受范围（30 天内）', reason: 'TS_OUT_OF_RANGE' });
-      events.push(r.data);
+      events.push(skewMs ? { ...r.data, ts: new Date(t).toISOString() } : r.data);
     });
     if (problems.length === 0 && new Set(events.map((e) => e.anonymousId)).size > 1)
       problems.push({ index: 0, path: 'anonymousId', message: '一批事件必须来自同一设备', reason: 'MIXED_DEVICES' });
@@ -83,8 +85,16 @@ export class AnalyticsService {
     return events;
   }
 
-  async ingest(raw: unknown[], userId: string | null): Promise<IngestResult> {
-    const events = this.validate(raw);
+  /**
+   * `sentAt` is the device's clock at sending: a device whose clock is off (by more than a minute)
+   * has its events moved by the same amount, as analytics SDKs do, instead of losing them all as
+   * "from the future".
+   */
+  async ingest(raw: unknown[], userId: string | null, sentAt?: string): Promise<IngestResult> {
+    const now = Date.now();
+    const skew = sentAt ? now - Date.parse(sentAt) : 0;
+    const skewMs = Math.abs(skew) > CLOCK_CORRECTION_MIN_MS ? skew : 0;
+    const events = this.validate(raw, now, skewMs);
     const fresh = await this.agg.claimIds(events.map((e) => e.id), DEDUP_TTL_SECONDS);
     const todo = events.filter((_, i) => fresh[i]);
     if (todo.length === 0) return { accepted: 0, duplicates: events.length };
@@ -101,6 +111,7 @@ export class AnalyticsService {
       platform: e.platform,
       ...(e.page ? { page: e.page } : {}),
       properties: e.properties,
+      ...(skewMs ? { clockSkewMs: skewMs } : {}),
     }));
     try {
       await this.insertAll(docs);
