@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { Button, Image, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow } from '@tarojs/taro'
-import type { ResolvedConfig } from '@carmall/shared-types'
+import { formatDateCN, type ResolvedConfig } from '@carmall/shared-types'
 import { createShare, testDrivePath, type Share } from '../api/advisors'
 import { mediaUrl } from '../api/base'
 import { ApiError } from '../api/client'
@@ -204,7 +204,7 @@ export function AdvisorShareBar({ config, autoOpen = false, platform = ENV }: Pr
       {share && panel === 'share' && (
         <View className='advisor-share__panel' data-share-id={share.shareId}>
           <Text className='advisor-share__title'>{share.title}</Text>
-          <Text className='advisor-share__hint'>客户打开后将看到这台配置，预约试驾和下单会记在您名下（14 天内有效）。</Text>
+          <Text className='advisor-share__hint'>客户打开后将看到这台配置，之后的预约试驾和下单会记在您名下（分享有效期至 {formatDateCN(share.expiresAt)}）。</Text>
           {platform === 'h5' ? (
             <>
               <Text className='advisor-share__link' selectable>
