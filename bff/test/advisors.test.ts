@@ -23,12 +23,7 @@ const as = (roles: string[], openid: string) => signedIn(t, roles, openid);
 const share = (token: string, body: object) => t.api('/api/v1/shares', { method: 'POST', token, json: body });
 const visit = (shareId: string, vid: string, token?: string) => t.api(`/api/v1/shares/${shareId}/visits`, { method: 'POST', json: { visitorId: vid }, ...(token ? { token } : {}) });
 const placeOrder = (token: string, key = randomUUID()) => t.api('/api/v1/orders', { method: 'POST', json: CAR, token, headers: { 'idempotency-key': key } });
-/** This app's read-through cache keys (ioredis prefixes DEL's keys but not KEYS' pattern). */
-const dropCatalogCache = async () => {
-  const prefix = t.config.REDIS_KEY_PREFIX;
-  const keys = await t.redis.keys(`${prefix}cache:*`);
-  if (keys.length) await t.redis.del(...keys.map((k) => k.slice(prefix.length)));
-};
+const dropCatalogCache = () => t.dropRedisKeys('cache:*');
 const wxacodeCalls = async () => ((await (await fetch(`${t.wechat.url}/__sim/wechat/wxacode`)).json()) as { calls: Array<{ scene: string }> }).calls;
 
 beforeAll(async () => {
@@ -107,7 +102,7 @@ describe('shares', () => {
       }
       const list = await t.api('/api/v1/advisor/shares', { token: advisorB.token });
       expect(list.status).toBe(200);
-      expect(list.body.items.some((i: { shareId: string }) => i.shareId === s.shareId)).toBe(true);
+      expect(list.body.items.find((i: { shareId: string }) => i.shareId === s.shareId)).toMatchObject({ modelCode: 'yuanshan-s7', title: expect.stringMatching(/（已下架）$/) });
     } finally {
       await models.insertOne(doc!);
       await dropCatalogCache();

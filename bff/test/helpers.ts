@@ -174,6 +174,12 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     return ((await res.json()) as { code: string }).code;
   }
 
+  /** Delete this app's Redis keys matching a pattern (after the prefix). ioredis does not prefix KEYS patterns, but does prefix DEL's keys: match in full, strip, delete. */
+  async function dropRedisKeys(pattern: string): Promise<void> {
+    const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}${pattern}`);
+    if (keys.length) await redis.del(...keys.map((k) => k.slice(config.REDIS_KEY_PREFIX.length)));
+  }
+
   return {
     url: running.url,
     config,
@@ -189,6 +195,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     alipayAuthCode: (userId?: string) => alipayOauth.mintAuthCode(userId).code,
     sms,
     smsCode,
+    dropRedisKeys,
     api,
     wxCode,
     login,
@@ -197,11 +204,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     stop: running.stop,
     async close() {
       if (mongo.ready()) await mongo.conn.dropDatabase().catch(() => undefined);
-      if (redis.status === 'ready') {
-        // ioredis does not prefix KEYS patterns, but does prefix DEL's keys: match in full, strip, delete.
-        const keys = await redis.keys(`${config.REDIS_KEY_PREFIX}*`);
-        if (keys.length) await redis.del(...keys.map((k) => k.slice(config.REDIS_KEY_PREFIX.length)));
-      }
+      if (redis.status === 'ready') await dropRedisKeys('*');
       await running.stop();
       await wechat.close();
       await wxpay.close();

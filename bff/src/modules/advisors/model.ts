@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import type { ResolvedConfig } from '@carmall/shared-types';
+import type { SavedDoc } from '../configurations/service';
 
 /**
  * A share card an advisor sent: `_id` is the short random share id (the mini-program code's
@@ -120,14 +120,7 @@ export interface ShareDoc {
   createdAt: Date;
 }
 /** The saved configuration frozen into a share at creation (choices and the price then). */
-export interface ShareSnapshot {
-  shortId: string;
-  modelCode: string;
-  modelName: string;
-  trimCode: string;
-  trimName: string;
-  config: ResolvedConfig;
-}
+export type ShareSnapshot = Omit<SavedDoc, 'createdAt'>;
 export interface ShareVisitDoc {
   _id: string;
   shareId: string;

@@ -6,7 +6,7 @@ import { AppError } from '../../infra/errors';
 import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { AuthedUser } from '../auth/session';
-import type { CatalogService } from '../catalog/service';
+import { coverImagePath, type CatalogService } from '../catalog/service';
 import type { ConfigurationService } from '../configurations/service';
 import { advisorProfileModel, creditModel, shareModel, shareVisitModel, type CreditDoc, type ShareDoc, type ShareSnapshot, type ShareVisitDoc } from './model';
 import type { PosterService, PosterContent } from './poster';
@@ -178,21 +178,23 @@ export class ShareService {
   }
 
   async present(doc: ShareDoc, advisorName?: string) {
-    const found = await this.modelOf(doc);
-    const summary = found?.summary ?? { name: doc.snapshot?.modelName ?? doc.modelCode, startingPriceFen: doc.snapshot?.config.totalFen ?? 0, coverImage: `/media/models/${doc.modelCode}.svg` };
+    // A delisted model still lists (by the name it was shared under), without a price.
+    const summary = (await this.modelOf(doc))?.summary;
+    const modelName = summary?.name ?? doc.snapshot?.modelName ?? doc.modelCode;
     const configuration = await this.configurationOf(doc);
+    const name = advisorName ?? (await this.advisorName(doc.advisorUserId));
     const base = (this.opts.publicBaseUrl ?? '').replace(/\/$/, '');
     return {
       shareId: doc._id,
       kind: doc.kind,
       modelCode: doc.modelCode,
-      modelName: summary.name,
+      modelName,
       configurationId: doc.configurationId,
       path: `${SHARE_PAGE}?s=${doc._id}`,
       h5Url: `${base}/#/${SHARE_PAGE}?s=${doc._id}`,
-      title: this.title(advisorName ?? (await this.advisorName(doc.advisorUserId)), summary.name, summary.startingPriceFen, configuration),
+      title: summary ? this.title(name, summary.name, summary.startingPriceFen, configuration) : `${name}为您推荐：${modelName}（已下架）`,
       posterUrl: `/api/v1/shares/${doc._id}/poster.png`,
-      imageUrl: summary.coverImage,
+      imageUrl: summary?.coverImage ?? coverImagePath(doc.modelCode),
       expiresAt: doc.expiresAt.toISOString(),
       createdAt: new Date(doc.createdAt).toISOString(),
     };

@@ -52,6 +52,9 @@ export type StoredModel = CatalogModel & {
   nextPriceChangeAt: Date | null;
 };
 
+/** Where a model's cover picture is served (media module). */
+export const coverImagePath = (code: string) => `/media/models/${code}.svg`;
+
 export function toSummary(doc: StoredModel): ModelSummary {
   return {
     id: String(doc._id),
@@ -63,7 +66,7 @@ export function toSummary(doc: StoredModel): ModelSummary {
     startingPriceFen: doc.startingPriceFen ?? 0,
     seats: doc.seats,
     rangeKm: doc.rangeKm ?? null,
-    coverImage: `/media/models/${doc.code}.svg`,
+    coverImage: coverImagePath(doc.code),
     tagline: doc.tagline ?? '',
     featured: Boolean(doc.featured),
   };

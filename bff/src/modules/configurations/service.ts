@@ -30,7 +30,7 @@ export function shortIdFor(parts: string[]): string {
   return id;
 }
 
-interface SavedDoc {
+export interface SavedDoc {
   shortId: string;
   modelCode: string;
   modelName: string;
