@@ -186,9 +186,14 @@ describe('订阅提醒 (weapp)', () => {
     signIn()
     const fake = installFakeGarage()
     const { container: c } = render(<SubscribeReminder canSubscribe />)
+    await waitFor(() => expect(($(c, '.subscribe-reminder__btn') as HTMLElement).dataset.ready).toBe('true'))
+    const before = fake.calls.length
     fireEvent.click($(c, '.subscribe-reminder__btn')!)
-    await waitFor(() => expect(callsTo(fake, 'POST', '/api/v1/me/subscriptions')).toHaveLength(1))
+    // Real WeChat opens the dialog only if it is asked synchronously inside the tap handler:
+    // it must have been called already, with no request (nothing awaited) before it.
     expect(taroMock.requestSubscribeMessage).toHaveBeenCalledWith({ tmplIds: [TEMPLATE] })
+    expect(fake.calls.length).toBe(before)
+    await waitFor(() => expect(callsTo(fake, 'POST', '/api/v1/me/subscriptions')).toHaveLength(1))
     const body = callsTo(fake, 'POST', '/api/v1/me/subscriptions')[0].data
     expect(body.templateIds).toEqual([TEMPLATE])
     expect(body.results).toEqual({ [TEMPLATE]: 'accept' })
@@ -201,10 +206,20 @@ describe('订阅提醒 (weapp)', () => {
     const fake = installFakeGarage()
     taroMock.requestSubscribeMessage.mockImplementationOnce(() => Promise.resolve({ errMsg: 'requestSubscribeMessage:ok', [TEMPLATE]: 'reject' } as any))
     const { container: c } = render(<SubscribeReminder canSubscribe />)
+    await waitFor(() => expect(($(c, '.subscribe-reminder__btn') as HTMLElement).dataset.ready).toBe('true'))
     fireEvent.click($(c, '.subscribe-reminder__btn')!)
     await waitFor(() => expect(callsTo(fake, 'POST', '/api/v1/me/subscriptions')).toHaveLength(1))
     expect(callsTo(fake, 'POST', '/api/v1/me/subscriptions')[0].data.results).toEqual({ [TEMPLATE]: 'reject' })
     await waitFor(() => expect(taroMock.showToast).toHaveBeenCalledWith({ title: '未订阅，可在消息中心查看通知', icon: 'none' }))
+  })
+  it('cannot ask before the templates are known, and says so when they cannot be loaded', async () => {
+    signIn()
+    installFakeGarage({ fail: (method, path) => (method === 'GET' && path === '/api/v1/me/subscriptions' ? { status: 503, code: 'UPSTREAM_UNAVAILABLE', message: '服务暂不可用' } : undefined) })
+    const { container: c } = render(<SubscribeReminder canSubscribe />)
+    await waitFor(() => expect($(c, '.subscribe-reminder__hint')!.textContent).toBe('暂时无法订阅，请稍后重试'))
+    expect(($(c, '.subscribe-reminder__btn') as HTMLElement).dataset.ready).toBe('false')
+    fireEvent.click($(c, '.subscribe-reminder__btn')!)
+    expect(taroMock.requestSubscribeMessage).not.toHaveBeenCalled()
   })
 })
 

@@ -1,7 +1,7 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
-import { getSubscriptions, recordSubscription } from '../api/garage'
+import { getSubscriptions, recordSubscription, type SubscriptionTemplate } from '../api/garage'
 import { ApiError } from '../api/client'
 
 /** WeChat subscribe messages exist only on weapp; Alipay and H5 owners read the in-app message centre. */
@@ -17,6 +17,25 @@ const newRequestId = () => `sub${Date.now().toString(36)}${Math.random().toStrin
 export function SubscribeReminder({ canSubscribe = CAN_SUBSCRIBE }: { canSubscribe?: boolean }) {
   const [busy, setBusy] = useState(false)
   const [remaining, setRemaining] = useState<number | null>(null)
+  // Loaded before the tap: WeChat opens the opt-in dialog only when requestSubscribeMessage is
+  // called directly in the tap handler, so nothing may be awaited before it.
+  const [templates, setTemplates] = useState<SubscriptionTemplate[] | null>(null)
+  const [loadFailed, setLoadFailed] = useState(false)
+
+  useEffect(() => {
+    if (!canSubscribe) return
+    let live = true
+    getSubscriptions()
+      .then(({ templates: list }) => {
+        if (!live) return
+        setTemplates(list)
+        setRemaining(list[0]?.remaining ?? 0)
+      })
+      .catch(() => live && setLoadFailed(true))
+    return () => {
+      live = false
+    }
+  }, [canSubscribe])
 
   if (!canSubscribe) {
     return (
@@ -26,32 +45,37 @@ export function SubscribeReminder({ canSubscribe = CAN_SUBSCRIBE }: { canSubscri
     )
   }
 
-  const onTap = async () => {
+  const onTap = () => {
+    if (!templates?.length || busy) return
+    // The template ids come from the BFF so the app never ships a stale one (at most 3 per call).
+    const tmplIds = templates.slice(0, 3).map((t) => t.templateId)
+    // Called synchronously, first thing in the tap handler (see above).
+    const asked = Taro.requestSubscribeMessage({ tmplIds } as any) as unknown as Promise<Record<string, string>>
     setBusy(true)
-    try {
-      // The template id comes from the BFF so the app never ships a stale one.
-      const { templates } = await getSubscriptions()
-      const tmplIds = templates.slice(0, 3).map((t) => t.templateId)
-      const res = (await Taro.requestSubscribeMessage({ tmplIds } as any)) as unknown as Record<string, string>
-      const results = Object.fromEntries(tmplIds.map((id) => [id, res[id] === 'accept' ? 'accept' : res[id] === 'ban' ? 'ban' : res[id] === 'filter' ? 'filter' : 'reject']))
-      const saved = await recordSubscription({ templateIds: tmplIds, results, requestId: newRequestId() })
-      const left = saved.templates[0]?.remaining ?? 0
-      setRemaining(left)
-      Taro.showToast({ title: results[tmplIds[0]] === 'accept' ? '已订阅保养提醒' : '未订阅，可在消息中心查看通知', icon: 'none' })
-    } catch (err) {
-      Taro.showToast({ title: err instanceof ApiError ? err.message : '订阅失败，请重试', icon: 'none' })
-    } finally {
-      setBusy(false)
-    }
+    void (async () => {
+      try {
+        const res = await asked
+        const results = Object.fromEntries(tmplIds.map((id) => [id, res[id] === 'accept' ? 'accept' : res[id] === 'ban' ? 'ban' : res[id] === 'filter' ? 'filter' : 'reject']))
+        const saved = await recordSubscription({ templateIds: tmplIds, results, requestId: newRequestId() })
+        setTemplates(saved.templates)
+        setRemaining(saved.templates[0]?.remaining ?? 0)
+        Taro.showToast({ title: results[tmplIds[0]] === 'accept' ? '已订阅保养提醒' : '未订阅，可在消息中心查看通知', icon: 'none' })
+      } catch (err) {
+        Taro.showToast({ title: err instanceof ApiError ? err.message : '订阅失败，请重试', icon: 'none' })
+      } finally {
+        setBusy(false)
+      }
+    })()
   }
 
+  const ready = !!templates?.length
   return (
     <View className='subscribe-reminder'>
-      <Button className='btn-plain subscribe-reminder__btn' size='mini' loading={busy} disabled={busy} onClick={onTap}>
+      <Button className='btn-plain subscribe-reminder__btn' size='mini' loading={busy || (!templates && !loadFailed)} disabled={busy || !ready} data-ready={ready ? 'true' : 'false'} onClick={onTap}>
         订阅提醒
       </Button>
       <Text className='subscribe-reminder__hint'>
-        {remaining === null ? '每次订阅可接收一条微信保养提醒' : `可接收 ${remaining} 条微信提醒`}
+        {loadFailed ? '暂时无法订阅，请稍后重试' : remaining ? `可接收 ${remaining} 条微信提醒` : '每次订阅可接收一条微信保养提醒'}
       </Text>
     </View>
   )
