@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reminderKey } from '../src/modules/reminders/service';
 import { startTestApp, type TestApp } from './helpers';
 
 const FAST = { REMINDER_SCAN_EVERY_MS: '0', REMINDER_BACKOFF_MS: '100', REMINDER_ATTEMPTS: '3', REMINDER_SEND_RATE_PER_SECOND: '1000' };
@@ -155,14 +156,14 @@ describe('subscribe-message ledger', () => {
 });
 
 describe('due-service reminders', () => {
-  it('send once per car and due date, however often the scheduler runs, and never without an opt-in', async () => {
+  it('send once per car and service interval, however often the scheduler runs, and never without an opt-in', async () => {
     const erin = await owner(t, 'oErinRem');
     const frank = await owner(t, 'oFrankRem'); // never opted in
     await optIn(t, erin, 1);
     const ce = await registerCar(t, erin.id);
     const cf = await registerCar(t, frank.id);
     const notDue = await registerCar(t, frank.id, { daysAgo: 30 });
-    const keys = [ce, cf].map((c) => `reminder-${c.id}-${c.health.service.dueDate}`);
+    const keys = [ce, cf].map((c) => reminderKey(c.id, null));
     await Promise.all([scan(t), scan(t)]);
     await settled(t, keys);
     await scan(t);
@@ -183,13 +184,50 @@ describe('due-service reminders', () => {
     expect((await t.api('/api/v1/me/subscriptions', { token: erin.token })).body.templates[0].remaining).toBe(0);
   });
 
+  it('a due date moved by usage reports is the same service (no second reminder); a recorded service starts the next', async () => {
+    const kim = await owner(t, 'oKimRem');
+    await optIn(t, kim, 3);
+    const car = await registerCar(t, kim.id); // due by time, ~10 days from now
+    await scan(t);
+    await settled(t, [reminderKey(car.id, null)]);
+    expect(await wxMessages(t, kim.openid)).toHaveLength(1);
+
+    // The car reports a fast pace: due by distance now, on another date (still within the lead time).
+    const reports = Array.from({ length: 5 }, (_, i) => ({
+      reportId: `rep-${car.vin}-move-${i}`,
+      vin: car.vin,
+      at: new Date(Date.now() - (28 - i * 7) * DAY).toISOString(),
+      odometerKm: 19_500 - (28 - i * 7) * 100,
+    }));
+    expect((await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: staff, json: { reports } })).body.accepted).toBe(5);
+    const moved = (await t.api(`/api/v1/me/vehicles/${car.id}`, { token: kim.token })).body;
+    expect(moved.health.service.trigger).toBe('distance');
+    expect(moved.health.service.dueDate).not.toBe(car.health.service.dueDate);
+    await scan(t);
+    await scan(t);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await wxMessages(t, kim.openid)).toHaveLength(1);
+    expect(await t.conn.collection('reminder_delivery_results').countDocuments({ userId: kim.id })).toBe(1);
+
+    // A service recorded (back-dated so the next one is due soon): a new interval, reminded once more.
+    const serviceAt = new Date(Date.now() - 352 * DAY).toISOString();
+    const serviced = await t.api(`/api/v1/admin/vehicles/${car.id}/services`, { method: 'POST', token: staff, json: { at: serviceAt, odometerKm: 1_000 } });
+    expect(serviced.status).toBe(200);
+    await scan(t);
+    await settled(t, [reminderKey(car.id, { at: serviceAt })]);
+    await scan(t);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await wxMessages(t, kim.openid)).toHaveLength(2);
+    expect((await t.api('/api/v1/me/subscriptions', { token: kim.token })).body.templates[0].remaining).toBe(1);
+  });
+
   it('spends each opt-in once when one owner has several cars due at once', async () => {
     const gina = await owner(t, 'oGinaRem');
     await optIn(t, gina, 2);
     const cars = [];
     for (let i = 0; i < 5; i++) cars.push(await registerCar(t, gina.id, { daysAgo: 355 + i }));
     await scan(t);
-    await settled(t, cars.map((c) => `reminder-${c.id}-${c.health.service.dueDate}`));
+    await settled(t, cars.map((c) => reminderKey(c.id, null)));
     expect(await wxMessages(t, gina.openid)).toHaveLength(2);
     expect(await t.conn.collection('reminder_delivery_results').countDocuments({ userId: gina.id, status: 'sent' })).toBe(2);
     expect(await t.conn.collection('reminder_delivery_results').countDocuments({ userId: gina.id, status: 'no_optin' })).toBe(3);
@@ -201,7 +239,7 @@ describe('due-service reminders', () => {
     await optIn(t, hank, 1);
     await simFail(t, -1, 3); // busy for all 3 attempts
     const car = await registerCar(t, hank.id);
-    const key = `reminder-${car.id}-${car.health.service.dueDate}`;
+    const key = reminderKey(car.id, null);
     await scan(t);
     await settled(t, [key]);
     expect(await delivery(t, key)).toMatchObject({ status: 'failed', attempts: 3, lastError: expect.stringMatching(/^-1/) });
@@ -221,7 +259,7 @@ describe('due-service reminders', () => {
     const ivy = await owner(t, 'oIvyRem');
     await optIn(t, ivy, 2);
     const car = await registerCar(t, ivy.id);
-    const key = `reminder-${car.id}-${car.health.service.dueDate}`;
+    const key = reminderKey(car.id, null);
     // What a worker killed right after calling WeChat leaves behind.
     await t.conn.collection('reminder_deliveries').insertOne({ _id: key as never, kind: 'service_due', userId: ivy.id, vehicleId: car.id, status: 'sending', attempts: 1 });
     await scan(t);
@@ -230,7 +268,7 @@ describe('due-service reminders', () => {
     expect(await wxMessages(t, ivy.openid)).toHaveLength(0);
     // 47003 (bad template data): straight to the dead letters, the opt-in given back.
     const car2 = await registerCar(t, ivy.id);
-    const key2 = `reminder-${car2.id}-${car2.health.service.dueDate}`;
+    const key2 = reminderKey(car2.id, null);
     await simFail(t, 47003, 1);
     await scan(t);
     await settled(t, [key2]);
@@ -247,7 +285,7 @@ describe('due-service reminders', () => {
     await fetch(`${api.wechat.url}/__sim/wechat/subscribe`, { method: 'POST', body: JSON.stringify({ openid: jo.openid, templateId: TEMPLATE, count: 3 }) });
     for (let i = 0; i < 3; i++) await api.api('/api/v1/me/subscriptions', { method: 'POST', token: jo.token, json: { templateIds: [TEMPLATE], results: { [TEMPLATE]: 'accept' } } });
     const res = await api.api('/api/v1/admin/vehicles', { method: 'POST', token: staffToken, json: { ownerId: jo.id, vin: vin(), modelCode: 'yuanshan-s7', deliveredAt: new Date(Date.now() - 355 * DAY).toISOString() } });
-    const key = `reminder-${res.body.id}-${res.body.health.service.dueDate}`;
+    const key = reminderKey(res.body.id, null);
     await scan(api, staffToken);
     await scan(api, staffToken);
     await new Promise((r) => setTimeout(r, 500));

@@ -5,7 +5,8 @@ import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryJob, type 
 /**
  * Maintenance reminders and campaigns on BullMQ:
  * - `scan` (repeatable, every REMINDER_SCAN_EVERY_MS): cars coming due → one `send` job each,
- *   job id reminder-{vehicleId}-{dueDate}, so a second scan adds nothing;
+ *   job id reminder-{vehicleId}-after-{last service} (one per service interval), so a second
+ *   scan adds nothing, even after the due date moved;
  * - `campaign-build`: a staff campaign's segment → one `send` job per owner (campaign-{id}-{userId});
  * - `send`: deliver one message (in-app + WeChat when opted in); retried with exponential backoff,
  *   then kept in the failed set, which is the dead-letter list staff see and retry.

@@ -150,17 +150,18 @@ export class ReminderService {
   }
 
   /**
-   * The scheduler: cars whose service falls due within the lead time get one reminder per due
-   * date (key reminder-{vehicleId}-{dueDate}, also the job id). Running it twice enqueues nothing
-   * new, and what was already delivered is skipped by its delivery record.
+   * The scheduler: cars whose service falls due within the lead time get one reminder per service
+   * interval (key reminder-{vehicleId}-after-{last service}, also the job id; see reminderKey).
+   * Running it twice enqueues nothing new, and what was already delivered is skipped by its
+   * delivery record, even when later usage reports have moved the due date.
    */
   async scanDue(now = new Date()) {
     const synced = await this.vehicles.syncDeliveredOrders();
     const limit = addDays(shanghaiDate(now), this.opts.leadDays);
-    const cursor = this.vehicles.Vehicles.find({ 'summary.serviceDueDate': { $lte: limit } }, { ownerId: 1, modelName: 1, summary: 1 }).lean().cursor({ batchSize: 1000 });
+    const cursor = this.vehicles.Vehicles.find({ 'summary.serviceDueDate': { $lte: limit } }, { ownerId: 1, modelName: 1, summary: 1, lastService: 1 }).lean().cursor({ batchSize: 1000 });
     let batch: DeliveryJob[] = [];
     let candidates = 0;
-    for await (const v of cursor as AsyncIterable<{ _id: Types.ObjectId; ownerId: string; modelName: string; summary: { serviceDueDate: string; serviceStatus: string } }>) {
+    for await (const v of cursor as AsyncIterable<Parameters<typeof serviceDueJob>[0]>) {
       candidates += 1;
       batch.push(serviceDueJob(v));
       if (batch.length >= 1000) {
@@ -324,11 +325,28 @@ export interface CampaignProgress {
   counts: { targeted: number | null; queued: number | null; sent: number; noOptIn: number; failed: number };
 }
 
-export function serviceDueJob(v: { _id: Types.ObjectId | string; ownerId: string; modelName: string; summary: { serviceDueDate: string; serviceStatus?: string } }): DeliveryJob {
+/**
+ * The due-service reminder's key: one per car and service interval. The interval is named by the
+ * service it starts from (the last recorded service, or delivery), not by the predicted due date,
+ * which moves with every usage report and would otherwise make a second reminder for the same
+ * service. Recording a service starts a new interval, so the next one is reminded again.
+ * (BullMQ job ids may not contain ':', so the instant is written as epoch milliseconds.)
+ */
+export function reminderKey(vehicleId: string, lastService: { at: Date | string } | null | undefined) {
+  return `reminder-${vehicleId}-after-${lastService ? `service${new Date(lastService.at).getTime()}` : 'delivery'}`;
+}
+
+export function serviceDueJob(v: {
+  _id: Types.ObjectId | string;
+  ownerId: string;
+  modelName: string;
+  lastService?: { at: Date | string } | null;
+  summary: { serviceDueDate: string; serviceStatus?: string };
+}): DeliveryJob {
   const due = v.summary.serviceDueDate;
   const overdue = v.summary.serviceStatus === 'overdue';
   return {
-    key: `reminder-${String(v._id)}-${due}`,
+    key: reminderKey(String(v._id), v.lastService),
     kind: 'service_due',
     userId: v.ownerId,
     vehicleId: String(v._id),
