@@ -253,6 +253,9 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     templateId: config.WECHAT_TEMPLATE_MAINTENANCE,
     leadDays: config.REMINDER_LEAD_DAYS,
     extraTemplates: [{ templateId: config.WECHAT_TEMPLATE_DELIVERY, name: '物流状态通知' }],
+    // Outlives one delivery (an access-token fetch and a send, each bounded by the upstream
+    // timeout) but not by much, so a killed worker's lock does not hold its reminders up for long.
+    deliveryLockMs: 3 * config.UPSTREAM_TIMEOUT_MS + 5_000,
   });
   const reminderQueue = createReminderQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
   reminders.jobs = reminderQueue;
@@ -265,7 +268,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
         createQueueConnection(config.REDIS_URL),
         bullPrefix,
         { reminders, queue: reminderQueue },
-        { concurrency: config.REMINDER_CONCURRENCY, ratePerSecond: config.REMINDER_SEND_RATE_PER_SECOND, scanEveryMs: config.REMINDER_SCAN_EVERY_MS },
+        { concurrency: config.REMINDER_CONCURRENCY, ratePerSecond: config.REMINDER_SEND_RATE_PER_SECOND, scanEveryMs: config.REMINDER_SCAN_EVERY_MS, jobLockMs: config.REMINDER_JOB_LOCK_MS },
         logger,
       ),
     );

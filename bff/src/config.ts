@@ -123,6 +123,11 @@ const envSchema = z
     /** Attempts of a reminder send before it goes to the dead-letter list, and the first backoff delay. */
     REMINDER_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
     REMINDER_BACKOFF_MS: z.coerce.number().int().min(10).max(3600_000).default(5000),
+    /**
+     * How long a reminder job's lock lives without renewal: a worker killed mid-send has its jobs
+     * handed to another worker after about this long (BullMQ lockDuration, also its stalled check).
+     */
+    REMINDER_JOB_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Advisors: how long a share card / poster stays valid, and the attribution window (last share visited within N days). */
     SHARE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     ATTRIBUTION_WINDOW_DAYS: z.coerce.number().int().min(1).max(90).default(14),

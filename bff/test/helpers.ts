@@ -89,7 +89,8 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, appPublicKeyPem: alipayApp.publicKey, alipayPrivateKeyPem: alipayPlatform.privateKey, notifyRetryDelaysMs: [300, 600, 1200], methods: alipayOauth.methods });
   const sms = await startSmsSimulator({ ...SMS });
   const port = await freePort();
-  const config = loadConfig({
+  // Kept as strings too, so a test can start another process (e.g. src/worker.ts) on the same setup.
+  const envVars: Record<string, string> = {
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: String(port),
@@ -126,7 +127,8 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     RATE_LIMIT_WRITE_PER_IP_PER_MIN: '100000',
     RATE_LIMIT_WRITE_PER_USER_PER_MIN: '100000',
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'WXPAY_KEY_MODE')),
-  });
+  };
+  const config = loadConfig(envVars);
   const running = await startServer(config);
   const { mongo, redis } = running.app.deps;
   if (!env.MONGODB_URI) await mongo.connected;
@@ -183,6 +185,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   return {
     url: running.url,
     config,
+    envVars,
     app: running.app,
     conn: mongo.conn,
     redis,

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createQueueConnection } from '../src/infra/redis';
+import { REMINDER_QUEUE } from '../src/jobs/reminder-jobs';
 import { reminderKey } from '../src/modules/reminders/service';
 import { startTestApp, type TestApp } from './helpers';
 
@@ -305,6 +308,21 @@ describe('due-service reminders', () => {
 
 describe('staff campaigns', () => {
   const MSG = { title: '冬季电池关怀', body: '天气转冷，欢迎到店免费检测电池与轮胎。' };
+  it('a send that fails before its delivery record exists still counts as failed (the campaign finishes)', async () => {
+    const lee = await owner(t, 'oLeeRem');
+    const campaignId = new Types.ObjectId();
+    await t.conn.collection('campaigns').insertOne({ _id: campaignId, name: '坏数据', segment: {}, message: MSG, createdBy: 'x', idempotencyKey: `k-${campaignId}`, status: 'queued', targeted: 1, createdAt: new Date(), updatedAt: new Date() });
+    const key = `campaign-${campaignId}-${lee.id}`;
+    // A job the database refuses on every attempt (no title: the in-app message cannot be written).
+    const queue = new Queue(REMINDER_QUEUE, { connection: createQueueConnection(t.config.REDIS_URL), prefix: `${t.config.REDIS_KEY_PREFIX}bull` });
+    await queue.add('send', { key, kind: 'campaign', userId: lee.id, campaignId: String(campaignId), title: '', body: 'x', wx: { thing1: 'x', date2: '2027-01-01', thing3: 'x' } }, { jobId: key, attempts: 3, backoff: { type: 'fixed', delay: 100 } });
+    await settled(t, [key]);
+    expect(await delivery(t, key)).toMatchObject({ status: 'failed', kind: 'campaign', userId: lee.id, attempts: 3 });
+    const progress = (await t.api(`/api/v1/admin/campaigns/${campaignId}`, { token: staff })).body;
+    expect(progress).toMatchObject({ status: 'done', counts: { targeted: 1, queued: 0, sent: 0, noOptIn: 0, failed: 1 } });
+    await queue.close();
+  });
+
   it('previews, pushes once per Idempotency-Key, and the counts add up', async () => {
     const app = await startTestApp('campaigns', FAST);
     apps.push(app);

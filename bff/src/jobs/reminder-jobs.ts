@@ -52,7 +52,7 @@ export function startReminderWorker(
   connection: ConnectionOptions,
   prefix: string,
   deps: { reminders: ReminderService; queue: Queue },
-  opts: { concurrency: number; ratePerSecond: number; scanEveryMs: number; rateLimitPauseMs?: number },
+  opts: { concurrency: number; ratePerSecond: number; scanEveryMs: number; rateLimitPauseMs?: number; jobLockMs?: number },
   logger: Logger,
 ): Worker {
   const worker: Worker = new Worker(
@@ -64,16 +64,21 @@ export function startReminderWorker(
         case 'campaign-build':
           return deps.reminders.buildCampaign((job.data as { campaignId: string }).campaignId);
         case 'send': {
+          const data = job.data as DeliveryJob;
           const final = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
           try {
-            return await deps.reminders.deliver(job.data as DeliveryJob, { final });
+            return await deps.reminders.deliver(data, { final });
           } catch (err) {
-            if (err instanceof PermanentDeliveryError) throw new UnrecoverableError(err.message);
             if (err instanceof RetryableDeliveryError && err.rate) {
               // WeChat's frequency limit: pause the whole queue, and put this job back without spending an attempt.
               await worker.rateLimit(opts.rateLimitPauseMs ?? 60_000);
               throw Worker.RateLimitError();
             }
+            const message = (err as Error).message;
+            // Going to the dead-letter list: its record is written before the job fails (awaited,
+            // so campaign counts add up; the 'failed' handler below repeats it as a fallback).
+            if (err instanceof PermanentDeliveryError || final) await deps.reminders.markFailed(data, message, job.attemptsMade + 1);
+            if (err instanceof PermanentDeliveryError) throw new UnrecoverableError(message);
             throw err;
           }
         }
@@ -81,13 +86,22 @@ export function startReminderWorker(
           throw new UnrecoverableError(`unknown job ${job.name}`);
       }
     },
-    { connection, prefix, concurrency: opts.concurrency, limiter: { max: opts.ratePerSecond, duration: 1000 } },
+    {
+      connection,
+      prefix,
+      concurrency: opts.concurrency,
+      limiter: { max: opts.ratePerSecond, duration: 1000 },
+      // A killed worker's active jobs go back to the queue once their lock expires (found by the stalled check).
+      lockDuration: opts.jobLockMs ?? 30_000,
+      stalledInterval: opts.jobLockMs ?? 30_000,
+    },
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
     const exhausted = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     logger.warn({ job: job.name, id: job.id, attempts: job.attemptsMade, err: err.message, deadLetter: exhausted }, exhausted ? 'reminder job dead-lettered' : 'reminder job failed; will retry');
-    if (exhausted && job.name === 'send') void deps.reminders.markFailed((job.data as DeliveryJob).key, err.message).catch(() => undefined);
+    if (exhausted && job.name === 'send')
+      deps.reminders.markFailed(job.data as DeliveryJob, err.message, job.attemptsMade).catch((e: Error) => logger.error({ id: job.id, err: e.message }, 'could not record a dead-lettered reminder'));
   });
   worker.on('error', (err) => logger.error({ err: err.message }, 'reminder worker error'));
   if (opts.scanEveryMs > 0) {

@@ -54,11 +54,16 @@ export class NotificationSender {
       });
   }
 
-  async sendWechat(n: WechatNotice): Promise<WechatResult> {
+  /**
+   * `beforeSend` runs after the opt-in is claimed and right before WeChat is called: the caller
+   * marks its record there, so only a crash during the call itself leaves an uncertain delivery.
+   */
+  async sendWechat(n: WechatNotice, hooks: { beforeSend?: () => Promise<void> } = {}): Promise<WechatResult> {
     const user = Types.ObjectId.isValid(n.userId) ? await userModel(this.conn).findById(n.userId, { wechatOpenId: 1 }).lean<{ wechatOpenId?: string }>() : null;
     if (!user?.wechatOpenId) return { kind: 'no_optin', reason: 'no_wechat' };
     const credit = await this.ledger.claim(n.userId, n.templateId, n.key);
     if (!credit) return { kind: 'no_optin', reason: 'no_credit' };
+    await hooks.beforeSend?.();
     const outcome = await this.wechat.send({ touser: user.wechatOpenId, templateId: n.templateId, ...(n.page ? { page: n.page } : {}), data: n.data });
     if (outcome.kind === 'refused') await this.ledger.voidRemaining(n.userId, n.templateId, n.key);
     // Not delivered and not consumed on WeChat's side: the opt-in is still the user's.

@@ -60,7 +60,7 @@ export class ReminderService {
     private readonly locks: Locks,
     private readonly logger: Logger,
     /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress). */
-    private readonly opts: { templateId: string; leadDays: number; extraTemplates?: Array<{ templateId: string; name: string }> },
+    private readonly opts: { templateId: string; leadDays: number; extraTemplates?: Array<{ templateId: string; name: string }>; deliveryLockMs?: number },
     public jobs: ReminderJobs | null = null,
   ) {
     this.notifier = new NotificationSender(conn, ledger, sender);
@@ -87,9 +87,11 @@ export class ReminderService {
 
   /**
    * Deliver one reminder: an in-app message always, and a WeChat subscribe message when the owner
-   * has a WeChat account and a one-time opt-in left. Never twice: the delivery record (unique by
-   * key) is checked and written under the delivery's lock, and is marked `sending` before WeChat
-   * is called, so a worker killed in the middle leaves a record that stops a blind resend.
+   * has a WeChat account and a one-time opt-in left. Never twice: under the delivery's lock, the
+   * result document (unique by key) says it is done; the in-app message and the opt-in claim are
+   * idempotent by key, so a crash before WeChat is called is simply redone. The record is marked
+   * `sending` right before the WeChat call, so a worker killed during that call leaves a record
+   * that stops a blind resend (WeChat has no way to ask whether it delivered).
    */
   async deliver(job: DeliveryJob, attempt: { final: boolean }): Promise<'sent' | 'no_optin' | 'skipped'> {
     return this.locks.withLock(
@@ -104,11 +106,10 @@ export class ReminderService {
           await D.updateOne({ _id: job.key }, { $set: { status: 'failed', lastError: UNCERTAIN } });
           throw new PermanentDeliveryError(UNCERTAIN);
         }
-        if (!rec) {
-          await D.create({ _id: job.key, kind: job.kind, campaignId: job.campaignId, userId: job.userId, vehicleId: job.vehicleId, status: 'sending', attempts: 1 });
-        } else {
-          await D.updateOne({ _id: job.key }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
-        }
+        const markSending = async () => {
+          if (!rec) await D.create({ _id: job.key, kind: job.kind, campaignId: job.campaignId, userId: job.userId, vehicleId: job.vehicleId, status: 'sending', attempts: 1 });
+          else await D.updateOne({ _id: job.key }, { $set: { status: 'sending' }, $inc: { attempts: 1 } });
+        };
         const finish = (status: string, set: Record<string, unknown> = {}) => D.updateOne({ _id: job.key }, { $set: { status, ...set } });
         // The common outcomes are one insert (see deliveryResultSchema); only this call, under the delivery's lock, writes it.
         const succeed = (status: 'sent' | 'no_optin', set: Record<string, unknown>) =>
@@ -117,7 +118,7 @@ export class ReminderService {
           });
 
         await this.notifier.postInApp({ key: job.key, userId: job.userId, kind: job.kind, title: job.title, body: job.body, vehicleId: job.vehicleId, campaignId: job.campaignId });
-        const outcome = await this.notifier.sendWechat({ key: job.key, userId: job.userId, templateId: this.opts.templateId, page: PAGE, data: job.wx });
+        const outcome = await this.notifier.sendWechat({ key: job.key, userId: job.userId, templateId: this.opts.templateId, page: PAGE, data: job.wx }, { beforeSend: markSending });
         switch (outcome.kind) {
           case 'no_optin':
             await succeed('no_optin', { channel: 'in_app' });
@@ -139,14 +140,22 @@ export class ReminderService {
             throw new RetryableDeliveryError(outcome.message, outcome.kind === 'rate');
         }
       },
-      { ttlMs: 60_000, waitMs: 10_000 },
+      { ttlMs: this.opts.deliveryLockMs ?? 60_000, waitMs: 10_000 },
     );
   }
 
-  /** The outcome of a delivery that exhausted its attempts (the worker's failed handler). */
-  async markFailed(key: string, reason: string) {
-    if (await this.Results.findById(key).lean()) return; // it did succeed (the job failed after its outcome was written)
-    await this.Deliveries.updateOne({ _id: key, status: { $in: ['sending', 'retrying'] } }, { $set: { status: 'failed', lastError: reason } });
+  /**
+   * The outcome of a delivery that exhausted its attempts. A job can fail before its record exists
+   * (the database or the lock was unavailable): a failed record is written then, so the campaign's
+   * counts still add up and staff see it.
+   */
+  async markFailed(job: Pick<DeliveryJob, 'key' | 'kind' | 'userId' | 'vehicleId' | 'campaignId'>, reason: string, attempts: number) {
+    if (await this.Results.findById(job.key).lean()) return; // it did succeed (the job failed after its outcome was written)
+    const res = await this.Deliveries.updateOne({ _id: job.key, status: { $in: ['sending', 'retrying'] } }, { $set: { status: 'failed', lastError: reason } });
+    if (res.matchedCount > 0) return;
+    await this.Deliveries.create({ _id: job.key, kind: job.kind, campaignId: job.campaignId, userId: job.userId, vehicleId: job.vehicleId, status: 'failed', attempts, lastError: reason }).catch((err) => {
+      if (!isDuplicate(err)) throw err; // a record exists already (failed, or settled): leave it
+    });
   }
 
   /**
