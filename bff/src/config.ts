@@ -103,6 +103,11 @@ const envSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     TRUST_PROXY: bool.default(false),
     /** Maintenance reminders: the one-time subscribe-message template (WeChat MP console) used for reminders and campaigns. */
+    /**
+     * subscribeMessage.send calls per day (Asia/Shanghai) the mini-program's account may make: WeChat's
+     * default API quota is 1,000,000 a day (45009 beyond it). 0: no own count, pause on 45009 only.
+     */
+    WECHAT_SUBSCRIBE_DAILY_QUOTA: z.coerce.number().int().min(0).max(100_000_000).default(1_000_000),
     WECHAT_TEMPLATE_MAINTENANCE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Mnt0Rmd_DevTemplate_000000000000000000000A'),
     /** Delivery tracking: the one-time subscribe-message template (物流状态通知) for milestone and delay alerts. */
     WECHAT_TEMPLATE_DELIVERY: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Dlv0Prg_DevTemplate_000000000000000000000B'),

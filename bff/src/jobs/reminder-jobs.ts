@@ -10,7 +10,8 @@ import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryJob, type 
  * - `campaign-build`: a staff campaign's segment → one `send` job per owner (campaign-{id}-{userId});
  * - `send`: deliver one message (in-app + WeChat when opted in); retried with exponential backoff,
  *   then kept in the failed set, which is the dead-letter list staff see and retry.
- * The worker's limiter keeps sends under WeChat's rate; a 45009 from WeChat pauses the queue.
+ * The worker's limiter keeps sends under WeChat's rate; WeChat's daily quota (our own count of
+ * today's sends, or a 45009) pauses the queue, up to 00:00 Asia/Shanghai.
  * Exactly-once is not left to BullMQ: ReminderService.deliver checks a unique delivery record.
  */
 export const REMINDER_QUEUE = 'reminders';
@@ -52,7 +53,7 @@ export function startReminderWorker(
   connection: ConnectionOptions,
   prefix: string,
   deps: { reminders: ReminderService; queue: Queue },
-  opts: { concurrency: number; ratePerSecond: number; scanEveryMs: number; rateLimitPauseMs?: number; jobLockMs?: number },
+  opts: { concurrency: number; ratePerSecond: number; scanEveryMs: number; jobLockMs?: number },
   logger: Logger,
 ): Worker {
   const worker: Worker = new Worker(
@@ -69,9 +70,10 @@ export function startReminderWorker(
           try {
             return await deps.reminders.deliver(data, { final });
           } catch (err) {
-            if (err instanceof RetryableDeliveryError && err.rate) {
-              // WeChat's frequency limit: pause the whole queue, and put this job back without spending an attempt.
-              await worker.rateLimit(opts.rateLimitPauseMs ?? 60_000);
+            if (err instanceof RetryableDeliveryError && err.pauseMs !== null) {
+              // WeChat's quota (45009, or today's budget used up): pause the whole queue (every
+              // worker) as long as the sender says, and put this job back without spending an attempt.
+              await worker.rateLimit(Math.max(1000, err.pauseMs));
               throw Worker.RateLimitError();
             }
             const message = (err as Error).message;

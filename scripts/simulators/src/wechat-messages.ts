@@ -13,7 +13,8 @@ import { readBody, sendJson } from './server';
  *        -> { errcode: 0, errmsg: 'ok', msgid }
  *        errcodes 40001 invalid/expired access_token, 40003 invalid openid, 40037 invalid
  *        template_id, 43101 user refused (no opt-in left), 47003 template parameter invalid,
- *        45009 frequency limit reached.
+ *        45009 "reach max api daily quota limit" (the account's calls for the day, counted per
+ *        Asia/Shanghai day, are used up; a per-minute limit can be set too).
  * WeChat keeps each user's one-time opt-ins: one accepted request allows ONE message; the
  * simulator keeps the same count per openid and template.
  *
@@ -21,6 +22,7 @@ import { readBody, sendJson } from './server';
  *   POST /__sim/wechat/subscribe { openid | openids, templateId, count? }  the user(s) accepted on the device
  *   POST /__sim/wechat/send-fail { errcode, times }               next N sends fail with errcode
  *   POST /__sim/wechat/send-delay { ms, times }                   next N sends answer after ms
+ *   POST /__sim/wechat/send-quota { perDay }                      the daily quota (null: unlimited); today's count is kept
  *   POST /__sim/wechat/expire-tokens                              every issued token becomes invalid (40001)
  *   GET  /__sim/wechat/messages[?openid=]                         messages delivered, oldest first
  *   GET  /__sim/wechat/message-stats                              tokens issued, send calls, errors by code
@@ -56,6 +58,8 @@ export interface MessageApiOptions {
   tokenTtlSeconds?: number;
   /** Sends allowed per minute before 45009 (default: unlimited). */
   sendQuotaPerMinute?: number;
+  /** Sends allowed per Asia/Shanghai day before 45009, as WeChat's daily API quota (default: unlimited). */
+  sendQuotaPerDay?: number;
 }
 
 const ERRMSG: Record<number, string> = {
@@ -108,6 +112,8 @@ export function createMessageApi(opts: MessageApiOptions) {
   let forced: { errcode: number; times: number } | null = null;
   let delayed: { ms: number; times: number } | null = null;
   let window = { minute: -1, count: 0 };
+  let perDay = opts.sendQuotaPerDay ?? null;
+  let today = { day: -1, count: 0 };
   let msgid = 2_000_000_000;
 
   const json = async <T>(req: IncomingMessage): Promise<T | null> => {
@@ -135,6 +141,12 @@ export function createMessageApi(opts: MessageApiOptions) {
     if (forced && forced.times > 0) {
       forced.times -= 1;
       return fail(res, forced.errcode);
+    }
+    if (perDay !== null) {
+      const day = Math.floor((opts.now() + 8 * 3600_000) / 86_400_000); // WeChat's quotas reset at 00:00 Beijing time
+      if (today.day !== day) today = { day, count: 0 };
+      if (today.count >= perDay) return fail(res, 45009);
+      today.count += 1;
     }
     if (opts.sendQuotaPerMinute !== undefined) {
       const minute = Math.floor(opts.now() / 60_000);
@@ -211,6 +223,12 @@ export function createMessageApi(opts: MessageApiOptions) {
         delayed = await json<{ ms: number; times: number }>(req);
         sendJson(res, 200, { ok: true });
         return true;
+      case 'POST /__sim/wechat/send-quota': {
+        const b = await json<{ perDay?: number | null }>(req);
+        perDay = typeof b?.perDay === 'number' ? b.perDay : null;
+        sendJson(res, 200, { perDay, usedToday: today.count });
+        return true;
+      }
       case 'POST /__sim/wechat/expire-tokens':
         tokens.clear();
         sendJson(res, 200, { ok: true });

@@ -36,6 +36,8 @@ export interface WechatSimulatorOptions {
   accessTokenTtlSeconds?: number;
   /** subscribeMessage.send calls allowed per minute before errcode 45009 (default: unlimited). */
   sendQuotaPerMinute?: number;
+  /** subscribeMessage.send calls allowed per Asia/Shanghai day before errcode 45009 (default: unlimited). */
+  sendQuotaPerDay?: number;
   /** getwxacodeunlimit calls allowed per minute before errcode 45009 (default: unlimited). */
   wxacodeQuotaPerMinute?: number;
   /** Pages of the released mini-program (getwxacodeunlimit with check_path). */
@@ -67,6 +69,7 @@ export async function startWechatSimulator(opts: WechatSimulatorOptions): Promis
     templates: opts.subscribeTemplates,
     tokenTtlSeconds: opts.accessTokenTtlSeconds,
     sendQuotaPerMinute: opts.sendQuotaPerMinute,
+    sendQuotaPerDay: opts.sendQuotaPerDay,
   });
   const shipping = createShippingApi({ tokenErrcode: messages.tokenErrcode });
   const wxacode = createWxacodeApi({ tokenErrcode: messages.tokenErrcode, now, quotaPerMinute: opts.wxacodeQuotaPerMinute, pages: opts.miniprogramPages });

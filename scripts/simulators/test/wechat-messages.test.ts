@@ -13,6 +13,7 @@ const getToken = async (params: Record<string, string> = {}) => {
 const send = async (token: string, body: object) =>
   (await (await fetch(`${sim.url}/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, { method: 'POST', body: JSON.stringify(body) })).json()) as {
     errcode: number;
+    errmsg?: string;
     msgid?: number;
   };
 const ctl = (path: string, body: object = {}) => fetch(`${sim.url}/__sim/wechat/${path}`, { method: 'POST', body: JSON.stringify(body) });
@@ -77,5 +78,20 @@ describe('wechat simulator: subscribeMessage.send', () => {
     expect((await send(token, { touser: 'oBusy', template_id: T.id, data: DATA })).errcode).toBe(0);
     await ctl('expire-tokens');
     expect((await send(token, { touser: 'oBusy', template_id: T.id, data: DATA })).errcode).toBe(40001);
+  });
+
+  it('answers 45009 once the Beijing day’s quota is used, and resets at 00:00 Asia/Shanghai (16:00 UTC)', async () => {
+    // 15:59 UTC is 23:59 in Shanghai; two minutes later it is the next day there.
+    clock = Date.UTC(2027, 0, 5, 15, 59);
+    const token = (await getToken()).access_token!;
+    await ctl('subscribe', { openid: 'oQuota', templateId: T.id, count: 10 });
+    expect(await (await ctl('send-quota', { perDay: 2 })).json()).toMatchObject({ perDay: 2 });
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await send(token, { touser: 'oQuota', template_id: T.id, data: DATA })).errcode);
+    expect(codes).toEqual([0, 0, 45009]);
+    expect((await send(token, { touser: 'oQuota', template_id: T.id, data: DATA })).errmsg).toMatch(/^reach max api daily quota limit/);
+    clock += 2 * 60_000;
+    expect((await send(token, { touser: 'oQuota', template_id: T.id, data: DATA })).errcode).toBe(0);
+    await ctl('send-quota', { perDay: null });
   });
 });

@@ -30,9 +30,9 @@ export interface ReminderJobs {
   enqueueCampaignBuild(campaignId: string): Promise<void>;
 }
 
-/** Retry later (BullMQ backoff); `rate` asks the worker to pause the whole queue. */
+/** Retry later (BullMQ backoff); `pauseMs` asks the worker to pause the whole queue that long (WeChat's quota). */
 export class RetryableDeliveryError extends Error {
-  constructor(message: string, public readonly rate = false) {
+  constructor(message: string, public readonly pauseMs: number | null = null) {
     super(message);
   }
 }
@@ -137,7 +137,7 @@ export class ReminderService {
             throw new PermanentDeliveryError(outcome.message);
           default:
             await finish(attempt.final ? 'failed' : 'retrying', { lastError: outcome.message });
-            throw new RetryableDeliveryError(outcome.message, outcome.kind === 'rate');
+            throw new RetryableDeliveryError(outcome.message, outcome.kind === 'rate' ? outcome.retryAfterMs : null);
         }
       },
       { ttlMs: this.opts.deliveryLockMs ?? 60_000, waitMs: 10_000 },

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { shanghaiDate } from '@carmall/shared-types';
 import type { Locks } from '../../infra/lock';
 
 /**
@@ -8,13 +9,16 @@ import type { Locks } from '../../infra/lock';
  *   sent       delivered (msgid)
  *   refused    43101: the user has no opt-in left on WeChat's side
  *   invalid    40003/40037/47003: our request is wrong; retrying cannot help
- *   rate       45009: WeChat's frequency limit; slow down and retry
+ *   rate       45009 "reach max api daily quota limit", or our own count of today's sends reached
+ *              WECHAT_SUBSCRIBE_DAILY_QUOTA: not sent; `retryAfterMs` says when to try again (see
+ *              `quotaPause`)
  *   retry      -1 busy, token trouble, connection refused: not delivered, try again later
  *   uncertain  timeout or reset after the request went out: WeChat may have delivered it
  */
 export type SendOutcome =
   | { kind: 'sent'; msgid: number }
-  | { kind: 'refused' | 'invalid' | 'rate' | 'retry' | 'uncertain'; errcode: number | null; message: string };
+  | { kind: 'rate'; errcode: number | null; message: string; retryAfterMs: number }
+  | { kind: 'refused' | 'invalid' | 'retry' | 'uncertain'; errcode: number | null; message: string };
 
 export interface SubscribeMessage {
   touser: string;
@@ -30,9 +34,32 @@ export interface WechatMessageSenderOptions {
   timeoutMs: number;
   /** miniprogram_state: formal in production, developer/trial elsewhere. */
   miniprogramState: 'formal' | 'developer' | 'trial';
+  /** subscribeMessage.send calls per Asia/Shanghai day across all processes (0: count none, rely on WeChat's 45009). */
+  dailyQuota?: number;
+}
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+/** Milliseconds until the next 00:00 Asia/Shanghai, when WeChat's daily API quotas reset. */
+export const msUntilShanghaiMidnight = (now: number) => DAY_MS - ((now + SHANGHAI_OFFSET_MS) % DAY_MS);
+
+/**
+ * How long to stop sending after the n-th 45009 of a day. WeChat answers 45009 both when the
+ * account's daily quota is used up and (reportedly) for short-term frequency limits, so the first
+ * two are treated as a burst (1 and 10 minutes); a third one the same day means the quota is gone
+ * until midnight.
+ */
+export function quotaPause(strike: number, now: number): number {
+  const untilMidnight = msUntilShanghaiMidnight(now);
+  if (strike <= 1) return Math.min(60_000, untilMidnight);
+  if (strike === 2) return Math.min(600_000, untilMidnight);
+  return untilMidnight;
 }
 
 const TOKEN_KEY = 'wechat:access_token';
+const QUOTA_COUNT_KEY = 'wechat:subscribe-send:count';
+const QUOTA_STRIKES_KEY = 'wechat:subscribe-send:45009';
+const QUOTA_GONE_KEY = 'wechat:subscribe-send:quota-gone';
 const TOKEN_EARLY_REFRESH_S = 300;
 
 class TokenError extends Error {
@@ -74,7 +101,32 @@ export class WechatMessageSender {
     );
   }
 
-  async send(msg: SubscribeMessage): Promise<SendOutcome> {
+  async send(msg: SubscribeMessage, now = Date.now()): Promise<SendOutcome> {
+    // Today's budget (per Shanghai day, shared by every process through Redis): over it, WeChat is not called.
+    const day = shanghaiDate(now);
+    const quota = this.opts.dailyQuota ?? 0;
+    if (await this.redis.exists(`${QUOTA_GONE_KEY}:${day}`)) {
+      return { kind: 'rate', errcode: 45009, message: '45009 daily quota used up today (until 00:00 Asia/Shanghai)', retryAfterMs: msUntilShanghaiMidnight(now) };
+    }
+    if (quota > 0) {
+      const key = `${QUOTA_COUNT_KEY}:${day}`;
+      const [[, used]] = (await this.redis.multi().incr(key).pexpire(key, 2 * DAY_MS).exec()) as [[null, number], unknown];
+      if (used > quota) {
+        return { kind: 'rate', errcode: null, message: `daily send quota of ${quota} reached (until 00:00 Asia/Shanghai)`, retryAfterMs: msUntilShanghaiMidnight(now) };
+      }
+    }
+    const outcome = await this.sendWithToken(msg);
+    if (outcome.kind === 'rate') {
+      const key = `${QUOTA_STRIKES_KEY}:${day}`;
+      const [[, strike]] = (await this.redis.multi().incr(key).pexpire(key, 2 * DAY_MS).exec()) as [[null, number], unknown];
+      const retryAfterMs = quotaPause(strike, now);
+      if (retryAfterMs === msUntilShanghaiMidnight(now)) await this.redis.set(`${QUOTA_GONE_KEY}:${day}`, '1', 'PX', retryAfterMs);
+      return { ...outcome, retryAfterMs };
+    }
+    return outcome;
+  }
+
+  private async sendWithToken(msg: SubscribeMessage): Promise<SendOutcome> {
     let token: string;
     try {
       token = await this.accessToken();
@@ -124,7 +176,7 @@ export class WechatMessageSender {
     const message = `${errcode} ${body.errmsg ?? ''}`.trim();
     if (errcode === 0) return { kind: 'sent', msgid: body.msgid ?? 0 };
     if (errcode === 43101) return { kind: 'refused', errcode, message };
-    if (errcode === 45009) return { kind: 'rate', errcode, message };
+    if (errcode === 45009) return { kind: 'rate', errcode, message, retryAfterMs: 60_000 }; // send() sets the real pause
     if ([40003, 40037, 47003, 47001].includes(errcode)) return { kind: 'invalid', errcode, message };
     return { kind: 'retry', errcode, message }; // -1 busy, 40001/42001 token, anything new
   }
