@@ -308,6 +308,29 @@ describe('due-service reminders', () => {
 
 describe('staff campaigns', () => {
   const MSG = { title: '冬季电池关怀', body: '天气转冷，欢迎到店免费检测电池与轮胎。' };
+  it('a campaign saved but never queued (Redis down at the push) is built by a repeat of the push, or by the next scan', async () => {
+    const nia = await owner(t, 'oNiaRem');
+    await registerCar(t, nia.id, { modelCode: 'yuanshan-s7' });
+    const segment = { modelCodes: ['yuanshan-s7'], dueWithinDays: 30 };
+    const lost = async (idempotencyKey: string, minutesAgo: number) => {
+      const _id = new Types.ObjectId();
+      const at = new Date(Date.now() - minutesAgo * 60_000);
+      await t.conn.collection('campaigns').insertOne({ _id, name: '丢失的推送', segment, message: MSG, createdBy: 'x', idempotencyKey, status: 'building', createdAt: at, updatedAt: at });
+      return String(_id);
+    };
+    const status = async (id: string) => (await t.api(`/api/v1/admin/campaigns/${id}`, { token: staff })).body.status;
+    // The staff's retry of the same push (same Idempotency-Key).
+    const a = await lost('camp-lost-0001', 0);
+    const again = await t.api('/api/v1/admin/campaigns', { method: 'POST', token: staff, json: { name: '丢失的推送', segment, message: MSG }, headers: { 'idempotency-key': 'camp-lost-0001' } });
+    expect(again.body.id).toBe(a);
+    await vi.waitFor(async () => expect(await status(a)).toBe('done'), { timeout: 20_000, interval: 200 });
+    // Nobody retries: the scan's sweep picks it up once it is a few minutes old.
+    const b = await lost('camp-lost-0002', 10);
+    await scan(t);
+    await vi.waitFor(async () => expect(await status(b)).toBe('done'), { timeout: 20_000, interval: 200 });
+    expect((await t.api(`/api/v1/admin/campaigns/${b}`, { token: staff })).body.counts).toMatchObject({ targeted: expect.any(Number), queued: 0 });
+  });
+
   it('a send that fails before its delivery record exists still counts as failed (the campaign finishes)', async () => {
     const lee = await owner(t, 'oLeeRem');
     const campaignId = new Types.ObjectId();

@@ -40,7 +40,11 @@ export function createReminderQueue(connection: ConnectionOptions, prefix: strin
       }
     },
     async enqueueCampaignBuild(campaignId: string) {
-      await queue.add('campaign-build', { campaignId }, { jobId: `campaign-build-${campaignId}` });
+      // Safe to call again (a retried push, the scan's sweep): one job per campaign; a failed one is retried.
+      const jobId = `campaign-build-${campaignId}`;
+      const existing = await queue.getJob(jobId);
+      if (existing && (await existing.isFailed())) await existing.retry();
+      else await queue.add('campaign-build', { campaignId }, { jobId });
     },
     async scanNow() {
       const job = await queue.add('scan', {}, { jobId: `scan-manual-${Date.now()}`, attempts: 3 });

@@ -179,8 +179,16 @@ export class ReminderService {
       }
     }
     if (batch.length) await this.jobs!.enqueueDeliveries(batch);
-    this.logger.info({ synced, candidates, limit }, 'reminder scan');
-    return { synced, candidates, dueBy: limit };
+    const resumed = await this.resumeStuckCampaigns(now);
+    this.logger.info({ synced, candidates, limit, resumed }, 'reminder scan');
+    return { synced, candidates, dueBy: limit, resumedCampaigns: resumed };
+  }
+
+  /** Campaigns saved but still not built after a while (their build was never queued, or failed): queue the build again. */
+  async resumeStuckCampaigns(now = new Date(), olderThanMs = 5 * 60_000) {
+    const stuck = await this.Campaigns.find({ status: 'building', createdAt: { $lt: new Date(now.getTime() - olderThanMs) } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    for (const c of stuck) await this.jobs!.enqueueCampaignBuild(String(c._id));
+    return stuck.length;
   }
 
   // --- Campaigns -------------------------------------------------------------------------------
@@ -221,8 +229,12 @@ export class ReminderService {
   }
 
   async createCampaign(by: string, idempotencyKey: string, input: { name: string; segment: Segment; message: { title: string; body: string } }): Promise<CampaignProgress> {
-    const existing = await this.Campaigns.findOne({ idempotencyKey }).lean<{ _id: Types.ObjectId }>();
-    if (existing) return this.progress(String(existing._id));
+    const existing = await this.Campaigns.findOne({ idempotencyKey }).lean<{ _id: Types.ObjectId; status: string }>();
+    if (existing) {
+      // A repeat after the first push was saved but its build was not queued (e.g. Redis was down): queue it now.
+      if (existing.status === 'building') await this.jobs!.enqueueCampaignBuild(String(existing._id));
+      return this.progress(String(existing._id));
+    }
     const id = new Types.ObjectId();
     try {
       await this.Campaigns.create({ _id: id, ...input, createdBy: by, idempotencyKey, status: 'building' });
