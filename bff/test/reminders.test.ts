@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
+import { generateFleetHistory, generateUsageHistory } from '@carmall/simulators';
 import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createQueueConnection } from '../src/infra/redis';
@@ -131,6 +132,46 @@ describe('vehicles and usage', () => {
     const bad = await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: staff, json: { reports: [{ ...reports[0], charges: 1, fastCharges: 2 }] } });
     expect(bad.status).toBe(400);
     expect((await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: carol.token, json: { reports } })).status).toBe(403);
+  });
+  it('ingests a generated fleet history (the telematics simulator), and each car’s prediction follows its driver', async () => {
+    const olga = await owner(t, 'oOlgaRem');
+    const daysAgo = 150;
+    const heavy = await registerCar(t, olga.id, { daysAgo });
+    const gentle = await registerCar(t, olga.id, { daysAgo });
+    const cars = [heavy, gentle].map((c) => ({ vin: c.vin, energyType: 'bev' as const, deliveredAt: new Date(Date.now() - daysAgo * DAY) }));
+    const drivers = { [heavy.vin]: { kmPerDay: 110, harshBrakesPer100Km: 3, fastChargeShare: 0.8 }, [gentle.vin]: { kmPerDay: 25, harshBrakesPer100Km: 0.3, fastChargeShare: 0.05 } };
+    // The two cars get fixed habits to compare (generateFleetHistory would draw a driver per car).
+    const reports = cars.flatMap((c) => generateUsageHistory(c, { seed: 11, until: new Date(), driver: drivers[c.vin] }));
+    const post = async (batch: unknown[]) => (await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: staff, json: { reports: batch } })).body;
+    const first = await post(reports);
+    expect(first).toEqual({ accepted: reports.length, duplicates: 0, unknownVehicles: [] });
+    expect(await post(reports.slice(0, 10))).toEqual({ accepted: 0, duplicates: 10, unknownVehicles: [] });
+    const [h, g] = await Promise.all([heavy, gentle].map(async (c) => (await t.api(`/api/v1/me/vehicles/${c.id}`, { token: olga.token })).body));
+    expect(h.health.pace.kmPerDay).toBeGreaterThan(90);
+    expect(g.health.pace.kmPerDay).toBeLessThan(35);
+    // 20,000 km at ~110 km/day comes long before 12 months; the gentle driver is due by time.
+    expect(h.health.service.trigger).toBe('distance');
+    expect(g.health.service.trigger).toBe('time');
+    expect(h.health.service.dueDate < g.health.service.dueDate).toBe(true);
+    expect(h.health.tyres.habitFactor).toBeGreaterThan(g.health.tyres.habitFactor);
+    expect(h.health.tyres.wearPct).toBeGreaterThan(g.health.tyres.wearPct);
+    expect(h.health.battery.fastChargeShare).toBeGreaterThan(0.6);
+    expect(h.health.battery.sohPct).toBeLessThan(g.health.battery.sohPct);
+    expect(h.health.service.reason).toContain(h.health.service.dueDate);
+
+    // A fleet with drivers drawn from the seed, forwarded in the endpoint's batches of up to 500.
+    const fleet = [];
+    for (let i = 0; i < 8; i++) fleet.push(await registerCar(t, olga.id, { daysAgo: 150 + i * 20 }));
+    const all = generateFleetHistory(
+      fleet.map((c, i) => ({ vin: c.vin, energyType: 'bev' as const, deliveredAt: new Date(Date.now() - (150 + i * 20) * DAY) })),
+      { seed: 11, until: new Date() },
+    );
+    let accepted = 0;
+    for (let i = 0; i < all.length; i += 500) accepted += (await post(all.slice(i, i + 500))).accepted;
+    expect(accepted).toBe(all.length);
+    const paces = await Promise.all(fleet.map(async (c) => (await t.api(`/api/v1/me/vehicles/${c.id}`, { token: olga.token })).body.health.pace.kmPerDay));
+    expect(new Set(paces).size).toBeGreaterThan(4); // every car its own driver
+    for (const p of paces) expect(p).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -8,3 +8,4 @@ export { startAlipayGateway, alipaySignContent, rsa2Sign, rsa2Verify, alipayTime
 export { startSmsSimulator, aliyunSignature, aliyunPercentEncode, type SmsSimulatorOptions } from './sms';
 export { createAlipayOauth, type AlipayOauthOptions } from './alipay';
 export { startBankSimulator, bankRequestSignature, bankResponseSignature, DEFAULT_BANK_PRODUCTS, type BankSimulatorOptions, type BankProduct } from './bank';
+export { generateUsageHistory, generateFleetHistory, driverFor, type FleetCar, type DriverProfile, type GeneratedReport } from './fleet-usage';
