@@ -129,6 +129,11 @@ describe('vehicles and usage', () => {
     expect(v.health.service.reason).toMatch(/^按您的用车节奏（约 100 公里\/天），距提车约 11,\d00 公里：预计 \d{4}-\d\d-\d\d 前后到期/);
     expect(v.health.tyres.reason).toContain('（偏多）');
     expect(v.health.battery.fastChargeShare).toBe(0.8);
+    // A crash after the inserts, before the summary was refreshed: the sender's retry (all duplicates) repairs it.
+    const carDoc = { _id: new Types.ObjectId(car.id) };
+    await t.conn.collection('vehicles').updateOne(carDoc, { $set: { 'summary.serviceDueDate': '2000-01-01' } });
+    expect((await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: staff, json: { reports: reports.slice(-2) } })).body).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect((await t.conn.collection('vehicles').findOne(carDoc))!.summary.serviceDueDate).toBe(v.health.service.dueDate);
     const bad = await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: staff, json: { reports: [{ ...reports[0], charges: 1, fastCharges: 2 }] } });
     expect(bad.status).toBe(400);
     expect((await t.api('/api/v1/admin/vehicles/usage-reports', { method: 'POST', token: carol.token, json: { reports } })).status).toBe(403);

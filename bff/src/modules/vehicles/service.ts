@@ -191,11 +191,13 @@ export class VehicleService {
           receivedAt: new Date(),
         });
         result.accepted += 1;
-        touched.add(String(v._id));
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         result.duplicates += 1;
       }
+      // Duplicates too: the sender's retry after a crash between the inserts and the refresh below
+      // is all duplicates, and must still bring the summary (what reminders and segments read) up to date.
+      touched.add(String(v._id));
     }
     for (const id of touched) await this.refreshSummary(id);
     return result;
