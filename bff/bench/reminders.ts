@@ -1,5 +1,5 @@
 /**
- * Fleet load for maintenance reminders: `pnpm --filter @carmall/bff bench:reminders [N] [--workers K]`
+ * Fleet load for maintenance reminders: `pnpm --filter @carmall/bff bench:reminders [N] [--workers K] [--max-minutes M]`
  * (default N = 100000, K = 1; needs MONGODB_URI and REDIS_URL, e.g. the test servers).
  *
  * Builds a synthetic fleet in a throwaway database (N owners, one car each, all coming due; 80% opted
@@ -24,7 +24,10 @@ if (!MONGODB_URI || !REDIS_URL) throw new Error('MONGODB_URI and REDIS_URL are r
 const args = process.argv.slice(2);
 const wi = args.indexOf('--workers');
 const K = Math.min(8, Math.max(1, wi >= 0 ? Number(args[wi + 1]) || 1 : 1));
-const N = Number(args.find((a, i) => /^\d+$/.test(a) && (wi < 0 || i !== wi + 1)) ?? 100_000);
+const mi = args.indexOf('--max-minutes');
+const N = Number(args.find((a, i) => /^\d+$/.test(a) && (wi < 0 || i !== wi + 1) && (mi < 0 || i !== mi + 1)) ?? 100_000);
+// A time box: stop after this long and print what was measured so far (a big fleet on FerretDB takes hours).
+const MAX_MS = mi >= 0 ? Number(args[mi + 1]) * 60_000 : Infinity;
 const RATE = Number(process.env.REMINDER_SEND_RATE_PER_SECOND ?? 10_000);
 const TEMPLATE = 'Mnt0Rmd_DevTemplate_000000000000000000000A';
 const APPID = 'wx00000000000000be';
@@ -103,6 +106,8 @@ try {
   let last = '';
   let progressAt = Date.now();
   let settledBefore = -1;
+  const window: { at: number; settled: number }[] = [];
+  let partial: number | null = null;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
     if (workers.some((w) => w.exitCode !== null)) throw new Error('a worker process exited');
@@ -113,37 +118,62 @@ try {
     } else if (Date.now() - progressAt > STALL_MS) throw new Error(`no progress for ${STALL_MS / 1000} s: ${JSON.stringify(c)}`);
     const scanDone = (await queue.getJob('scan-bench-1'))?.finishedOn;
     if (scanDone && !enqueuedAt) enqueuedAt = scanDone;
-    const line = `  t+${Math.round((Date.now() - t0) / 1000)}s completed ${c.completed} failed ${c.failed} waiting ${c.waiting} active ${c.active} delayed ${c.delayed}`;
-    if (line !== last && (Date.now() - t0) % 10_000 < 1000) console.log(line);
+    const elapsed = Date.now() - t0;
+    const line = `  t+${Math.round(elapsed / 1000)}s completed ${c.completed} failed ${c.failed} waiting ${c.waiting} active ${c.active} delayed ${c.delayed}`;
+    if (line !== last && elapsed % 10_000 < 1000) {
+      // Delivery rate over the last minute and the workers' memory so far, so a long run shows its trend.
+      window.push({ at: Date.now(), settled: c.completed + c.failed });
+      while (window.length > 1 && window[0].at < Date.now() - 60_000) window.shift();
+      const rate = window.length > 1 ? ((window.at(-1)!.settled - window[0].settled) * 1000) / (window.at(-1)!.at - window[0].at) : 0;
+      console.log(`${line}  (${rate.toFixed(1)}/s over the last minute; worker peak ${workers.map((w) => mb(procStatus(w.pid!, 'VmHWM:'))).join(', ')})`);
+    }
     last = line;
     if (enqueuedAt && c.waiting + c.active + c.delayed + (c.prioritized ?? 0) === 0 && c.completed + c.failed >= N + 1) break;
+    if (elapsed > MAX_MS) {
+      partial = 0; // counted from the outcomes below, once the workers have stopped
+      break;
+    }
   }
   const doneAt = Date.now();
   const peaks = workers.map((w) => procStatus(w.pid!, 'VmHWM:'));
+  if (partial !== null) {
+    // Let the workers finish the sends in flight (SIGTERM is graceful) so the counts below are settled.
+    for (const w of workers) w.kill('SIGTERM');
+    await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))));
+  }
   // Outcomes: successes are result documents, failures delivery records (a sent delivery's record stays 'sending').
   const byStatus: Record<string, number> = {};
   for (const coll of ['reminder_delivery_results', 'reminder_deliveries'])
     for (const r of await conn.collection(coll).aggregate<{ _id: string; n: number }>([{ $group: { _id: '$status', n: { $sum: 1 } } }]).toArray())
       if (r._id !== 'sending' && r._id !== 'retrying') byStatus[r._id] = (byStatus[r._id] ?? 0) + r.n;
+  if (partial !== null) partial = Object.values(byStatus).reduce((a, b) => a + b, 0);
   const stats = (await (await fetch(`${sim.url}/__sim/wechat/message-stats`)).json()) as { delivered: number; tokensIssued: number };
   const scanS = (enqueuedAt - t0) / 1000;
   const totalS = (doneAt - t0) / 1000;
-  console.log(`scan: ${N} reminders enqueued in ${scanS.toFixed(1)} s (${Math.round(N / scanS)}/s)`);
-  console.log(`delivery: all settled ${totalS.toFixed(1)} s after the scan started: ${Math.round(N / totalS)} reminders/s end to end with ${K} worker process(es), limiter ${RATE}/s`);
+  if (enqueuedAt) console.log(`scan: ${N} reminders enqueued in ${scanS.toFixed(1)} s (${Math.round(N / scanS)}/s)`);
+  else console.log('scan: still enqueuing when the time box ended');
+  if (partial === null) console.log(`delivery: all settled ${totalS.toFixed(1)} s after the scan started: ${Math.round(N / totalS)} reminders/s end to end with ${K} worker process(es), limiter ${RATE}/s`);
+  else console.log(`delivery (time box of ${MAX_MS / 60_000} min): ${partial} of ${N} settled in ${totalS.toFixed(1)} s: ${(partial / totalS).toFixed(1)} reminders/s end to end with ${K} worker process(es), limiter ${RATE}/s`);
   console.log(`outcomes: ${JSON.stringify(byStatus)}; WeChat simulator delivered ${stats.delivered}, access tokens issued ${stats.tokensIssued}`);
   console.log(`worker memory: ${workers.map((_, k) => `#${k + 1} peak ${mb(peaks[k])} (idle ${mb(baseRss[k])})`).join(', ')}`);
+  if (partial !== null) {
+    // Stopped early: no second scan (the first one's work is still queued); the counts must still agree.
+    if (stats.delivered !== (byStatus.sent ?? 0)) process.exitCode = 1;
+    console.log(`consistency: WeChat deliveries ${stats.delivered}, sent records ${byStatus.sent ?? 0} -> ${stats.delivered === (byStatus.sent ?? 0) ? 'agree' : 'DISAGREE'}`);
+  } else {
 
-  // 4. The scheduler runs again: nothing new goes out.
-  await queue.add('scan', {}, { jobId: 'scan-bench-2' });
-  await new Promise((r) => setTimeout(r, 5000));
-  for (;;) {
-    const c = await queue.getJobCounts('waiting', 'active', 'delayed');
-    if (c.waiting + c.active + c.delayed === 0 && (await queue.getJob('scan-bench-2'))?.finishedOn) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    // 4. The scheduler runs again: nothing new goes out.
+    await queue.add('scan', {}, { jobId: 'scan-bench-2' });
+    await new Promise((r) => setTimeout(r, 5000));
+    for (;;) {
+      const c = await queue.getJobCounts('waiting', 'active', 'delayed');
+      if (c.waiting + c.active + c.delayed === 0 && (await queue.getJob('scan-bench-2'))?.finishedOn) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const after = (await (await fetch(`${sim.url}/__sim/wechat/message-stats`)).json()) as { delivered: number };
+    console.log(`second scan: WeChat deliveries ${after.delivered} (before ${stats.delivered}) -> ${after.delivered === stats.delivered ? 'no duplicates' : 'DUPLICATES'}`);
+    if (after.delivered !== stats.delivered || stats.delivered !== byStatus.sent) process.exitCode = 1;
   }
-  const after = (await (await fetch(`${sim.url}/__sim/wechat/message-stats`)).json()) as { delivered: number };
-  console.log(`second scan: WeChat deliveries ${after.delivered} (before ${stats.delivered}) -> ${after.delivered === stats.delivered ? 'no duplicates' : 'DUPLICATES'}`);
-  if (after.delivered !== stats.delivered || stats.delivered !== byStatus.sent) process.exitCode = 1;
 } finally {
   for (const w of workers) w.kill('SIGTERM');
   await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once('exit', r)))));
