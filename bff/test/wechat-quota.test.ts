@@ -92,5 +92,11 @@ describe('WeChat subscribe-message quota', () => {
     await queue.close();
     // Not dead-lettered: a pause is not a failure.
     expect((await t.api('/api/v1/admin/reminders/dead-letters', { token: staff })).body.items).toEqual([]);
+    // Staff see it: a campaign pushed now waits too, and its progress says until when.
+    const push = await t.api('/api/v1/admin/campaigns', { method: 'POST', token: staff, json: { name: '额度用完', segment: { modelCodes: ['yuanshan-s5'] }, message: { title: '冬季关怀', body: '欢迎到店检测' } }, headers: { 'idempotency-key': 'quota-campaign-01' } });
+    expect(push.status).toBe(202);
+    const until = new Date(push.body.pausedUntil).getTime();
+    expect(Math.abs(until - (Date.now() + msUntilShanghaiMidnight(Date.now())))).toBeLessThan(5_000);
+    expect(push.body.status).toBe('building');
   });
 });

@@ -90,6 +90,19 @@ describe('服务工作台', () => {
     await waitFor(() => expect(fake.polls).toBe(polls + 1)) // coming back polls once more
   })
 
+  it('says when sending is paused for WeChat’s daily quota, with the Shanghai time it resumes', async () => {
+    signIn()
+    const fake = installFakeGarage({ roles: ['service'] })
+    fake.campaigns.push({ id: 'e'.repeat(24), name: '年末关怀', segment: {}, message: { title: 't', body: 'b' }, status: 'sending', pausedUntil: '2026-12-06T16:00:00.000Z', createdBy: 'u', createdAt: '2026-12-06T02:00:00Z', counts: { targeted: 10, queued: 10, sent: 0, noOptIn: 0, failed: 0 } })
+    const { container: c } = render(<CampaignProgress id={'e'.repeat(24)} pollMs={60_000} />)
+    await waitFor(() => expect($(c, '.progress__paused')).not.toBeNull())
+    expect($(c, '.progress__paused')!.textContent).toBe('微信订阅消息今日发送额度已用完，其余消息将于 2026-12-07 00:00 后继续发送。')
+    fake.campaigns[0].pausedUntil = null
+    const again = render(<CampaignProgress id={'e'.repeat(24)} pollMs={60_000} />)
+    await waitFor(() => expect($(again.container, '.progress')).not.toBeNull())
+    expect($(again.container, '.progress__paused')).toBeNull()
+  })
+
   it('history lists campaigns and opens one; dead letters can be retried', async () => {
     signIn()
     const fake = installFakeGarage({ roles: ['admin'] })

@@ -46,6 +46,9 @@ export function createReminderQueue(connection: ConnectionOptions, prefix: strin
       if (existing && (await existing.isFailed())) await existing.retry();
       else await queue.add('campaign-build', { campaignId }, { jobId });
     },
+    async pausedForMs() {
+      return Math.max(0, await queue.getRateLimitTtl());
+    },
     async scanNow() {
       const job = await queue.add('scan', {}, { jobId: `scan-manual-${Date.now()}`, attempts: 3 });
       return job.id!;

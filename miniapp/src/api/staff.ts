@@ -26,6 +26,8 @@ export interface Campaign {
   segment: Segment
   message: CampaignMessage
   status: 'building' | 'sending' | 'done'
+  /** Sending paused for WeChat's daily quota until then (ISO); the rest goes out after it. */
+  pausedUntil?: string | null
   createdBy: string
   createdAt: string
   counts: { targeted: number | null; queued: number | null; sent: number; noOptIn: number; failed: number }

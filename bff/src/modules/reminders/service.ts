@@ -28,6 +28,8 @@ export interface DeliveryJob {
 export interface ReminderJobs {
   enqueueDeliveries(jobs: DeliveryJob[]): Promise<void>;
   enqueueCampaignBuild(campaignId: string): Promise<void>;
+  /** How long sending stays paused for WeChat's quota (0 when it is not). */
+  pausedForMs(): Promise<number>;
 }
 
 /** Retry later (BullMQ backoff); `pauseMs` asks the worker to pause the whole queue that long (WeChat's quota). */
@@ -279,12 +281,16 @@ export class ReminderService {
     const noOptIn = by.no_optin ?? 0;
     const failed = by.failed ?? 0;
     const targeted = c.targeted ?? null;
+    const finished = c.status !== 'building' && targeted !== null && sent + noOptIn + failed >= targeted;
+    // The limiter's own 1-second windows are not a pause worth telling staff about.
+    const pausedMs = finished || !this.jobs ? 0 : await this.jobs.pausedForMs();
     return {
       id: String(c._id),
       name: c.name,
       segment: c.segment,
       message: c.message,
-      status: c.status === 'building' ? 'building' : targeted !== null && sent + noOptIn + failed >= targeted ? 'done' : 'sending',
+      status: c.status === 'building' ? 'building' : finished ? 'done' : 'sending',
+      pausedUntil: pausedMs > 5_000 ? new Date(Date.now() + pausedMs).toISOString() : null,
       createdBy: c.createdBy,
       createdAt: new Date(c.createdAt).toISOString(),
       counts: { targeted, queued: targeted === null ? null : Math.max(0, targeted - sent - noOptIn - failed), sent, noOptIn, failed },
@@ -341,6 +347,8 @@ export interface CampaignProgress {
   segment: Segment;
   message: { title: string; body: string };
   status: 'building' | 'sending' | 'done';
+  /** Sending is paused for WeChat's daily quota until then (the rest goes out after it). */
+  pausedUntil: string | null;
   createdBy: string;
   createdAt: string;
   counts: { targeted: number | null; queued: number | null; sent: number; noOptIn: number; failed: number };

@@ -78,6 +78,9 @@ export function CampaignProgress({ id, onDone, pollMs = POLL_MS }: { id: string;
         {cell('noOptIn', '未订阅', n.noOptIn)}
         {cell('failed', '失败', n.failed)}
       </View>
+      {c.pausedUntil && c.status !== 'done' && (
+        <Text className='garage-card__hint progress__paused'>微信订阅消息今日发送额度已用完，其余消息将于 {formatDateTimeCN(c.pausedUntil)} 后继续发送。</Text>
+      )}
       <Text className='garage-card__hint'>未订阅微信提醒的车主会在消息中心收到；失败的消息可在「失败任务」中重试。</Text>
       {error && <Text className='garage-card__hint staff-error'>{error}（正在重试）</Text>}
     </View>
