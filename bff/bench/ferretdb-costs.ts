@@ -5,11 +5,12 @@
  * Writes N documents into a throwaway database, times 50 of each operation, drops the database.
  */
 import mongoose from 'mongoose';
+import { withDatabase } from '../src/infra/mongo';
 
 const { MONGODB_URI } = process.env;
 if (!MONGODB_URI) throw new Error('MONGODB_URI is required');
 const N = Number(process.argv[2] ?? 20_000);
-const conn = await mongoose.createConnection(`${MONGODB_URI.replace(/\/[^/?]*(\?|$)/, '/')}ferretdb_costs_${Date.now()}`).asPromise();
+const conn = await mongoose.createConnection(withDatabase(MONGODB_URI, `ferretdb_costs_${Date.now()}`)).asPromise();
 const c = conn.collection<{ _id: string; userId: string; other: string; s?: number }>('docs');
 try {
   for (let i = 0; i < N; i += 2000) await c.insertMany(Array.from({ length: Math.min(2000, N - i) }, (_, j) => ({ _id: `k${i + j}`, userId: `u${i + j}`, other: `o${i + j}` })));
