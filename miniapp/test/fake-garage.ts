@@ -142,7 +142,7 @@ export function installFakeGarage(over: Partial<FakeGarage> = {}): FakeGarage {
       const key = opts.header?.['Idempotency-Key']
       const existing = fake.campaigns.find((c) => (c as any).key === key)
       if (existing) return ok({ ...existing }, 202)
-      const c: Campaign = { id: `c${String(++seq).padStart(23, '0')}`, name: opts.data.name, segment: opts.data.segment, message: opts.data.message, status: 'building', createdBy: 'u1', createdAt: new Date().toISOString(), counts: { targeted: null, queued: null, sent: 0, noOptIn: 0, failed: 0 } }
+      const c: Campaign = { id: `c${String(++seq).padStart(23, '0')}`, name: opts.data.name, segment: opts.data.segment, message: opts.data.message, status: 'building', pausedUntil: null, createdBy: 'u1', createdAt: new Date().toISOString(), counts: { targeted: null, queued: null, sent: 0, noOptIn: 0, failed: 0 } }
       ;(c as any).key = key
       fake.campaigns.unshift(c)
       return ok({ ...c }, 202)

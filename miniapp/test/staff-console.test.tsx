@@ -75,7 +75,7 @@ describe('服务工作台', () => {
   it('progress counts update live until done, and polling pauses while hidden', async () => {
     signIn()
     const fake = installFakeGarage({ roles: ['service'] })
-    fake.campaigns.push({ id: 'c'.repeat(24), name: '冬季保养', segment: {}, message: { title: 't', body: 'b' }, status: 'building', createdBy: 'u', createdAt: '2026-11-28T02:00:00Z', counts: { targeted: null, queued: null, sent: 0, noOptIn: 0, failed: 0 } })
+    fake.campaigns.push({ id: 'c'.repeat(24), name: '冬季保养', segment: {}, message: { title: 't', body: 'b' }, status: 'building', pausedUntil: null, createdBy: 'u', createdAt: '2026-11-28T02:00:00Z', counts: { targeted: null, queued: null, sent: 0, noOptIn: 0, failed: 0 } })
     let done = false
     const { container: c } = render(<CampaignProgress id={'c'.repeat(24)} pollMs={10} onDone={() => (done = true)} />)
     await waitFor(() => expect($(c, '.progress')!.dataset.status).toBe('done'))
@@ -106,7 +106,7 @@ describe('服务工作台', () => {
   it('history lists campaigns and opens one; dead letters can be retried', async () => {
     signIn()
     const fake = installFakeGarage({ roles: ['admin'] })
-    fake.campaigns.push({ id: 'd'.repeat(24), name: '电池关怀', segment: {}, message: { title: 't', body: 'b' }, status: 'done', createdBy: 'u', createdAt: '2026-11-28T02:00:00Z', counts: { targeted: 4, queued: 0, sent: 2, noOptIn: 1, failed: 1 } })
+    fake.campaigns.push({ id: 'd'.repeat(24), name: '电池关怀', segment: {}, message: { title: 't', body: 'b' }, status: 'done', pausedUntil: null, createdBy: 'u', createdAt: '2026-11-28T02:00:00Z', counts: { targeted: 4, queued: 0, sent: 2, noOptIn: 1, failed: 1 } })
     const { container: c } = render(<StaffConsolePage />)
     await waitFor(() => expect($(c, '.staff-tab--history')).not.toBeNull())
     fireEvent.click($(c, '.staff-tab--history')!)

@@ -1,16 +1,10 @@
+import type { CampaignMessage, CampaignProgress, CampaignSegment } from '@carmall/shared-types'
 import { get, post, request } from './client'
 import type { ServiceBooking, Site } from './garage'
 
-export interface Segment {
-  modelCodes?: string[]
-  dueWithinDays?: number
-  batterySohBelow?: number
-}
-
-export interface CampaignMessage {
-  title: string
-  body: string
-}
+export type { CampaignMessage }
+export type Segment = CampaignSegment
+export type Campaign = CampaignProgress
 
 export interface CampaignPreview {
   vehicles: number
@@ -18,19 +12,6 @@ export interface CampaignPreview {
   sample: Array<{ vin: string; modelName: string; serviceDueDate: string | null; batterySohPct: number | null }>
   inApp: { title: string; body: string }
   wechat: { data: Record<string, { value: string }> | Record<string, string> }
-}
-
-export interface Campaign {
-  id: string
-  name: string
-  segment: Segment
-  message: CampaignMessage
-  status: 'building' | 'sending' | 'done'
-  /** Sending paused for WeChat's daily quota until then (ISO); the rest goes out after it. */
-  pausedUntil?: string | null
-  createdBy: string
-  createdAt: string
-  counts: { targeted: number | null; queued: number | null; sent: number; noOptIn: number; failed: number }
 }
 
 export interface DeadLetter {

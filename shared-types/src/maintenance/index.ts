@@ -1,3 +1,4 @@
 export * from './dates';
 export * from './plans';
 export * from './predict';
+export * from './campaigns';

@@ -1,5 +1,5 @@
 import { Types, type Connection } from 'mongoose';
-import { addDays, shanghaiDate } from '@carmall/shared-types';
+import { addDays, shanghaiDate, type CampaignProgress, type CampaignSegment } from '@carmall/shared-types';
 import { AppError, notFound } from '../../infra/errors';
 import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
@@ -41,11 +41,7 @@ export class RetryableDeliveryError extends Error {
 /** Do not retry: straight to the dead-letter list. */
 export class PermanentDeliveryError extends Error {}
 
-export interface Segment {
-  modelCodes?: string[];
-  dueWithinDays?: number;
-  batterySohBelow?: number;
-}
+export type Segment = CampaignSegment;
 
 const UNCERTAIN = 'UNCERTAIN: 上次发送中断，微信可能已送达；如确需重发请人工重试';
 // A tapped subscribe message opens the message centre (its entry points to the car and 预约保养).
@@ -341,18 +337,6 @@ export class ReminderService {
   }
 }
 
-export interface CampaignProgress {
-  id: string;
-  name: string;
-  segment: Segment;
-  message: { title: string; body: string };
-  status: 'building' | 'sending' | 'done';
-  /** Sending is paused for WeChat's daily quota until then (the rest goes out after it). */
-  pausedUntil: string | null;
-  createdBy: string;
-  createdAt: string;
-  counts: { targeted: number | null; queued: number | null; sent: number; noOptIn: number; failed: number };
-}
 
 /**
  * The due-service reminder's key: one per car and service interval. The interval is named by the
