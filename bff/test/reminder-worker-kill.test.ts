@@ -66,10 +66,12 @@ describe('a reminder worker killed mid-batch', () => {
 
     const first = startWorker();
     // Killed after some deliveries, while a WeChat call is in flight (sent to WeChat, not yet answered).
+    let inFlight = 0;
     await vi.waitFor(
       async () => {
         const s = await stats();
-        expect(s.delivered >= 5 && s.sendCalls > s.delivered).toBe(true);
+        inFlight = s.sendCalls - s.delivered;
+        expect(s.delivered >= 5 && inFlight > 0).toBe(true);
       },
       { timeout: 60_000, interval: 10 },
     );
@@ -77,7 +79,8 @@ describe('a reminder worker killed mid-batch', () => {
     await new Promise((r) => first.once('exit', r));
     const atKill = await stats();
     expect(atKill.delivered).toBeLessThan(FLEET); // really mid-batch
-    expect(atKill.sendCalls).toBeGreaterThan(atKill.delivered);
+    // (WeChat may still complete a call the dead worker made: counted before the kill, not after.)
+    expect(inFlight).toBeGreaterThan(0);
 
     startWorker();
     const keys = owners.map((o) => reminderKey(o.car, null));
