@@ -31,3 +31,9 @@ export function formatDateTimeCN(input: Date | string | number): string {
   const p = shanghaiParts(input);
   return `${p.y}-${pad(p.m)}-${pad(p.d)} ${pad(p.hh)}:${pad(p.mm)}`;
 }
+
+/** Milliseconds from `now` (epoch ms) to the next 00:00 Asia/Shanghai (when WeChat's daily API quotas reset). */
+export function msUntilShanghaiMidnight(now: number): number {
+  const day = 24 * 60 * 60 * 1000;
+  return day - ((now + SHANGHAI_OFFSET_MS) % day);
+}

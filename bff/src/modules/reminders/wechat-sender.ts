@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { shanghaiDate } from '@carmall/shared-types';
+import { msUntilShanghaiMidnight, shanghaiDate } from '@carmall/shared-types';
 import type { Locks } from '../../infra/lock';
 
 /**
@@ -39,9 +39,8 @@ export interface WechatMessageSenderOptions {
 }
 
 const DAY_MS = 86_400_000;
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-/** Milliseconds until the next 00:00 Asia/Shanghai, when WeChat's daily API quotas reset. */
-export const msUntilShanghaiMidnight = (now: number) => DAY_MS - ((now + SHANGHAI_OFFSET_MS) % DAY_MS);
+/** From this many 45009s in a day on, the quota is taken as gone until midnight (see quotaPause). */
+const QUOTA_GONE_STRIKE = 3;
 
 /**
  * How long to stop sending after the n-th 45009 of a day. WeChat answers 45009 both when the
@@ -52,7 +51,7 @@ export const msUntilShanghaiMidnight = (now: number) => DAY_MS - ((now + SHANGHA
 export function quotaPause(strike: number, now: number): number {
   const untilMidnight = msUntilShanghaiMidnight(now);
   if (strike <= 1) return Math.min(60_000, untilMidnight);
-  if (strike === 2) return Math.min(600_000, untilMidnight);
+  if (strike < QUOTA_GONE_STRIKE) return Math.min(600_000, untilMidnight);
   return untilMidnight;
 }
 
@@ -109,21 +108,26 @@ export class WechatMessageSender {
       return { kind: 'rate', errcode: 45009, message: '45009 daily quota used up today (until 00:00 Asia/Shanghai)', retryAfterMs: msUntilShanghaiMidnight(now) };
     }
     if (quota > 0) {
-      const key = `${QUOTA_COUNT_KEY}:${day}`;
-      const [[, used]] = (await this.redis.multi().incr(key).pexpire(key, 2 * DAY_MS).exec()) as [[null, number], unknown];
+      const used = await this.countToday(QUOTA_COUNT_KEY, day);
       if (used > quota) {
         return { kind: 'rate', errcode: null, message: `daily send quota of ${quota} reached (until 00:00 Asia/Shanghai)`, retryAfterMs: msUntilShanghaiMidnight(now) };
       }
     }
     const outcome = await this.sendWithToken(msg);
     if (outcome.kind === 'rate') {
-      const key = `${QUOTA_STRIKES_KEY}:${day}`;
-      const [[, strike]] = (await this.redis.multi().incr(key).pexpire(key, 2 * DAY_MS).exec()) as [[null, number], unknown];
+      const strike = await this.countToday(QUOTA_STRIKES_KEY, day);
       const retryAfterMs = quotaPause(strike, now);
-      if (retryAfterMs === msUntilShanghaiMidnight(now)) await this.redis.set(`${QUOTA_GONE_KEY}:${day}`, '1', 'PX', retryAfterMs);
+      if (strike >= QUOTA_GONE_STRIKE) await this.redis.set(`${QUOTA_GONE_KEY}:${day}`, '1', 'PX', retryAfterMs);
       return { ...outcome, retryAfterMs };
     }
     return outcome;
+  }
+
+  /** Count one more for today (Shanghai day) in Redis, shared by every process; the key outlives the day. */
+  private async countToday(prefix: string, day: string): Promise<number> {
+    const key = `${prefix}:${day}`;
+    const [[, n]] = (await this.redis.multi().incr(key).pexpire(key, 2 * DAY_MS).exec()) as [[null, number], unknown];
+    return n;
   }
 
   private async sendWithToken(msg: SubscribeMessage): Promise<SendOutcome> {
