@@ -147,9 +147,11 @@ async function main() {
     const tomorrow = await buyer.$$(`${PAGE} .test-drive-date`).then((els) => els[1])
     const date = await tomorrow.getAttribute('data-date')
     await tomorrow.click()
-    await buyer.waitForFunction((sel) => document.querySelectorAll(sel).length > 0, `${PAGE} .slot[data-available="true"]`, { timeout: 15_000 })
-    const slotStart = await buyer.getAttribute(`${PAGE} .slot[data-available="true"]`, 'data-start')
-    await buyer.click(`${PAGE} .slot[data-available="true"]`)
+    // The chosen day's slots, not the list still showing for today (after 00:00 Shanghai today has free hours too).
+    const freeSlot = `${PAGE} .test-drive-slots[data-date="${date}"] .slot[data-available="true"]`
+    await buyer.waitForFunction((sel) => document.querySelectorAll(sel).length > 0, freeSlot, { timeout: 15_000 })
+    const slotStart = await buyer.getAttribute(freeSlot, 'data-start')
+    await buyer.click(freeSlot)
     await buyer.fill(`${PAGE} .test-drive-name input`, '张三')
     await shot(buyer, '.test-drive-submit', 'advisor-test-drive.png')
     await buyer.click(`${PAGE} .test-drive-submit`)

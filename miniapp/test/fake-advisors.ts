@@ -99,6 +99,8 @@ export interface FakeAdvisors {
   taken: Set<string>
   /** Workspace answers: data, or 403 for a buyer. */
   workspace: { shares: AdvisorShare[]; leads: Lead[] } | 'forbidden'
+  /** Dates whose slot answers wait for this promise (a slow network), to test out-of-order answers. */
+  slotsHold: Map<string, Promise<void>>
 }
 
 const err = (status: number, code: string, message: string, details?: unknown) => ok({ error: { code, message, details, requestId: 'r-test' } }, status)
@@ -106,7 +108,7 @@ const err = (status: number, code: string, message: string, details?: unknown) =
 export function installFakeAdvisors(): FakeAdvisors {
   const bff = installFakeBff()
   const inner = taroMock.request.getMockImplementation()!
-  const fake: FakeAdvisors = { bff, calls: [], roles: ['buyer'], card: configurationCard(), testDrives: [], taken: new Set(), workspace: { shares: [], leads: [] } }
+  const fake: FakeAdvisors = { bff, calls: [], roles: ['buyer'], card: configurationCard(), testDrives: [], taken: new Set(), workspace: { shares: [], leads: [] }, slotsHold: new Map() }
 
   const byKey = new Map<string, TestDrive>()
   taroMock.request.mockImplementation(async (opts: any) => {
@@ -137,6 +139,7 @@ export function installFakeAdvisors(): FakeAdvisors {
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/stores\/([^/]+)\/test-drive-slots$/))) {
       const store = STORES.find((s) => s.code === m![1])!
       const date = url.searchParams.get('date')!
+      await fake.slotsHold.get(date)
       return ok({ store, date, slots: slotsOn(date).map((s) => (fake.taken.has(s.start) ? { ...s, available: false } : s)) })
     }
     if (method === 'POST' && path === '/api/v1/test-drives') {

@@ -80,6 +80,25 @@ describe('test-drive booking', () => {
     expect(taroMock.redirectTo).toHaveBeenCalledWith({ url: '/packages/sales/pages/my-test-drives' })
   })
 
+  it("a slow answer for the day tapped before does not replace the day tapped last", async () => {
+    taroMock.setStorageSync(TOKEN_KEY, 'tok-buyer')
+    routerParams.model = 'yuanshan-s5'
+    const fake = installFakeAdvisors()
+    let release!: () => void
+    const today = formatDateCN(Date.now())
+    fake.slotsHold.set(today, new Promise<void>((r) => (release = r)))
+    const { container: c } = render(<TestDrivePage />)
+    await waitFor(() => expect(callsTo(fake, 'GET', /test-drive-slots$/)).toHaveLength(1))
+    const tomorrow = $$(c, '.test-drive-date')[1]
+    fireEvent.click(tomorrow)
+    await waitFor(() => expect($(c, '.test-drive-slots')?.dataset.date).toBe(tomorrow.dataset.date))
+    release()
+    // Today's answer arrives last (let its promise chain settle); the list stays tomorrow's.
+    await new Promise((r) => setTimeout(r, 20))
+    expect($(c, '.test-drive-slots')!.dataset.date).toBe(tomorrow.dataset.date)
+    expect($$(c, '.slot').map((s) => s.dataset.start)).toEqual(slotsOn(tomorrow.dataset.date!).map((s) => s.start))
+  })
+
   it('a slot taken meanwhile (409 SLOT_UNAVAILABLE) says so and reloads the slots', async () => {
     const { fake, c } = await openBooking()
     const free = $$(c, '.slot').find((s) => s.dataset.available === 'true')!

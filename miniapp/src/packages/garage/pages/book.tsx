@@ -42,19 +42,23 @@ export default function BookServicePage() {
     void init()
   }, [init])
 
+  // Only the latest request may fill the list: a slow answer for a day tapped earlier is dropped.
+  const slotsRequest = useRef(0)
   const fetchSlots = useCallback(async (code: string, day?: string) => {
+    const request = ++slotsRequest.current
     setSlots(null)
     setSlotError('')
     setPicked(null)
     try {
       const res = await getSiteSlots(code, day)
+      if (request !== slotsRequest.current) return
       setDates(res.dates)
       // Today may be over already: show the first open day instead.
       if (!day && res.slots.length === 0 && res.dates[0] && res.dates[0] !== res.date) return fetchSlots(code, res.dates[0])
       setDate(res.date)
       setSlots(res.slots)
     } catch (err) {
-      setSlotError(errorText(err))
+      if (request === slotsRequest.current) setSlotError(errorText(err))
     }
   }, [])
   useEffect(() => {

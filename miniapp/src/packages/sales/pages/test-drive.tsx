@@ -19,7 +19,7 @@ export function bookableDates(now: number, days = 7): string[] {
   return Array.from({ length: days }, (_, i) => formatDateCN(now + i * DAY_MS))
 }
 
-type Slots = { status: 'idle' | 'loading' } | { status: 'error'; message: string } | { status: 'ready'; slots: TestDriveSlot[] }
+type Slots = { status: 'idle' | 'loading' } | { status: 'error'; message: string } | { status: 'ready'; date: string; slots: TestDriveSlot[] }
 
 /**
  * 预约试驾: a store (by city), a day and an hour (full or past hours disabled), the contact name;
@@ -78,15 +78,19 @@ export default function TestDrivePage() {
     }
   }, [modelCode])
 
+  // Tapping through dates or stores fires several requests; only the latest may fill the list,
+  // or a slow answer for the previous day would show (and book) that day's hours.
+  const slotsRequest = useRef(0)
   const loadSlots = useCallback(async () => {
     if (!storeCode) return
+    const request = ++slotsRequest.current
     setSlots({ status: 'loading' })
     setSlotStart('')
     try {
       const res = await getTestDriveSlots(storeCode, date)
-      setSlots({ status: 'ready', slots: res.slots })
+      if (request === slotsRequest.current) setSlots({ status: 'ready', date, slots: res.slots })
     } catch (err) {
-      setSlots({ status: 'error', message: errorText(err) })
+      if (request === slotsRequest.current) setSlots({ status: 'error', message: errorText(err) })
     }
   }, [storeCode, date])
 
@@ -204,9 +208,9 @@ export default function TestDrivePage() {
       <Text className='section-title'>选择时段</Text>
       {slots.status === 'loading' && <LoadingState />}
       {slots.status === 'error' && <ErrorState message={slots.message} onRetry={loadSlots} />}
-      {slots.status === 'ready' && slots.slots.length === 0 && <Text className='sales-card__hint'>当天暂无可预约时段</Text>}
-      {slots.status === 'ready' && (
-        <View className='chips'>
+      {slots.status === 'ready' && slots.date === date && slots.slots.length === 0 && <Text className='sales-card__hint'>当天暂无可预约时段</Text>}
+      {slots.status === 'ready' && slots.date === date && (
+        <View className='chips test-drive-slots' data-date={slots.date}>
           {slots.slots.map((s) => (
             <Text
               key={s.start}
