@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fireEvent, render, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, waitFor } from '@testing-library/react'
 import { formatDateCN } from '@carmall/shared-types'
 import { TOKEN_KEY } from '../src/api/client'
 import MyTestDrivesPage from '../src/packages/sales/pages/my-test-drives'
@@ -89,12 +89,14 @@ describe('test-drive booking', () => {
     fake.slotsHold.set(today, new Promise<void>((r) => (release = r)))
     const { container: c } = render(<TestDrivePage />)
     await waitFor(() => expect(callsTo(fake, 'GET', /test-drive-slots$/)).toHaveLength(1))
+    const todayAnswer = taroMock.request.mock.results[taroMock.request.mock.calls.findIndex(([o]: any) => String(o.url).includes('test-drive-slots'))].value
     const tomorrow = $$(c, '.test-drive-date')[1]
     fireEvent.click(tomorrow)
     await waitFor(() => expect($(c, '.test-drive-slots')?.dataset.date).toBe(tomorrow.dataset.date))
+    // Today's answer arrives last; once the page has had it (a task later), the list is still tomorrow's.
     release()
-    // Today's answer arrives last (let its promise chain settle); the list stays tomorrow's.
-    await new Promise((r) => setTimeout(r, 20))
+    await todayAnswer
+    await act(async () => new Promise((r) => setTimeout(r, 0)))
     expect($(c, '.test-drive-slots')!.dataset.date).toBe(tomorrow.dataset.date)
     expect($$(c, '.slot').map((s) => s.dataset.start)).toEqual(slotsOn(tomorrow.dataset.date!).map((s) => s.start))
   })

@@ -6,6 +6,7 @@ import { ApiError } from '../../../api/client'
 import { bookService, getMyVehicle, getSiteSlots, listServiceCentres, myServiceBookingsPath, type MyVehicle, type Site, type SiteSlot } from '../../../api/garage'
 import { newIdempotencyKey } from '../../../api/orders'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
+import { useLatestRequest } from '../../../utils/latestRequest'
 import { dayLabel, errorText } from '../lib'
 import './garage.scss'
 
@@ -42,25 +43,25 @@ export default function BookServicePage() {
     void init()
   }, [init])
 
-  // Only the latest request may fill the list: a slow answer for a day tapped earlier is dropped.
-  const slotsRequest = useRef(0)
+  // Only the latest request fills the list: a slow answer for a day tapped earlier is dropped.
+  const beginSlotsRequest = useLatestRequest()
   const fetchSlots = useCallback(async (code: string, day?: string) => {
-    const request = ++slotsRequest.current
+    const isLatest = beginSlotsRequest()
     setSlots(null)
     setSlotError('')
     setPicked(null)
     try {
       const res = await getSiteSlots(code, day)
-      if (request !== slotsRequest.current) return
+      if (!isLatest()) return
       setDates(res.dates)
       // Today may be over already: show the first open day instead.
       if (!day && res.slots.length === 0 && res.dates[0] && res.dates[0] !== res.date) return fetchSlots(code, res.dates[0])
       setDate(res.date)
       setSlots(res.slots)
     } catch (err) {
-      if (request === slotsRequest.current) setSlotError(errorText(err))
+      if (isLatest()) setSlotError(errorText(err))
     }
-  }, [])
+  }, [beginSlotsRequest])
   useEffect(() => {
     if (centre) void fetchSlots(centre)
   }, [centre, fetchSlots])

@@ -10,6 +10,7 @@ import { newIdempotencyKey } from '../../../api/orders'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { LoginPanel } from '../../../components/LoginPanel'
 import { getVisitorId } from '../../../state/shareVisits'
+import { useLatestRequest } from '../../../utils/latestRequest'
 import { DAY_MS, dayLabel, errorText } from '../lib'
 import { TestDriveLines } from '../parts'
 import './sales.scss'
@@ -78,21 +79,20 @@ export default function TestDrivePage() {
     }
   }, [modelCode])
 
-  // Tapping through dates or stores fires several requests; only the latest may fill the list,
-  // or a slow answer for the previous day would show (and book) that day's hours.
-  const slotsRequest = useRef(0)
+  // Only the latest request fills the list, or a slow answer for the previous day would show (and book) its hours.
+  const beginSlotsRequest = useLatestRequest()
   const loadSlots = useCallback(async () => {
     if (!storeCode) return
-    const request = ++slotsRequest.current
+    const isLatest = beginSlotsRequest()
     setSlots({ status: 'loading' })
     setSlotStart('')
     try {
       const res = await getTestDriveSlots(storeCode, date)
-      if (request === slotsRequest.current) setSlots({ status: 'ready', date, slots: res.slots })
+      if (isLatest()) setSlots({ status: 'ready', date, slots: res.slots })
     } catch (err) {
-      if (request === slotsRequest.current) setSlots({ status: 'error', message: errorText(err) })
+      if (isLatest()) setSlots({ status: 'error', message: errorText(err) })
     }
-  }, [storeCode, date])
+  }, [storeCode, date, beginSlotsRequest])
 
   useEffect(() => {
     void loadSlots()
