@@ -43,6 +43,8 @@ import { createOrderQueue, startOrderWorker } from './jobs/order-jobs';
 import { InventoryService } from './modules/inventory/service';
 import { OrderService } from './modules/orders/service';
 import { orderRoutes } from './modules/orders/routes';
+import { LaunchService } from './modules/launches/service';
+import { launchRoutes } from './modules/launches/routes';
 import { PaymentService } from './modules/payments/service';
 import { alipayNotifyRouter, paymentNotifyRouter } from './modules/payments/routes';
 import { AlipayClient } from './modules/payments/alipay';
@@ -200,8 +202,12 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   );
 
   // Orders and payments, with their BullMQ jobs (own Redis connections: BullMQ blocks on them).
-  const inventory = new InventoryService(mongo.conn);
-  const orders = new OrderService(mongo.conn, configurations, inventory, logger, locks, { paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS });
+  const inventory = new InventoryService(mongo.conn, redis, locks);
+  const orders = new OrderService(mongo.conn, configurations, inventory, logger, locks, {
+    paymentTimeoutSeconds: config.ORDER_PAYMENT_TIMEOUT_SECONDS,
+    inlineBudgetMs: config.ORDER_INLINE_BUDGET_MS,
+    writeConcurrency: config.ORDER_WRITE_CONCURRENCY,
+  });
   const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '', createAlipay(config), config.ALIPAY_APP_ID ?? '');
   const bullPrefix = `${config.REDIS_KEY_PREFIX}bull`;
   const queueConnection = createQueueConnection(config.REDIS_URL);
@@ -228,7 +234,18 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     logger,
     locks,
   );
-  if (config.RUN_WORKERS) workers.push(startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { payments, outbox, queue: orderQueue }, logger));
+  // Launches (首发抢购): scheduling, the waiting room, admission-gated orders.
+  const launches = new LaunchService(mongo.conn, inventory, orders, configurations, audit, logger, {
+    secret: `${config.SESSION_SECRET ?? 'dev-session-secret'}:launch-admission`,
+    buyersPerIp: config.LAUNCH_BUYERS_PER_IP,
+  });
+  if (config.RUN_WORKERS)
+    workers.push(
+      startOrderWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { payments, outbox, orders, launches, queue: orderQueue }, logger, {
+        stockSweepEveryMs: config.STOCK_SWEEP_EVERY_MS,
+        stockSweepGraceMs: config.STOCK_SWEEP_GRACE_MS,
+      }),
+    );
   const queues: Queue[] = [orderQueue];
   // Daily reconciliation with WeChat Pay's bill (its own WeChat Pay client: a batch job must not trip the buyers' breaker).
   const reconciliation = new ReconciliationService(mongo.conn, orders, payments, createWechatPay(config), locks, logger);
@@ -304,6 +321,12 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   queues.push(recommendationQueue);
   if (config.RUN_WORKERS)
     workers.push(startRecommendationWorker(createQueueConnection(config.REDIS_URL), bullPrefix, { recommendations, queue: recommendationQueue }, { trainEveryMs: config.RECO_TRAIN_EVERY_MS }, logger));
+  // Who else acts when an order is written: the advisor's credit, recommendations.
+  orders.hooks = {
+    creditFor: (buyerId) => shares.creditForOrder(buyerId),
+    recordCredit: (order, credit) => shares.recordOrderCredit(order, credit),
+    afterPlaced: [(order) => recordEvent(order.buyerId, order.modelCode, 'order', order.orderNo)],
+  };
   const recordEvent = (userId: string, modelCode: string, kind: 'view' | 'configure' | 'compare' | 'quote' | 'order', naturalId?: string) =>
     recommendations.recordQuietly({ userId, modelCode, kind, ...(naturalId ? { naturalId } : {}) });
 
@@ -327,7 +350,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...slotRoutes(slots),
     ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),
-    ...orderRoutes(orders, payments, shares, (order) => recordEvent(order.buyerId, order.modelCode, 'order', order.orderNo)),
+    ...orderRoutes(orders, payments, inventory, audit),
+    ...launchRoutes(launches, limiter, { pollsPerUserPerMin: config.LAUNCH_POLLS_PER_USER_PER_MIN }),
     ...advisorRoutes(shares, leads),
     ...testDriveRoutes(testDrives, (userId, booking) => recommendations.recordQuietly({ userId, modelCode: booking.modelCode, kind: 'test_drive', naturalId: booking.id })),
     ...reconciliationRoutes(reconciliation),

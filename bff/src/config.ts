@@ -94,6 +94,16 @@ const envSchema = z
     WXPAY_BREAKER_RESET_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Overrides the deposit terms' payment window (tests use seconds). */
     ORDER_PAYMENT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(24 * 3600).optional(),
+    /** How long POST /orders waits for the order's database write before answering 202 'creating' (the car is held either way). */
+    ORDER_INLINE_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(500),
+    /** Order writes in flight per process; a rush queues behind them instead of flooding the database. */
+    ORDER_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+    /** The stock sweep (workers): how often, and how old a placement must be before the sweep finishes or undoes it. */
+    STOCK_SWEEP_EVERY_MS: z.coerce.number().int().min(200).max(3_600_000).default(10_000),
+    STOCK_SWEEP_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
+    /** Launch waiting room: distinct buyers queued from one IP per launch (carrier NAT puts many people behind one), and queue polls per buyer per minute. */
+    LAUNCH_BUYERS_PER_IP: z.coerce.number().int().min(1).max(10_000_000).default(200),
+    LAUNCH_POLLS_PER_USER_PER_MIN: z.coerce.number().int().min(1).max(100_000).default(120),
     /** Run the BullMQ workers inside the API process (default) or only in `pnpm --filter @carmall/bff worker`. */
     RUN_WORKERS: bool.default(true),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),

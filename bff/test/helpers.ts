@@ -126,6 +126,9 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     RATE_LIMIT_SMS_PER_IP_PER_HOUR: '100000',
     RATE_LIMIT_WRITE_PER_IP_PER_MIN: '100000',
     RATE_LIMIT_WRITE_PER_USER_PER_MIN: '100000',
+    LAUNCH_BUYERS_PER_IP: '100000',
+    // A loaded test machine may take a while to write an order; tests of the 202 path set 0.
+    ORDER_INLINE_BUDGET_MS: '20000',
     ...Object.fromEntries(Object.entries(env).filter(([k]) => k !== 'WXPAY_KEY_MODE')),
   };
   const config = loadConfig(envVars);

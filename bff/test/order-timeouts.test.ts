@@ -66,7 +66,11 @@ describe('unpaid orders time out (BullMQ delayed job)', () => {
     const secondId = String((await raw(second.orderNo))._id);
     await vi.waitFor(async () => expect(await t.conn.collection('stock_holds').countDocuments({ orderId: secondId })).toBe(0), { timeout: 5000 });
     // Sold out meanwhile: every car of this variant is held by someone else.
-    await t.conn.collection('stock').updateOne({ key }, { $set: { total: await t.conn.collection('stock_holds').countDocuments({ key }) } });
+    // (through the operators' stock endpoint, which keeps the admission gate in step with the database)
+    const [, modelCode, trimCode, paintCode] = key.split(':');
+    const operator = (await t.loginAs('operator', 'oTimeoutOperator')).token;
+    const setStock = await t.api('/api/v1/admin/stock', { method: 'PUT', token: operator, json: { modelCode, trimCode, paintCode, total: await t.conn.collection('stock_holds').countDocuments({ key }), reason: '测试：车辆已售出' } });
+    expect(setStock.status).toBe(200);
     await fetch(`${t.wxpay.url}/__sim/wxpay/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: pay2.body.outTradeNo, force: true }) });
     await vi.waitFor(async () => expect((await raw(second.orderNo)).state).toBe('refunded'), { timeout: 15_000, interval: 200 });
     const doc = await raw(second.orderNo);

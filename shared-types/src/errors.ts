@@ -41,6 +41,16 @@ export const ERROR_CODES = [
   'ORDER_STATE_INVALID',
   'IDEMPOTENCY_KEY_REQUIRED',
   'PAYMENT_NOT_CONFIGURED',
+  // Launches (waiting room and the admission gate):
+  'LAUNCH_NOT_OPEN',
+  'LAUNCH_ENDED',
+  'LAUNCH_ONLY',
+  'ALREADY_HOLDING',
+  'ADMISSION_INVALID',
+  'ADMISSION_USED',
+  'ADMISSION_EXPIRED',
+  'NOT_IN_QUEUE',
+  'DEVICE_LIMIT',
   // Finance (details.reason carries the calculator's reason, see finance/types.ts LoanErrorCode):
   'LOAN_TERMS_INVALID',
   'FINANCE_RATES_UNAVAILABLE',

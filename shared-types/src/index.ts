@@ -12,3 +12,4 @@ export * from './attribution';
 export * from './analytics';
 export * from './slots';
 export * from './recommend';
+export * from './launches';

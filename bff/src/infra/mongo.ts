@@ -60,3 +60,8 @@ export function connectMongo(uri: string, logger: Logger, opts: { retryMs?: numb
 export function withDatabase(uri: string, db: string): string {
   return uri.replace(/^(mongodb(?:\+srv)?:\/\/[^/?]+)(\/[^?]*)?/, `$1/${db}`);
 }
+
+/** A write refused by a unique index (E11000), as both MongoDB and the test server report it. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number } | null)?.code === 11000;
+}

@@ -30,6 +30,15 @@ export interface RouteSpec<Q extends z.ZodType, B extends z.ZodType, P extends z
   ) => Promise<unknown>;
 }
 
+/** A handler's answer with a status other than the route's usual one (e.g. 202 while work goes on). */
+export class WithStatus {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+export const withStatus = (status: number, body: unknown) => new WithStatus(status, body);
+
 export type AnyRoute = RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
 
 export function route<Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
@@ -76,6 +85,11 @@ export function mountRoutes(router: Router, routes: AnyRoute[], authenticate: Au
       const body = spec.body ? parse(spec.body, (ctx.request as { body?: unknown }).body ?? {}, 'body') : undefined;
       const params = spec.params ? parse(spec.params, ctx.params, 'params') : undefined;
       const result = await spec.handler(ctx, { query, body, params, user } as never);
+      if (result instanceof WithStatus) {
+        ctx.status = result.status;
+        ctx.body = result.body;
+        return;
+      }
       ctx.status = spec.status ?? 200;
       if (result !== undefined) ctx.body = result;
     });

@@ -1,7 +1,8 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../infra/logger';
 import type { OrderOutbox } from '../modules/orders/outbox';
-import type { OrderJobs } from '../modules/orders/service';
+import type { OrderJobs, OrderService } from '../modules/orders/service';
+import type { LaunchService } from '../modules/launches/service';
 import type { PaymentService } from '../modules/payments/service';
 
 /**
@@ -37,8 +38,9 @@ export function createOrderQueue(connection: ConnectionOptions, prefix: string):
 export function startOrderWorker(
   connection: ConnectionOptions,
   prefix: string,
-  deps: { payments: PaymentService; outbox: OrderOutbox; queue: Queue },
+  deps: { payments: PaymentService; outbox: OrderOutbox; orders: OrderService; launches: LaunchService; queue: Queue },
   logger: Logger,
+  opts: { stockSweepEveryMs: number; stockSweepGraceMs: number } = { stockSweepEveryMs: 10_000, stockSweepGraceMs: 15_000 },
 ): Worker {
   const worker = new Worker(
     ORDER_QUEUE,
@@ -60,6 +62,11 @@ export function startOrderWorker(
           }
           return;
         }
+        case 'stock-sweep':
+          // The gate, the durable holds and the orders agree again (see OrderService.reconcileStock);
+          // launches past their end give their unsold cars back to normal sale.
+          await deps.launches.closeEnded();
+          return deps.orders.reconcileStock(opts.stockSweepGraceMs);
         default:
           throw new Error(`unknown job ${job.name}`);
       }
@@ -68,8 +75,17 @@ export function startOrderWorker(
   );
   worker.on('failed', (job, err) => logger.warn({ job: job?.name, id: job?.id, attempts: job?.attemptsMade, err: err.message }, 'order job failed; will retry'));
   worker.on('error', (err) => logger.error({ err: err.message }, 'order worker error'));
-  // A sweep now (recovers what a crash left behind) and then every minute.
-  void deps.queue.add('outbox-sweep', {}, { jobId: `outbox-sweep-start-${Date.now()}` }).catch(() => undefined);
-  void deps.queue.upsertJobScheduler('outbox-sweep', { every: SWEEP_EVERY_MS }, { name: 'outbox-sweep', data: {} }).catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule the outbox sweep'));
+  // A sweep now (recovers what a crash left behind) and then on a schedule. The schedules live in
+  // Redis: they are set again whenever the connection comes back (a Redis restart loses them).
+  const schedule = () => {
+    void deps.queue.add('outbox-sweep', {}, { jobId: `outbox-sweep-start-${Date.now()}` }).catch(() => undefined);
+    void deps.queue.upsertJobScheduler('outbox-sweep', { every: SWEEP_EVERY_MS }, { name: 'outbox-sweep', data: {} }).catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule the outbox sweep'));
+    void deps.queue.add('stock-sweep', {}, { jobId: `stock-sweep-start-${Date.now()}`, attempts: 1 }).catch(() => undefined);
+    void deps.queue
+      .upsertJobScheduler('stock-sweep', { every: opts.stockSweepEveryMs }, { name: 'stock-sweep', data: {}, opts: { attempts: 1 } })
+      .catch((err: Error) => logger.warn({ err: err.message }, 'could not schedule the stock sweep'));
+  };
+  schedule();
+  void deps.queue.client.then((c) => c.on('ready', schedule)).catch(() => undefined);
   return worker;
 }

@@ -47,6 +47,11 @@ export class ConfigurationService {
   ) {}
 
   /** Validate and price a configuration. The BFF is the authority; the mini-program runs the same engine for instant feedback. */
+  /** The catalog model a configuration is made of (cached; see CatalogService.getModel). */
+  async catalogModel(code: string) {
+    return this.catalog.getModel(code);
+  }
+
   async price(req: ConfigurationRequest) {
     const { model, version } = await this.catalog.getModel(req.modelCode);
     const result = resolveConfiguration(model, req.trimCode, req.selections, new Date());

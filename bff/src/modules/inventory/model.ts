@@ -2,10 +2,11 @@ import { Schema, type Connection } from 'mongoose';
 
 /**
  * Cars available to order, per region + model + trim + paint: `total` of them.
- * A reservation is a document in `stock_holds` whose _id is "<key>#<slot>" (slot < total) and whose
- * orderId is unique: the database's unique indexes make it impossible to hold more cars than
- * exist, or two cars for one order, whatever the concurrency — on MongoDB and on the test server
- * alike (unique-index inserts are atomic on both; read-modify-write counters are not on the latter).
+ * A reservation is a document in `stock_holds` whose _id is "<key>#<slot>" and whose orderId is
+ * unique. Slots are handed out by the Redis gate (gate.ts), which keeps held + free = total; the
+ * unique _id means one slot is never held twice even if the gate is rebuilt mid-rush, and the
+ * unique orderId that one order never holds two cars (unique-index inserts are atomic on MongoDB
+ * and on the test server alike; read-modify-write counters are not on the latter).
  */
 const stockSchema = new Schema(
   {
@@ -15,6 +16,8 @@ const stockSchema = new Schema(
     paintCode: { type: String, required: true },
     region: { type: String, required: true, default: 'national' },
     total: { type: Number, required: true, min: 0 },
+    /** Set while a launch owns this stock: only its admitted buyers may order it (LAUNCH_ONLY otherwise). */
+    launchCode: { type: String, default: '' },
   },
   { timestamps: true, collection: 'stock' },
 );

@@ -1,58 +1,162 @@
 import type { Connection } from 'mongoose';
+import type { Redis } from 'ioredis';
 import { AppError } from '../../infra/errors';
+import { isDuplicateKey } from '../../infra/mongo';
+import type { Locks } from '../../infra/lock';
 import { stockHoldModel, stockModel } from './model';
+import { StockGate, type LaunchKeys, type ReserveResult } from './gate';
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+/** A durable hold as stored: `_id` is "<key>#<slot>". */
+interface HoldDoc {
+  _id: string;
+  key: string;
+  orderId: string;
+  at: Date;
+}
+const slotOf = (h: Pick<HoldDoc, '_id'>) => Number(h._id.slice(h._id.lastIndexOf('#') + 1));
 
+/**
+ * Cars to sell and who holds them. The fast decision is the Redis gate (gate.ts); the durable
+ * record is a MongoDB hold per car, whose unique _id ("<key>#<slot>") and unique orderId make it
+ * impossible to hold more cars than exist, or two cars for one order, whatever the gate says. The
+ * gate is built from the holds when Redis has none (first use, or Redis lost its data), and the
+ * sweep (OrderService.reconcileStock) repairs any disagreement between the two.
+ */
 export class InventoryService {
   private ready: Promise<unknown> | null = null;
+  readonly gate: StockGate;
 
-  constructor(private readonly conn: Connection) {}
+  constructor(
+    private readonly conn: Connection,
+    redis: Redis,
+    private readonly locks: Locks,
+  ) {
+    this.gate = new StockGate(redis);
+  }
 
   private async models() {
-    // The unique indexes ARE the guarantee: make sure they exist before the first reservation.
+    // The unique indexes ARE the guarantee: make sure they exist before the first hold.
     this.ready ??= Promise.all([stockModel(this.conn).init(), stockHoldModel(this.conn).init()]);
     await this.ready;
     return { Stock: stockModel(this.conn), Holds: stockHoldModel(this.conn) };
   }
 
-  /**
-   * Reserve one car for an order by inserting a hold into a free slot. Concurrent buyers race
-   * for slots; the unique _id lets exactly one win each slot. Retrying for the same order is a
-   * no-op (unique orderId). Throws 409 OUT_OF_STOCK when every slot is taken.
-   */
-  async reserve(key: string, orderId: string): Promise<void> {
-    const { Stock, Holds } = await this.models();
-    const mine = await Holds.findOne({ orderId }).lean<{ key: string }>();
-    if (mine) {
-      if (mine.key === key) return;
-      throw new AppError(409, 'CONFLICT', '该订单已预留其他车辆');
-    }
-    const stock = await Stock.findOne({ key }, 'total').lean<{ total: number }>();
-    const taken = new Set((await Holds.find({ key }, '_id').lean<{ _id: string }[]>()).map((h) => h._id));
-    for (let slot = 0; slot < (stock?.total ?? 0); slot++) {
-      const _id = `${key}#${slot}`;
-      if (taken.has(_id)) continue;
-      try {
-        await Holds.create({ _id, key, orderId, at: new Date() });
-        return;
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
-        if (await Holds.exists({ orderId })) return; // a concurrent retry of this same order won
-      }
-    }
-    throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
+  /** Build the gate of `key` from MongoDB if Redis has none (one process builds; the others wait). */
+  async ensureGate(key: string): Promise<void> {
+    if (await this.gate.built(key)) return;
+    await this.locks.withLock(`gate-build:${key}`, async () => {
+      if (await this.gate.built(key)) return;
+      const { Stock, Holds } = await this.models();
+      const stock = await Stock.findOne({ key }, 'total launchCode').lean<{ total: number; launchCode?: string }>();
+      const holds = await Holds.find({ key }, '_id orderId').lean<HoldDoc[]>();
+      await this.gate.build(key, stock?.total ?? 0, stock?.launchCode ?? '', holds.map((h) => ({ orderId: h.orderId, slot: slotOf(h) })));
+    }, { ttlMs: 30_000, waitMs: 30_000 });
   }
 
-  /** Give the car back. Idempotent. */
-  async release(key: string, orderId: string): Promise<boolean> {
+  /** The gate's decision for a new order (see StockGate.reserve); builds the gate on first use. */
+  async admit(key: string, p: Parameters<StockGate['reserve']>[1], launch?: LaunchKeys & { ticket: number }): Promise<ReserveResult> {
+    let r = await this.gate.reserve(key, p, launch);
+    if (r.kind === 'unbuilt') {
+      await this.ensureGate(key);
+      r = await this.gate.reserve(key, p, launch);
+    }
+    return r;
+  }
+
+  /**
+   * Write the durable hold for a slot the gate gave `orderId`. If the slot turns out to be held by
+   * another order (the gate was rebuilt while a hold was being written), the gate gives another.
+   * Returns the slot held, or null when no car is left. Idempotent for the same order.
+   */
+  async holdDurably(key: string, orderId: string, slot: number): Promise<number | null> {
     const { Holds } = await this.models();
-    return (await Holds.deleteOne({ key, orderId })).deletedCount === 1;
+    for (let tries = 0; tries < 20; tries++) {
+      try {
+        await Holds.create({ _id: `${key}#${slot}`, key, orderId, at: new Date() });
+        return slot;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        const mine = await Holds.findOne({ orderId }).lean<HoldDoc>();
+        if (mine) {
+          // A retry of this same order: it already holds a car (maybe another slot).
+          if (mine.key !== key) throw new AppError(409, 'CONFLICT', '该订单已预留其他车辆');
+          if (slotOf(mine) !== slot) await this.gate.adopt(key, orderId, slotOf(mine));
+          return slotOf(mine);
+        }
+        const next = await this.gate.reslot(key, orderId);
+        if (next === null) return null;
+        slot = next;
+      }
+    }
+    throw new AppError(503, 'SERVICE_UNAVAILABLE', '库存服务繁忙，请稍后再试');
+  }
+
+  /**
+   * Hold a car for an order that already exists (a payment that landed after its order was
+   * cancelled brings the order back). Throws 409 OUT_OF_STOCK when none is left.
+   */
+  async reserve(key: string, orderId: string): Promise<void> {
+    await this.ensureGate(key);
+    const slot = (await this.gate.take(key, orderId)) ?? null;
+    const held = slot === null ? null : await this.holdDurably(key, orderId, slot);
+    await this.gate.settle(key, orderId);
+    if (held === null) throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
+  }
+
+  /** Give the car back: the durable hold first, then the gate (the sweep finishes a crash in between). Idempotent. */
+  async release(key: string, orderId: string, launch?: { buyers: string; buyerId: string; orderNo: string }): Promise<boolean> {
+    const { Holds } = await this.models();
+    const deleted = (await Holds.deleteOne({ key, orderId })).deletedCount === 1;
+    await this.gate.release(key, orderId, launch);
+    return deleted;
   }
 
   async available(key: string): Promise<number> {
-    const { Stock, Holds } = await this.models();
-    const stock = await Stock.findOne({ key }, 'total').lean<{ total: number }>();
-    return Math.max(0, (stock?.total ?? 0) - (await Holds.countDocuments({ key })));
+    await this.ensureGate(key);
+    return this.gate.free(key);
+  }
+
+  async availableMany(keys: string[]): Promise<number[]> {
+    await Promise.all(keys.map((k) => this.ensureGate(k)));
+    return this.gate.freeMany(keys);
+  }
+
+  async total(key: string): Promise<number | null> {
+    const { Stock } = await this.models();
+    return (await Stock.findOne({ key }, 'total').lean<{ total: number }>())?.total ?? null;
+  }
+
+  /**
+   * Set how many cars of a variant are for sale (an operator's stock change, a launch's
+   * allocation). Cars already held stay held. `launchCode` ('' for none) reserves the stock for a
+   * launch: other orders are refused with LAUNCH_ONLY.
+   */
+  async setStock(key: string, change: { total: number; launchCode?: string }): Promise<{ total: number; available: number }> {
+    const { Stock } = await this.models();
+    const set: Record<string, unknown> = { total: change.total };
+    if (change.launchCode !== undefined) set.launchCode = change.launchCode;
+    const res = await Stock.updateOne({ key }, { $set: set });
+    if (res.matchedCount === 0) throw new AppError(404, 'NOT_FOUND', '库存记录不存在', { key });
+    await this.locks.withLock(`gate-build:${key}`, async () => {
+      if ((await this.gate.resize(key, change.total)) < 0) return; // not built: it will be, from MongoDB
+      if (change.launchCode !== undefined) await this.gate.setLaunch(key, change.launchCode);
+    }, { ttlMs: 30_000, waitMs: 30_000 });
+    return { total: change.total, available: await this.available(key) };
+  }
+
+  /** Every stock key whose gate exists (what the sweep walks). */
+  async gateKeys(): Promise<string[]> {
+    return this.gate.keys();
+  }
+
+  /** The durable holds of `key`, for the sweep. */
+  async holdsOf(key: string): Promise<{ orderId: string; slot: number; at: Date }[]> {
+    const { Holds } = await this.models();
+    return (await Holds.find({ key }).lean<HoldDoc[]>()).map((h) => ({ orderId: h.orderId, slot: slotOf(h), at: h.at }));
+  }
+
+  async hasHold(orderId: string): Promise<boolean> {
+    const { Holds } = await this.models();
+    return (await Holds.exists({ orderId })) !== null;
   }
 }

@@ -62,6 +62,8 @@ const orderSchema = new Schema(
     deliveryCentreCode: { type: String },
     /** The sales advisor credited with the order (set at creation by attribution); may read its tracking. */
     advisorUserId: { type: String },
+    /** The launch (首发抢购) the car was bought in; its buyer may queue again if the order ends unpaid. */
+    launchCode: { type: String },
   },
   { timestamps: true, collection: 'orders' },
 );

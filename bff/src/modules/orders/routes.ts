@@ -1,24 +1,20 @@
 import { z } from 'zod';
-import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres, type AttributionResult } from '@carmall/shared-types';
+import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres } from '@carmall/shared-types';
 import { configurationRequestSchema } from '@carmall/shared-types/schemas';
 import { AppError } from '../../infra/errors';
-import { route } from '../../infra/route';
+import { notFound } from '../../infra/errors';
+import { route, withStatus } from '../../infra/route';
+import type { InventoryService } from '../inventory/service';
+import { stockKey } from '../inventory/model';
+import type { AuditLog } from '../audit/service';
 import type { PaymentService } from '../payments/service';
 import { presentOrder, type OrderService } from './service';
+import { orderPlacementSchema, placeOrderResponseSchema } from './schema';
 
 const orderNoParams = z.object({ orderNo: z.string().regex(/^CM\d{16}$/, '订单号不正确') });
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
-/** Credits the advisor of the buyer's last share visit (advisors module); optional so orders work without it. */
-export interface OrderAttribution {
-  creditForOrder(buyerId: string): Promise<AttributionResult>;
-  recordOrderCredit(order: { orderNo: string; buyerId: string; advisorUserId?: string }, credit: AttributionResult): Promise<void>;
-}
-
-/** Called after an order is placed (recommendations record it; never throws). */
-export type OrderPlacedHook = (order: { orderNo: string; buyerId: string; modelCode: string }) => Promise<void>;
-
-export function orderRoutes(orders: OrderService, payments: PaymentService, attribution?: OrderAttribution, onPlaced?: OrderPlacedHook) {
+export function orderRoutes(orders: OrderService, payments: PaymentService, inventory: InventoryService, audit: AuditLog) {
   return [
     route({
       method: 'get',
@@ -44,7 +40,8 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, attr
       method: 'post',
       path: '/orders',
       tag: 'orders',
-      summary: 'Place an order for a configuration (reserves the car; intent deposit due). Needs an Idempotency-Key header: a repeat returns the first order.',
+      summary:
+        'Place an order for a configuration (reserves the car; intent deposit due). Needs an Idempotency-Key header: a repeat returns the first order. 201 with the order; 202 {status: creating} when the car is held but the order is still being written (a rush): follow /orders/:orderNo/placement.',
       auth: 'user',
       status: 201,
       body: configurationRequestSchema
@@ -58,15 +55,54 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, attr
         { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
         { status: 409, code: 'OUT_OF_STOCK', when: 'no car of this trim and paint is left' },
         { status: 409, code: 'PRICE_CHANGED', when: 'expectedTotalFen differs from the current price; details.totalFen has it' },
+        { status: 409, code: 'LAUNCH_ONLY', when: 'this car is sold in a launch (首发抢购): queue there; details.launchCode' },
       ],
+      response: placeOrderResponseSchema,
       handler: async (ctx, { body, user }) => {
         const key = ctx.get('idempotency-key');
         if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        const credit = await attribution?.creditForOrder(user!.id);
-        const order = await orders.create(user!.id, key, body, credit?.credited ? { advisorUserId: credit.advisorUserId } : {});
-        if (credit) await attribution!.recordOrderCredit(order, credit);
-        if (onPlaced) await onPlaced({ orderNo: order.orderNo, buyerId: user!.id, modelCode: body.modelCode });
-        return presentOrder(order);
+        const placed = await orders.place(user!.id, key, body);
+        if (placed.status === 'created') return presentOrder(placed.order);
+        return withStatus(202, placed);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/orders/:orderNo/placement',
+      tag: 'orders',
+      summary: 'Follow a placement answered 202: creating (the car is held, the order is being written), created (with the order) or failed (with the reason)',
+      auth: 'user',
+      params: orderNoParams,
+      response: orderPlacementSchema,
+      handler: async (_ctx, { params, user }) => {
+        const p = await orders.placementOf(user!.id, params.orderNo);
+        if (!p) throw notFound('订单', { orderNo: params.orderNo });
+        return p.status === 'created' ? { status: 'created', orderNo: p.orderNo, order: presentOrder(p.order) } : p;
+      },
+    }),
+    route({
+      method: 'put',
+      path: '/admin/stock',
+      tag: 'orders',
+      summary: 'Operators: set how many cars of a variant are for sale (held cars stay held), with the reason (audited)',
+      auth: ['operator', 'admin'],
+      body: z
+        .object({
+          modelCode: z.string().min(1).max(60),
+          trimCode: z.string().min(1).max(60),
+          paintCode: z.string().min(1).max(60),
+          total: z.number().int().min(0).max(1_000_000),
+          reason: z.string().trim().min(2).max(200),
+        })
+        .strict(),
+      response: z.object({ key: z.string(), total: z.number().int(), available: z.number().int() }),
+      handler: async (ctx, { body, user }) => {
+        const key = stockKey(body.modelCode, body.trimCode, body.paintCode);
+        const before = await inventory.total(key);
+        if (before === null) throw notFound('库存记录', { key });
+        const after = await inventory.setStock(key, { total: body.total });
+        await audit.record(user!, ctx, { action: 'stock.set', targetType: 'stock', targetId: key, reason: body.reason, before: { total: before }, after: { total: body.total } });
+        return { key, ...after };
       },
     }),
     route({

@@ -14,15 +14,20 @@ import {
   type OrderEvent,
   type OrderState,
   type OrderTimelineEntry,
+  type AttributionResult,
+  type OrderPlacement,
   type ResolvedConfig,
 } from '@carmall/shared-types';
 import type { ConfigurationRequest } from '@carmall/shared-types/schemas';
 import { AppError, notFound } from '../../infra/errors';
 import type { Logger } from '../../infra/logger';
 import type { Locks } from '../../infra/lock';
+import { isDuplicateKey } from '../../infra/mongo';
+import { Limiter } from '../../infra/limiter';
 import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
 import { stockKey } from '../inventory/model';
+import { launchKeys, type LaunchKeys } from '../inventory/gate';
 import { orderModel } from './model';
 import { lockedOrderOutboxEntry, type OutboxEntry } from './outbox';
 
@@ -50,12 +55,60 @@ export interface OrderDoc {
   /** Absent on orders placed before centres could be chosen: see orderCentre(). */
   deliveryCentreCode?: DeliveryCentre;
   advisorUserId?: string;
+  /** The launch (首发抢购) the car was bought in, if any. */
+  launchCode?: string;
   createdAt: Date;
 }
+
+/**
+ * What the gate records with a reservation: everything needed to write the order later, priced
+ * and frozen at the moment the car was taken (so a write that catches up later changes nothing).
+ */
+interface OrderIntent {
+  orderId: string;
+  orderNo: string;
+  buyerId: string;
+  idempotencyKey: string;
+  modelCode: string;
+  modelName: string;
+  trimCode: string;
+  trimName: string;
+  config: ResolvedConfig;
+  stockKey: string;
+  deliveryCentreCode: DeliveryCentre;
+  launchCode?: string;
+  /** ms since epoch: when the car was taken. */
+  at: number;
+}
+
+/** Who else acts when an order is written (advisors' credit, recommendations). */
+export interface PlacementHooks {
+  /** The advisor credited with the sale (advisors module), decided when the order is written. */
+  creditFor?(buyerId: string): Promise<AttributionResult>;
+  recordCredit?(order: { orderNo: string; buyerId: string; advisorUserId?: string }, credit: AttributionResult): Promise<void>;
+  /** After the order exists (e.g. recommendations record it); errors are ignored. */
+  afterPlaced?: ((order: { orderNo: string; buyerId: string; modelCode: string }) => Promise<void>)[];
+}
+
+/** Order states in which the order holds its car (a late payment whose car was gone holds none). */
+export const STATES_HOLDING_A_CAR: OrderState[] = ['pending_payment', 'deposit_paid', 'locked', 'allocated', 'in_transit', 'ready_for_delivery', 'delivered', 'refunding'];
 
 /** Where an order is delivered: the buyer's choice, or the network's first centre for older orders. */
 export function orderCentre(o: Pick<OrderDoc, 'deliveryCentreCode'>): DeliveryCentre {
   return o.deliveryCentreCode && isDeliveryCentre(o.deliveryCentreCode) ? o.deliveryCentreCode : DELIVERY_CENTRES[0];
+}
+
+export interface StockSweepReport {
+  keys: number;
+  /** Orders written from a recorded intent (a placement whose process died or fell behind). */
+  written: number;
+  /** Intents whose order could not be written (car given back, placement failed). */
+  failed: number;
+  adopted: number;
+  reheld: number;
+  released: number;
+  /** Orders that should hold a car but none was left (should stay 0). */
+  orphanOrders: number;
 }
 
 /** Jobs the order flow schedules (BullMQ in the app; see jobs/order-jobs.ts). */
@@ -78,9 +131,15 @@ export class OrderService {
     private readonly inventory: InventoryService,
     private readonly logger: Logger,
     private readonly locks: Locks,
-    private readonly opts: { paymentTimeoutSeconds?: number },
+    private readonly opts: { paymentTimeoutSeconds?: number; inlineBudgetMs?: number; writeConcurrency?: number },
     public jobs: OrderJobs | null = null,
-  ) {}
+    public hooks: PlacementHooks = {},
+  ) {
+    this.completions = new Limiter(opts.writeConcurrency ?? 16);
+  }
+
+  /** Order writes in flight in this process: a rush queues here instead of flooding the database. */
+  private readonly completions: Limiter;
 
   get Orders() {
     return orderModel(this.conn);
@@ -132,18 +191,20 @@ export class OrderService {
   }
 
   /**
-   * Place an order (intent deposit pending): freeze configuration and price, reserve the car.
-   * `attribution.advisorUserId` is the advisor credited with the sale (decided by the caller).
+   * Place an order (intent deposit pending): freeze configuration and price, take a car.
+   * The car is decided by the Redis gate in one step (see inventory/gate.ts), which also records
+   * the order to write; the order is then written to MongoDB here, within `inlineBudgetMs`. Past
+   * that (a launch rush) the buyer is answered `creating` (「你已锁定名额，正在生成订单」) and the
+   * write finishes in the background; if this process dies first, reconcileStock() writes it from
+   * the recorded intent. Compensations: a car whose order cannot be written (sold out after a
+   * gate rebuild, a duplicate Idempotency-Key) is given back and the placement marked failed.
    */
-  async create(
+  async place(
     buyerId: string,
     idempotencyKey: string,
     req: ConfigurationRequest & { expectedTotalFen?: number; deliveryCentreCode?: DeliveryCentre },
-    attribution: { advisorUserId?: string } = {},
-  ) {
-    const existing = await this.Orders.findOne({ buyerId, idempotencyKey }).lean<OrderDoc>();
-    if (existing) return existing;
-
+    launch?: LaunchKeys & { ticket: number },
+  ): Promise<OrderPlacement<OrderDoc>> {
     const priced = await this.configurations.price(req);
     if (req.expectedTotalFen !== undefined && req.expectedTotalFen !== priced.config.totalFen) {
       throw new AppError(409, 'PRICE_CHANGED', '价格已更新，请确认新价格后再下单', { totalFen: priced.config.totalFen });
@@ -151,46 +212,253 @@ export class OrderService {
     const paint = priced.config.lineItems.find((l) => l.group === 'paint');
     if (!paint) throw new AppError(422, 'GROUP_CARDINALITY', '请选择车身颜色');
     const key = stockKey(priced.config.modelCode, priced.config.trimCode, paint.code);
-    const id = new Types.ObjectId();
-    await this.inventory.reserve(key, String(id));
+    const now = Date.now();
+    const intent: OrderIntent = {
+      orderId: String(new Types.ObjectId()),
+      orderNo: newOrderNo(new Date(now)),
+      buyerId,
+      idempotencyKey,
+      modelCode: priced.config.modelCode,
+      modelName: priced.model.name,
+      trimCode: priced.config.trimCode,
+      trimName: priced.trimName,
+      config: priced.config,
+      stockKey: key,
+      deliveryCentreCode: req.deliveryCentreCode ?? DELIVERY_CENTRES[0],
+      ...(launch ? { launchCode: launch.code } : {}),
+      at: now,
+    };
+    const r = await this.inventory.admit(key, { orderId: intent.orderId, orderNo: intent.orderNo, buyerId, idempotencyKey, intent: JSON.stringify(intent), now }, launch);
+    switch (r.kind) {
+      case 'ok':
+        break;
+      case 'existing': {
+        // A repeat of the same request (same Idempotency-Key): answer with the first placement.
+        const first = await this.placementOf(buyerId, r.orderNo);
+        if (first) return first;
+        break; // its order could not be written: place it again
+      }
+      case 'sold_out':
+        throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
+      case 'launch_only':
+        throw new AppError(409, 'LAUNCH_ONLY', '该车型正在首发抢购，请在抢购页排队下单', { launchCode: r.launchCode });
+      case 'not_in_launch':
+        throw new AppError(409, 'LAUNCH_ENDED', '该配置不在本次首发抢购中，或抢购已结束');
+      case 'already_holding':
+        throw new AppError(409, 'ALREADY_HOLDING', '每位用户限购一台，您已锁定名额', { orderNo: r.orderNo });
+      case 'admission_invalid':
+        throw new AppError(403, 'ADMISSION_INVALID', '购买资格无效，请重新排队');
+      case 'admission_used':
+        throw new AppError(409, 'ADMISSION_USED', '购买资格已使用');
+      case 'admission_expired':
+        throw new AppError(409, 'ADMISSION_EXPIRED', '购买资格已过期，请重新排队');
+      default:
+        throw new AppError(503, 'SERVICE_UNAVAILABLE', '库存服务暂不可用，请稍后再试');
+    }
+    if (r.kind === 'existing') {
+      await this.inventory.gate.forgetIdempotencyKey(buyerId, idempotencyKey);
+      return this.place(buyerId, idempotencyKey, req, launch);
+    }
 
-    const now = new Date();
+    const writing = this.completions.run(() => this.completePlacement(key, intent.orderId));
+    writing.catch((err: Error) => this.logger.warn({ err: err.message, orderNo: intent.orderNo }, 'order write failed; the stock sweep will finish it'));
+    const budget = this.opts.inlineBudgetMs ?? 500;
+    const written = await Promise.race([writing.catch(() => undefined), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), budget).unref())]);
+    if (written) return { status: 'created', orderNo: written.orderNo, order: written };
+    const failed = written === null ? await this.placementOf(buyerId, intent.orderNo) : null;
+    if (failed?.status === 'failed') throw new AppError(409, 'OUT_OF_STOCK', failed.reason, { key });
+    return { status: 'creating', orderNo: intent.orderNo, pollAfterMs: 1000 };
+  }
+
+  /**
+   * Write the order a gate reservation recorded (idempotent: inline after the reservation, and
+   * again by the sweep if that was lost). Returns the order, or null when there is nothing to
+   * write (already settled elsewhere, or the car could not be held: the placement is failed).
+   */
+  async completePlacement(key: string, orderId: string): Promise<OrderDoc | null> {
+    const gate = this.inventory.gate;
+    const raw = await gate.intent(key, orderId);
+    const written = await this.Orders.findById(orderId).lean<OrderDoc>();
+    if (written) {
+      if (raw) await this.afterWrite(written, key);
+      return written;
+    }
+    if (!raw) return null;
+    const intent = JSON.parse(raw) as OrderIntent | { existing: true };
+    if ('existing' in intent) return null; // a car being taken back for an existing order (InventoryService.reserve)
+    const ref = { key, orderId, buyerId: intent.buyerId };
+    const fail = async (reason: string) => {
+      await this.inventory.release(key, orderId, intent.launchCode ? { buyers: launchKeys(intent.launchCode).buyers, buyerId: intent.buyerId, orderNo: intent.orderNo } : undefined);
+      await gate.failPlacement(intent.orderNo, ref, reason);
+      await gate.forgetIdempotencyKey(intent.buyerId, intent.idempotencyKey);
+      this.logger.warn({ orderNo: intent.orderNo, reason }, 'order placement failed; its car was given back');
+      return null;
+    };
+    const slot = (await gate.held(key)).get(orderId);
+    if (slot === undefined) return fail('车辆已释放，请重新下单');
+    if ((await this.inventory.holdDurably(key, orderId, slot)) === null) return fail('该配置车辆已售罄，请选择其他颜色或版本');
+
+    const credit = await this.hooks.creditFor?.(intent.buyerId).catch(() => undefined);
     const terms = CURRENT_DEPOSIT_TERMS;
     const windowSeconds = this.opts.paymentTimeoutSeconds ?? terms.paymentWindowMinutes * 60;
-    const paymentDeadline = new Date(now.getTime() + windowSeconds * 1000);
+    const at = new Date(intent.at);
     try {
       await this.Orders.create({
-        _id: id,
-        orderNo: newOrderNo(now),
-        buyerId,
-        idempotencyKey,
+        _id: new Types.ObjectId(orderId),
+        orderNo: intent.orderNo,
+        buyerId: intent.buyerId,
+        idempotencyKey: intent.idempotencyKey,
         state: 'pending_payment',
-        modelCode: priced.config.modelCode,
-        modelName: priced.model.name,
-        trimCode: priced.config.trimCode,
-        trimName: priced.trimName,
-        config: priced.config,
-        totalFen: priced.config.totalFen,
+        modelCode: intent.modelCode,
+        modelName: intent.modelName,
+        trimCode: intent.trimCode,
+        trimName: intent.trimName,
+        config: intent.config,
+        totalFen: intent.config.totalFen,
         depositFen: terms.intentDepositFen,
         terms,
         stockKey: key,
-        paymentDeadline,
-        deliveryCentreCode: req.deliveryCentreCode ?? DELIVERY_CENTRES[0],
-        ...(attribution.advisorUserId ? { advisorUserId: attribution.advisorUserId } : {}),
-        timeline: [{ event: 'created', from: null, to: 'pending_payment', actor: { kind: 'buyer', id: buyerId }, at: now.toISOString() }],
+        // The payment window starts when the car was taken, not when the write caught up.
+        paymentDeadline: new Date(at.getTime() + windowSeconds * 1000),
+        deliveryCentreCode: intent.deliveryCentreCode,
+        ...(intent.launchCode ? { launchCode: intent.launchCode } : {}),
+        ...(credit?.credited ? { advisorUserId: credit.advisorUserId } : {}),
+        timeline: [{ event: 'created', from: null, to: 'pending_payment', actor: { kind: 'buyer', id: intent.buyerId }, at: at.toISOString() }],
+        createdAt: at,
       });
     } catch (err) {
-      await this.inventory.release(key, String(id));
-      if ((err as { code?: number }).code === 11000) {
-        // A concurrent request with the same Idempotency-Key won; answer with its order.
-        const winner = await this.Orders.findOne({ buyerId, idempotencyKey }).lean<OrderDoc>();
-        if (winner) return winner;
+      if (!isDuplicateKey(err)) throw err;
+      const same = await this.Orders.findById(orderId).lean<OrderDoc>();
+      if (!same) {
+        // Another order already has this buyer's Idempotency-Key (Redis had forgotten it).
+        const first = await this.Orders.findOne({ buyerId: intent.buyerId, idempotencyKey: intent.idempotencyKey }).lean<OrderDoc>();
+        if (first) {
+          await this.inventory.release(key, orderId);
+          await gate.failPlacement(intent.orderNo, ref, `重复下单，原订单 ${first.orderNo}`);
+          return first;
+        }
+        throw err;
       }
-      throw err;
     }
+    const order = (await this.Orders.findById(orderId).lean<OrderDoc>())!;
+    if (credit) await this.hooks.recordCredit?.(order, credit).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not record the advisor credit'));
+    await this.afterWrite(order, key);
+    return order;
+  }
+
+  /** What follows a written order (each idempotent, so a repeat by the sweep is harmless). */
+  private async afterWrite(order: OrderDoc, key: string) {
     // If scheduling fails, reads still expire the order on time (expireIfDue): log, don't fail the buyer.
-    await this.jobs?.schedulePaymentTimeout(String(id), paymentDeadline).catch((err: Error) => this.logger.error({ err: err.message, orderId: String(id) }, 'could not schedule the payment timeout'));
-    return (await this.Orders.findById(id).lean<OrderDoc>())!;
+    await this.jobs?.schedulePaymentTimeout(String(order._id), new Date(order.paymentDeadline)).catch((err: Error) => this.logger.error({ err: err.message, orderId: String(order._id) }, 'could not schedule the payment timeout'));
+    for (const hook of this.hooks.afterPlaced ?? []) await hook({ orderNo: order.orderNo, buyerId: order.buyerId, modelCode: order.modelCode }).catch(() => undefined);
+    await this.inventory.gate.settle(key, String(order._id));
+  }
+
+  /** Where a buyer's placement is (GET /orders/:orderNo/placement); null if there is none of theirs. */
+  async placementOf(buyerId: string, orderNo: string): Promise<OrderPlacement<OrderDoc> | null> {
+    const ref = await this.inventory.gate.placement(orderNo);
+    if (ref && ref.buyerId !== buyerId) return null;
+    if (ref?.failed) return { status: 'failed', orderNo, reason: ref.failed };
+    const order = ref ? await this.Orders.findById(ref.orderId).lean<OrderDoc>() : await this.Orders.findOne({ orderNo, buyerId }).lean<OrderDoc>();
+    if (order) return { status: 'created', orderNo, order };
+    if (ref && (await this.inventory.gate.intent(ref.key, ref.orderId))) return { status: 'creating', orderNo, pollAfterMs: 1000 };
+    return null;
+  }
+
+  /** Give an order's car back (and, for a launch order, let its buyer queue again). */
+  async releaseCar(order: Pick<OrderDoc, '_id' | 'stockKey' | 'buyerId' | 'orderNo' | 'launchCode'>): Promise<boolean> {
+    return this.inventory.release(order.stockKey, String(order._id), order.launchCode ? { buyers: launchKeys(order.launchCode).buyers, buyerId: order.buyerId, orderNo: order.orderNo } : undefined);
+  }
+
+  /**
+   * The stock sweep (worker, every few seconds; also after a crash or a Redis restart): makes the
+   * gate, the durable holds and the orders agree, both ways. Snapshots are read in the order
+   * intents → gate holds → durable holds → orders, so a placement that finishes meanwhile is
+   * never mistaken for a leak; anything about to be released is checked again first.
+   *   - an intent older than `graceMs` whose order is not written: write it (the car is the buyer's);
+   *   - a durable hold the gate does not know: the gate adopts it;
+   *   - a gate hold with no intent and no durable hold: its order holds a car, so hold it
+   *     durably; otherwise give the car back;
+   *   - a durable hold with no order and no intent, older than `graceMs`: give the car back;
+   *   - an order that should hold a car but holds none: hold one (or report it if none is left).
+   */
+  async reconcileStock(graceMs = 15_000): Promise<StockSweepReport> {
+    const report: StockSweepReport = { keys: 0, written: 0, failed: 0, adopted: 0, reheld: 0, released: 0, orphanOrders: 0 };
+    const gate = this.inventory.gate;
+    const now = Date.now();
+    const keys = await this.inventory.gateKeys();
+    const snap = new Map<string, { intents: Map<string, string>; held: Map<string, number> }>();
+    for (const key of keys) snap.set(key, { intents: await gate.intents(key), held: new Map() });
+    for (const key of keys) snap.get(key)!.held = await gate.held(key);
+    const holdsByKey = new Map<string, Map<string, { slot: number; at: Date }>>();
+    for (const key of keys) holdsByKey.set(key, new Map((await this.inventory.holdsOf(key)).map((h) => [h.orderId, h])));
+    const active = await this.Orders.find({ stockKey: { $in: keys }, state: { $in: STATES_HOLDING_A_CAR }, latePayment: { $ne: true } }, '_id stockKey').lean<{ _id: Types.ObjectId; stockKey: string }[]>();
+    const activeIds = new Set(active.map((o) => String(o._id)));
+
+    for (const key of keys) {
+      report.keys++;
+      const { intents, held } = snap.get(key)!;
+      const holds = holdsByKey.get(key)!;
+      for (const [orderId, raw] of intents) {
+        const at = (JSON.parse(raw) as { at?: number }).at ?? 0;
+        if (now - at < graceMs) continue;
+        if ((JSON.parse(raw) as { existing?: boolean }).existing) {
+          // A take-back for an existing order that did not finish: keep it only if it was held durably.
+          if (!(await this.inventory.hasHold(orderId))) await gate.release(key, orderId);
+          else await gate.settle(key, orderId);
+          continue;
+        }
+        const order = await this.completePlacement(key, orderId).catch((err: Error) => {
+          this.logger.warn({ err: err.message, orderId }, 'stock sweep: could not write an order yet');
+          return undefined;
+        });
+        if (order) report.written++;
+        else if (order === null) report.failed++;
+      }
+      for (const [orderId, h] of holds) {
+        if (held.get(orderId) !== h.slot) {
+          await gate.adopt(key, orderId, h.slot);
+          report.adopted++;
+        }
+      }
+      for (const [orderId, slot] of held) {
+        if (holds.has(orderId) || intents.has(orderId)) continue;
+        if (await gate.intent(key, orderId)) continue; // began since the snapshot
+        if (activeIds.has(orderId) || (await this.Orders.exists({ _id: orderId, state: { $in: STATES_HOLDING_A_CAR }, latePayment: { $ne: true } }))) {
+          if ((await this.inventory.holdDurably(key, orderId, slot)) !== null) report.reheld++;
+          else report.orphanOrders++;
+          continue;
+        }
+        if (await this.inventory.hasHold(orderId)) continue;
+        const order = await this.Orders.findById(orderId, 'buyerId orderNo launchCode stockKey').lean<OrderDoc>();
+        await (order ? this.releaseCar(order) : gate.release(key, orderId));
+        report.released++;
+      }
+      for (const [orderId, h] of holds) {
+        if (activeIds.has(orderId) || intents.has(orderId) || now - new Date(h.at).getTime() < graceMs) continue;
+        if (await gate.intent(key, orderId)) continue;
+        const order = await this.Orders.findById(orderId, 'buyerId orderNo launchCode stockKey state latePayment').lean<OrderDoc>();
+        if (order && STATES_HOLDING_A_CAR.includes(order.state) && !order.latePayment) continue;
+        await (order ? this.releaseCar(order) : this.inventory.release(key, orderId));
+        report.released++;
+      }
+    }
+    // Orders that should hold a car but hold none (e.g. their hold was lost with a database restore).
+    for (const o of active) {
+      const k = o.stockKey;
+      const id = String(o._id);
+      if (holdsByKey.get(k)?.has(id) || snap.get(k)?.held.has(id)) continue;
+      if (await this.inventory.hasHold(id)) continue;
+      try {
+        await this.inventory.reserve(k, id);
+        report.reheld++;
+      } catch {
+        report.orphanOrders++;
+        this.logger.error({ orderId: id, key: k }, 'stock sweep: an order holds no car and none is left');
+      }
+    }
+    if (report.written || report.failed || report.adopted || report.reheld || report.released || report.orphanOrders) this.logger.info(report, 'stock sweep repaired');
+    return report;
   }
 
   /** An order of this buyer. Another buyer's order is "not found", never "forbidden" (no probing). */
@@ -242,7 +510,7 @@ export class OrderService {
     const updated = await this.transition(order, 'refunded', { kind: 'payment' }, {
       set: (o) => ({ refunds: o.refunds.map((r) => (r.outRefundNo === outRefundNo ? { ...r, status: 'succeeded', succeededAt: new Date() } : r)) }),
     });
-    if (updated) await this.inventory.release(order.stockKey, String(order._id));
+    if (updated) await this.releaseCar(order);
     return updated ?? (await this.Orders.findById(order._id).lean<OrderDoc>());
   }
 }

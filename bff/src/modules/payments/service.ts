@@ -233,7 +233,7 @@ export class PaymentService {
       note: carBack ? '支付在超时取消后到账，订单已恢复' : '支付在超时取消后到账，车辆已售出，将自动退款',
     });
     if (!reinstated) {
-      if (carBack) await this.inventory.release(current.stockKey, String(current._id));
+      if (carBack) await this.orders.releaseCar(current);
       return (await this.orders.Orders.findById(order._id).lean<OrderDoc>())!;
     }
     await this.scheduleOutbox(reinstated);
@@ -270,7 +270,7 @@ export class PaymentService {
       set: (o) => ({ payments: o.payments.map((p) => (p.status === 'created' ? { ...p, status: 'closed' } : p)) }),
       note: actor === 'system' ? '超时未支付，已释放车辆' : '买家取消',
     });
-    if (cancelled) await this.inventory.release(order.stockKey, orderId);
+    if (cancelled) await this.orders.releaseCar(order);
     return cancelled ?? this.orders.Orders.findById(orderId).lean<OrderDoc>();
   }
 

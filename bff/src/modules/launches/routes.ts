@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { DELIVERY_CENTRES, LAUNCH_CODE_RE } from '@carmall/shared-types';
+import { AppError } from '../../infra/errors';
+import { route, withStatus } from '../../infra/route';
+import type { RateLimiter } from '../../infra/rate-limit';
+import { presentOrder } from '../orders/service';
+import type { LaunchService } from './service';
+import { launchListSchema, launchViewSchema, orderPlacementSchema, queueStatusSchema } from './schema';
+
+const codeParams = z.object({ code: z.string().regex(LAUNCH_CODE_RE, '活动编号不正确') });
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+// The install's id (the mini-program keeps one random id per install): one buyer per device and launch.
+const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limits: { pollsPerUserPerMin: number }) {
+  const who = (ctx: { get(h: string): string; ip: string }) => {
+    const deviceId = ctx.get('x-device-id');
+    if (!DEVICE_ID.test(deviceId)) throw new AppError(400, 'VALIDATION_FAILED', '缺少或格式错误的 X-Device-Id 请求头', { header: 'X-Device-Id' });
+    return { deviceId, ip: ctx.ip };
+  };
+  return [
+    route({
+      method: 'get',
+      path: '/launches',
+      tag: 'launches',
+      summary: 'Upcoming and open launches (首发抢购), soonest first',
+      response: launchListSchema,
+      handler: async () => ({ items: await launches.list() }),
+    }),
+    route({
+      method: 'get',
+      path: '/launches/:code',
+      tag: 'launches',
+      summary: 'One launch: its variants with cars left, its phase and the server clock for the countdown',
+      params: codeParams,
+      response: launchViewSchema,
+      handler: async (_ctx, { params }) => launches.view(params.code),
+    }),
+    route({
+      method: 'post',
+      path: '/launches/:code/queue',
+      tag: 'launches',
+      summary: 'Join the waiting room (a repeat returns the same ticket; after an unused admission expired, a new ticket at the end). Needs X-Device-Id.',
+      auth: 'user',
+      params: codeParams,
+      response: queueStatusSchema,
+      errors: [
+        { status: 409, code: 'LAUNCH_NOT_OPEN', when: 'before the launch opens; details.startsAt' },
+        { status: 409, code: 'LAUNCH_ENDED', when: 'the launch is over' },
+        { status: 409, code: 'DEVICE_LIMIT', when: 'another account already queued from this device' },
+        { status: 429, code: 'RATE_LIMITED', when: 'too many buyers from this network' },
+      ],
+      handler: async (ctx, { params, user }) => launches.enter(user!, params.code, 'join', who(ctx)),
+    }),
+    route({
+      method: 'get',
+      path: '/launches/:code/queue',
+      tag: 'launches',
+      summary: 'Where I stand: waiting (people ahead), admitted (with the admission token), ordered, sold out or expired',
+      auth: 'user',
+      params: codeParams,
+      response: queueStatusSchema,
+      errors: [{ status: 404, code: 'NOT_IN_QUEUE', when: 'this buyer has not joined' }],
+      handler: async (ctx, { params, user }) => {
+        await limiter.enforce(ctx, [{ key: `launch-poll:${params.code}:${user!.id}`, limit: limits.pollsPerUserPerMin, windowSeconds: 60 }]);
+        return launches.enter(user!, params.code, 'poll', { deviceId: '', ip: ctx.ip });
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/launches/:code/orders',
+      tag: 'launches',
+      summary: 'Order one car of the launch with my admission (once). 201 with the order, or 202 while it is being written (follow /orders/:orderNo/placement). Needs an Idempotency-Key.',
+      auth: 'user',
+      status: 201,
+      params: codeParams,
+      body: z
+        .object({
+          admissionToken: z.string().min(1).max(200),
+          trimCode: z.string().min(1).max(60),
+          paintCode: z.string().min(1).max(60),
+          deliveryCentreCode: z.enum(DELIVERY_CENTRES).optional(),
+        })
+        .strict(),
+      response: orderPlacementSchema,
+      errors: [
+        { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
+        { status: 403, code: 'ADMISSION_INVALID', when: 'the token was not issued to this buyer for this launch, or is from an older ticket' },
+        { status: 409, code: 'ADMISSION_USED', when: 'the admission already bought a car' },
+        { status: 409, code: 'ADMISSION_EXPIRED', when: 'the admission ran out; queue again' },
+        { status: 409, code: 'ALREADY_HOLDING', when: 'one car per buyer per launch; details.orderNo' },
+        { status: 409, code: 'OUT_OF_STOCK', when: 'no car of this variant is left' },
+        { status: 409, code: 'LAUNCH_NOT_OPEN', when: 'before the launch opens' },
+        { status: 409, code: 'LAUNCH_ENDED', when: 'the launch is over' },
+      ],
+      handler: async (ctx, { params, body, user }) => {
+        const key = ctx.get('idempotency-key');
+        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
+        const placed = await launches.order(user!, params.code, key, body);
+        if (placed.status === 'created') return { status: 'created', orderNo: placed.orderNo, order: presentOrder(placed.order) };
+        return withStatus(202, placed);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/launches',
+      tag: 'launches',
+      summary: 'Operators: schedule a launch; its variants’ stock is set aside for it (other orders answer LAUNCH_ONLY)',
+      auth: ['operator', 'admin'],
+      status: 201,
+      body: z
+        .object({
+          code: z.string().regex(LAUNCH_CODE_RE, '活动编号为 3-40 位小写字母、数字或连字符'),
+          title: z.string().trim().min(2).max(40),
+          modelCode: z.string().min(1).max(60),
+          startsAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+          endsAt: z.iso.datetime({ offset: true }).transform((s) => new Date(s)).optional(),
+          admitPerSecond: z.number().int().min(1).max(10_000),
+          admitBurst: z.number().int().min(1).max(100_000).optional(),
+          admissionSeconds: z.number().int().min(10).max(3600),
+          variants: z
+            .array(z.object({ trimCode: z.string().min(1).max(60), paintCode: z.string().min(1).max(60), stock: z.number().int().min(0).max(1_000_000) }).strict())
+            .min(1)
+            .max(20),
+        })
+        .strict(),
+      response: launchViewSchema,
+      errors: [{ status: 409, code: 'CONFLICT', when: 'the code is taken, or a variant is in another open launch' }],
+      handler: async (_ctx, { body, user }) => launches.schedule(user!, body),
+    }),
+    route({
+      method: 'get',
+      path: '/admin/launches',
+      tag: 'launches',
+      summary: 'Operators: every launch with its queue figures (joined, admitted, ordered)',
+      auth: ['operator', 'admin'],
+      response: z.object({ items: z.array(launchViewSchema.extend({ stats: z.object({ joined: z.number().int(), admitted: z.number().int(), ordered: z.number().int() }) })) }),
+      handler: async () => ({ items: await launches.adminList() }),
+    }),
+    route({
+      method: 'post',
+      path: '/admin/launches/:code/end',
+      tag: 'launches',
+      summary: 'Operators: end a launch now; unsold cars go back to normal sale',
+      auth: ['operator', 'admin'],
+      params: codeParams,
+      response: launchViewSchema,
+      handler: async (_ctx, { params, user }) => launches.end(user!, params.code),
+    }),
+  ];
+}
+
