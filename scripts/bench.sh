@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (`pnpm bench`): throwaway FerretDB + Redis, then bff/bench/run.ts, which prints
 # figures against targets. Separate from the tests: tests check behaviour, this checks speed.
+#   bash scripts/bench.sh [NAME [ARGS...]]   runs bff/bench/NAME.ts instead, e.g. `ferretdb-costs 40000`
+# CARMALL_FERRETDB_BACKEND=sqlite measures FerretDB's SQLite backend instead of PostgreSQL.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 cd "$REPO_ROOT"
@@ -10,4 +12,6 @@ RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/carmall-bench.XXXXXX")"
 trap 'stop_throwaway_services "$RUN_DIR"; rm -rf "$RUN_DIR"' EXIT
 start_throwaway_services "$RUN_DIR"
 cd bff
-node --import tsx bench/run.ts
+bench="${1:-run}"
+[ -f "bench/$bench.ts" ] || die "no bff/bench/$bench.ts"
+node --import tsx "bench/$bench.ts" "${@:2}"

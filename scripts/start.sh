@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The one start command (README): installs what is missing, starts Redis and FerretDB on loopback
-# (unless REDIS_URL / MONGODB_URI point elsewhere), the local simulators of outside services,
-# seeds the demo data once, builds the H5 app and serves it from the BFF. Ctrl-C stops it all.
+# The one start command (README): installs what is missing, starts Redis and FerretDB (on a
+# PostgreSQL cluster of its own) on loopback (unless REDIS_URL / MONGODB_URI point elsewhere), the
+# local simulators of outside services, seeds the demo data once, builds the H5 app and serves it
+# from the BFF. Ctrl-C stops it all.
 # State (database files, logs) lives in .run/ and survives restarts; `rm -rf .run` resets it.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -20,6 +21,7 @@ cleanup() {
   log "stopping"
   if [ -n "${BFF_PID:-}" ]; then kill "$BFF_PID" 2>/dev/null || true; wait "$BFF_PID" 2>/dev/null || true; fi
   [ -n "${SIM_PID:-}" ] && kill "$SIM_PID" 2>/dev/null || true
+  [ -n "${FERRETDB_STARTED:-}" ] && stop_ferretdb "$RUN_DIR/ferretdb" # and its PostgreSQL
   for pidfile in "${started[@]}"; do stop_pidfile "$pidfile"; done
 }
 trap cleanup EXIT
@@ -28,8 +30,11 @@ trap 'exit 130' INT TERM
 if [ -z "${MONGODB_URI:-}" ]; then
   port="${FERRETDB_PORT:-27018}"
   if ! node -e "require('net').connect($port,'127.0.0.1').on('connect',()=>process.exit(0)).on('error',()=>process.exit(1))" 2>/dev/null; then
+    # Persistent: the PostgreSQL cluster in .run/ferretdb/postgresql is made once and reused (a
+    # SQLite .run/ferretdb/data from before is left alone; the new cluster starts empty and the seed
+    # below fills it). CARMALL_FERRETDB_BACKEND=sqlite uses that SQLite data again.
+    FERRETDB_STARTED=1
     start_ferretdb "$RUN_DIR/ferretdb" "$port"
-    started+=("$RUN_DIR/ferretdb/ferretdb.pid")
   fi
   export MONGODB_URI="mongodb://127.0.0.1:$port/carmall"
 fi
