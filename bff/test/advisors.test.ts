@@ -23,7 +23,12 @@ const as = (roles: string[], openid: string) => signedIn(t, roles, openid);
 const share = (token: string, body: object) => t.api('/api/v1/shares', { method: 'POST', token, json: body });
 const visit = (shareId: string, vid: string, token?: string) => t.api(`/api/v1/shares/${shareId}/visits`, { method: 'POST', json: { visitorId: vid }, ...(token ? { token } : {}) });
 const placeOrder = (token: string, key = randomUUID()) => t.api('/api/v1/orders', { method: 'POST', json: CAR, token, headers: { 'idempotency-key': key } });
-const dropCatalogCache = () => t.dropRedisKeys('cache:*');
+// Drop the cached entries and move the generation on, as an operator's write does (each BFF keeps
+// parsed entries of a generation for up to 2 s; see infra/cache.ts).
+const dropCatalogCache = async () => {
+  await t.dropRedisKeys('cache:*');
+  await t.redis.set('cache:catalog:gen', String(Date.now()));
+};
 const wxacodeCalls = async () => ((await (await fetch(`${t.wechat.url}/__sim/wechat/wxacode`)).json()) as { calls: Array<{ scene: string }> }).calls;
 
 beforeAll(async () => {

@@ -19,13 +19,30 @@ export class ReadThroughCache {
     return `cache:${this.namespace}:gen`;
   }
 
+  /**
+   * Parsed entries of this process, by full key (so by generation): a launch reads the same model
+   * thousands of times a second, and parsing it each time costs more than the Redis round trip.
+   * Kept no longer than the Redis entry lives (a scheduled price change ends it) and at most 2 s.
+   * Values are shared between requests: callers treat them as read-only.
+   */
+  private readonly local = new Map<string, { value: unknown; until: number }>();
+
   async get<T>(key: string, load: () => Promise<{ value: T; ttlSeconds?: number }>): Promise<T> {
     let fullKey: string | null = null;
     try {
       const gen = (await this.redis.get(this.genKey())) ?? '0';
       fullKey = `cache:${this.namespace}:${gen}:${key}`;
-      const hit = await this.redis.get(fullKey);
-      if (hit !== null) return JSON.parse(hit) as T;
+      const mine = this.local.get(fullKey);
+      if (mine && mine.until > Date.now()) return mine.value as T;
+      const [hit, pttl] = await Promise.all([this.redis.get(fullKey), this.redis.pttl(fullKey)]);
+      if (hit !== null) {
+        const value = JSON.parse(hit) as T;
+        if (pttl > 0) {
+          if (this.local.size >= 500) this.local.clear();
+          this.local.set(fullKey, { value, until: Date.now() + Math.min(pttl, 2000) });
+        }
+        return value;
+      }
     } catch (err) {
       this.logger.warn({ err: (err as Error).message, key }, 'cache read failed; loading from the database');
       fullKey = null;

@@ -33,8 +33,8 @@ export class RateLimiter {
 
   async enforce(ctx: Context, limits: Limit[], message = '操作过于频繁，请稍后再试'): Promise<void> {
     let retryAfter = 0;
-    for (const l of limits) {
-      const r = await this.hit(l);
+    // Every limit in one pipelined round trip (each hit is still atomic on its own).
+    for (const r of await Promise.all(limits.map((l) => this.hit(l)))) {
       if (!r.allowed) retryAfter = Math.max(retryAfter, r.retryAfterSeconds);
     }
     if (retryAfter > 0) {

@@ -181,10 +181,14 @@ export class SessionStore {
   }
 
   /** Reads `Authorization: Bearer <token>`; anonymous when absent or unknown. */
+  /** The request's signed-in user, looked up once per request (the write limit asks first). */
   authenticate = async (ctx: Context): Promise<AuthedUser | null> => {
-    const header = ctx.get('authorization');
-    const match = /^Bearer (\S+)$/i.exec(header);
-    const s = match ? await this.get(match[1]) : null;
+    const state = ctx.state as { session?: Promise<(AuthedUser & { fid: string }) | null> };
+    if (!state.session) {
+      const match = /^Bearer (\S+)$/i.exec(ctx.get('authorization'));
+      state.session = match ? this.get(match[1]) : Promise.resolve(null);
+    }
+    const s = await state.session;
     return s ? { id: s.id, roles: s.roles } : null;
   };
 }

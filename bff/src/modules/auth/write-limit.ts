@@ -12,8 +12,7 @@ const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function writeRateLimit(limiter: RateLimiter, sessions: SessionStore, limits: { perIpPerMin: number; perUserPerMin: number }) {
   return async (ctx: Context, next: Next) => {
     if (WRITE.has(ctx.method) && ctx.path.startsWith('/api/')) {
-      const match = /^Bearer (\S+)$/i.exec(ctx.get('authorization'));
-      const session = match ? await sessions.get(match[1]) : null;
+      const session = await sessions.authenticate(ctx);
       await limiter.enforce(ctx, [
         { key: `write:ip:${ctx.ip}`, limit: limits.perIpPerMin, windowSeconds: 60 },
         ...(session ? [{ key: `write:user:${session.id}`, limit: limits.perUserPerMin, windowSeconds: 60 }] : []),

@@ -306,6 +306,11 @@ export class StockGate {
     return new Map(Object.entries(h).map(([orderId, slot]) => [orderId, Number(slot)]));
   }
 
+  async heldSlot(key: string, orderId: string): Promise<number | undefined> {
+    const slot = await this.r.hget(gateKeys(key).held, orderId);
+    return slot === null ? undefined : Number(slot);
+  }
+
   async intents(key: string): Promise<Map<string, string>> {
     return new Map(Object.entries(await this.r.hgetall(gateKeys(key).intent)));
   }
@@ -330,6 +335,11 @@ export class StockGate {
 
   async failPlacement(orderNo: string, ref: PlacementRef, reason: string): Promise<void> {
     await this.r.set(`order-no:${orderNo}`, JSON.stringify({ ...ref, failed: reason }), 'EX', this.ttlSeconds);
+  }
+
+  /** The order number a buyer's Idempotency-Key already placed, if any. */
+  async idempotent(buyerId: string, idempotencyKey: string): Promise<string | null> {
+    return this.r.get(`idem:${buyerId}:${idempotencyKey}`);
   }
 
   /** Forget a buyer's Idempotency-Key (its order could not be written; a retry may try again). */

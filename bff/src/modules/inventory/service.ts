@@ -53,6 +53,22 @@ export class InventoryService {
     }, { ttlMs: 30_000, waitMs: 30_000 });
   }
 
+  /**
+   * Keys this process saw sold out in the last moment. In a rush most buyers arrive after the last
+   * car went; they are answered without sending their order to the gate. A car given back
+   * elsewhere is seen here within SOLD_OUT_MEMO_MS.
+   */
+  private readonly soldOut = new Map<string, number>();
+  static readonly SOLD_OUT_MEMO_MS = 250;
+
+  recentlySoldOut(key: string): boolean {
+    const until = this.soldOut.get(key);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.soldOut.delete(key);
+    return false;
+  }
+
   /** The gate's decision for a new order (see StockGate.reserve); builds the gate on first use. */
   async admit(key: string, p: Parameters<StockGate['reserve']>[1], launch?: LaunchKeys & { ticket: number }): Promise<ReserveResult> {
     let r = await this.gate.reserve(key, p, launch);
@@ -60,6 +76,7 @@ export class InventoryService {
       await this.ensureGate(key);
       r = await this.gate.reserve(key, p, launch);
     }
+    if (r.kind === 'sold_out') this.soldOut.set(key, Date.now() + InventoryService.SOLD_OUT_MEMO_MS);
     return r;
   }
 
@@ -108,6 +125,7 @@ export class InventoryService {
     const { Holds } = await this.models();
     const deleted = (await Holds.deleteOne({ key, orderId })).deletedCount === 1;
     await this.gate.release(key, orderId, launch);
+    this.soldOut.delete(key);
     return deleted;
   }
 

@@ -212,6 +212,10 @@ export class OrderService {
     const paint = priced.config.lineItems.find((l) => l.group === 'paint');
     if (!paint) throw new AppError(422, 'GROUP_CARDINALITY', '请选择车身颜色');
     const key = stockKey(priced.config.modelCode, priced.config.trimCode, paint.code);
+    // Sold out a moment ago here: unless this is a repeat of a request that got a car, say so now.
+    if (!launch && this.inventory.recentlySoldOut(key) && !(await this.inventory.gate.idempotent(buyerId, idempotencyKey))) {
+      throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
+    }
     const now = Date.now();
     const intent: OrderIntent = {
       orderId: String(new Types.ObjectId()),
@@ -294,7 +298,7 @@ export class OrderService {
       this.logger.warn({ orderNo: intent.orderNo, reason }, 'order placement failed; its car was given back');
       return null;
     };
-    const slot = (await gate.held(key)).get(orderId);
+    const slot = await gate.heldSlot(key, orderId);
     if (slot === undefined) return fail('车辆已释放，请重新下单');
     if ((await this.inventory.holdDurably(key, orderId, slot)) === null) return fail('该配置车辆已售罄，请选择其他颜色或版本');
 
