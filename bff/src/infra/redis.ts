@@ -14,6 +14,9 @@ export function connectRedis(url: string, keyPrefix: string, logger: Logger): Re
     connectTimeout: 3000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
     lazyConnect: false,
+    // Commands issued in the same tick go out in one write: under a rush this halves the BFF's
+    // CPU (one syscall per request instead of one per command).
+    enableAutoPipelining: true,
   });
   let lastError = '';
   redis.on('error', (err) => {

@@ -89,7 +89,7 @@ export class InventoryService {
     const { Holds } = await this.models();
     for (let tries = 0; tries < 20; tries++) {
       try {
-        await Holds.create({ _id: `${key}#${slot}`, key, orderId, at: new Date() });
+        await Holds.collection.insertOne({ _id: `${key}#${slot}` as never, key, orderId, at: new Date() });
         return slot;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;

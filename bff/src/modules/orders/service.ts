@@ -282,7 +282,8 @@ export class OrderService {
   async completePlacement(key: string, orderId: string): Promise<OrderDoc | null> {
     const gate = this.inventory.gate;
     const raw = await gate.intent(key, orderId);
-    const written = await this.Orders.findById(orderId).lean<OrderDoc>();
+    // The driver directly (not mongoose documents) on this path: a rush writes a thousand of these.
+    const written = (await this.Orders.collection.findOne({ _id: new Types.ObjectId(orderId) })) as OrderDoc | null;
     if (written) {
       if (raw) await this.afterWrite(written, key);
       return written;
@@ -306,33 +307,42 @@ export class OrderService {
     const terms = CURRENT_DEPOSIT_TERMS;
     const windowSeconds = this.opts.paymentTimeoutSeconds ?? terms.paymentWindowMinutes * 60;
     const at = new Date(intent.at);
+    const doc = {
+      _id: new Types.ObjectId(orderId),
+      orderNo: intent.orderNo,
+      buyerId: intent.buyerId,
+      idempotencyKey: intent.idempotencyKey,
+      state: 'pending_payment' as const,
+      modelCode: intent.modelCode,
+      modelName: intent.modelName,
+      trimCode: intent.trimCode,
+      trimName: intent.trimName,
+      config: intent.config,
+      totalFen: intent.config.totalFen,
+      depositFen: terms.intentDepositFen,
+      terms,
+      stockKey: key,
+      // The payment window starts when the car was taken, not when the write caught up.
+      paymentDeadline: new Date(at.getTime() + windowSeconds * 1000),
+      payments: [],
+      refunds: [],
+      timeline: [{ event: 'created' as const, from: null, to: 'pending_payment' as const, actor: { kind: 'buyer' as const, id: intent.buyerId }, at: at.toISOString() }],
+      outbox: [],
+      latePayment: false,
+      deliveryCentreCode: intent.deliveryCentreCode,
+      ...(intent.launchCode ? { launchCode: intent.launchCode } : {}),
+      ...(credit?.credited ? { advisorUserId: credit.advisorUserId } : {}),
+      createdAt: at,
+      updatedAt: new Date(),
+      __v: 0,
+    };
+    let order = doc as unknown as OrderDoc;
     try {
-      await this.Orders.create({
-        _id: new Types.ObjectId(orderId),
-        orderNo: intent.orderNo,
-        buyerId: intent.buyerId,
-        idempotencyKey: intent.idempotencyKey,
-        state: 'pending_payment',
-        modelCode: intent.modelCode,
-        modelName: intent.modelName,
-        trimCode: intent.trimCode,
-        trimName: intent.trimName,
-        config: intent.config,
-        totalFen: intent.config.totalFen,
-        depositFen: terms.intentDepositFen,
-        terms,
-        stockKey: key,
-        // The payment window starts when the car was taken, not when the write caught up.
-        paymentDeadline: new Date(at.getTime() + windowSeconds * 1000),
-        deliveryCentreCode: intent.deliveryCentreCode,
-        ...(intent.launchCode ? { launchCode: intent.launchCode } : {}),
-        ...(credit?.credited ? { advisorUserId: credit.advisorUserId } : {}),
-        timeline: [{ event: 'created', from: null, to: 'pending_payment', actor: { kind: 'buyer', id: intent.buyerId }, at: at.toISOString() }],
-        createdAt: at,
-      });
+      await this.Orders.init(); // the unique indexes are the guard against a second order per Idempotency-Key
+      await this.Orders.collection.insertOne(doc);
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const same = await this.Orders.findById(orderId).lean<OrderDoc>();
+      const same = (await this.Orders.collection.findOne({ _id: doc._id })) as OrderDoc | null;
       if (!same) {
         // Another order already has this buyer's Idempotency-Key (Redis had forgotten it).
         const first = await this.Orders.findOne({ buyerId: intent.buyerId, idempotencyKey: intent.idempotencyKey }).lean<OrderDoc>();
@@ -343,8 +353,8 @@ export class OrderService {
         }
         throw err;
       }
+      order = same;
     }
-    const order = (await this.Orders.findById(orderId).lean<OrderDoc>())!;
     if (credit) await this.hooks.recordCredit?.(order, credit).catch((err: Error) => this.logger.warn({ err: err.message }, 'could not record the advisor credit'));
     await this.afterWrite(order, key);
     return order;
