@@ -94,7 +94,13 @@ const operator = (await sessions.create({ id: String(new Types.ObjectId()), role
 // The load balancer: keep-alive pools to both BFFs, round robin.
 const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS }));
 let rr = 0;
-function call(method: string, path: string, opts: { token?: string; ip?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+/** Every call here is safe to repeat (GETs, queue joins, Idempotency-Keys): a keep-alive socket the server closed while idle is retried once, as a load balancer does. */
+async function call(method: string, path: string, opts: { token?: string; ip?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+  const first = await send(method, path, opts);
+  if (first.status === 0 && /ECONNRESET|socket hang up|EPIPE/.test(first.body.error.message)) return send(method, path, opts);
+  return first;
+}
+function send(method: string, path: string, opts: { token?: string; ip?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }> {
   const i = rr++ % ports.length;
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve) => {
@@ -271,7 +277,7 @@ async function launchRush() {
       let res = await call('POST', `/launches/${code}/queue`, { token: b.token, ip: b.ip, headers: { 'x-device-id': b.device } });
       firstAnswer.push({ status: res.status === 200 ? 201 : res.status, code: res.body?.error?.code, ms: Date.now() - t0 });
       for (let guard = 0; guard < 1000; guard++) {
-        if (res.status !== 200) return { kind: 'error', code: `${res.status} ${res.body?.error?.code}` };
+        if (res.status !== 200) return { kind: 'error', code: `${res.status} ${res.body?.error?.code}`, message: res.body?.error?.message };
         const s = res.body;
         if (s.status === 'sold_out') {
           decided.push(Date.now() - t0);
@@ -299,6 +305,7 @@ async function launchRush() {
   const soldOut = outcomes.filter((o) => o.kind === 'sold_out').length;
   const errors = outcomes.filter((o) => o.kind === 'error');
   console.log(`  launch: ${ordered} orders, ${soldOut} told sold out, ${errors.length} errors${errors.length ? ` (${[...new Set(errors.map((e) => (e as { code: string }).code))].join(', ')})` : ''}; ${polls.toLocaleString()} polls`);
+  if (errors.length) console.log(`  launch: first errors ${JSON.stringify(errors.slice(0, 3))}`);
   console.log(`  launch: time to the first answer (joined: ticket and place, or sold out) ${fmt(firstAnswer.map((a) => a.ms))}`);
   console.log(`  launch: time to the decision (an order placed, or sold out) ${fmt(decided)}`);
   const ok = (await verify('launch', paint, t0, placed)) && ordered === CARS && errors.length === 0;
