@@ -157,6 +157,14 @@ describe('paying the deposit with WeChat Pay (simulator, real SDK)', () => {
     expect(await forged.json()).toEqual({ code: 'FAIL', message: '签名错误' });
     const unknownSerial = await fetch(`${t.url}/api/v1/payments/wechat/notify`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': 'n', 'wechatpay-serial': 'PUB_KEY_ID_NOPE', 'wechatpay-signature': 'x' } });
     expect(unknownSerial.status).toBe(401);
+    // Serials that name Object's own properties are unknown too (they once reached a TypeError, 500), on both notify paths.
+    for (const path of ['notify', 'refund-notify']) {
+      for (const serial of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        const res = await fetch(`${t.url}/api/v1/payments/wechat/${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'wechatpay-timestamp': ts, 'wechatpay-nonce': 'n', 'wechatpay-serial': serial, 'wechatpay-signature': 'x' } });
+        expect(res.status, `${path} ${serial}`).toBe(401);
+        expect(await res.json()).toEqual({ code: 'FAIL', message: '签名错误' });
+      }
+    }
     expect((await orderOf(t, alice, order.orderNo)).state).toBe('pending_payment');
 
     // Correctly signed by WeChat, but for a different amount than we asked: not applied.

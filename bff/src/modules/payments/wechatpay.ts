@@ -81,7 +81,8 @@ export class WechatPayClient {
   verify(headers: { timestamp?: string; nonce?: string; signature?: string; serial?: string }, rawBody: string, maxSkewSeconds = 300): void {
     const { timestamp, nonce, signature, serial } = headers;
     if (!timestamp || !nonce || !signature || !serial) throw new WechatSignatureError('missing Wechatpay-* headers');
-    const key = this.cfg.platformPublicKeys[serial];
+    // Own properties only: a serial of `constructor` or `__proto__` must be unknown, not Object's.
+    const key = Object.hasOwn(this.cfg.platformPublicKeys, serial) ? this.cfg.platformPublicKeys[serial] : undefined;
     if (!key) throw new WechatSignatureError(`unknown Wechatpay-Serial ${serial}`);
     if (Math.abs(Date.now() / 1000 - Number(timestamp)) > maxSkewSeconds) throw new WechatSignatureError('stale Wechatpay-Timestamp');
     const ok = createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${rawBody}\n`).verify(key, signature, 'base64');
