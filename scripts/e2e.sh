@@ -21,6 +21,9 @@ cleanup() {
   exit $code
 }
 trap cleanup EXIT INT TERM
+# Run alone (not from scripts/test.sh, which passes its servers' URLs): FerretDB (its binary sets
+# FERRETDB_BIN) and its PostgreSQL backend must be there before the throwaway servers start.
+[ -n "${MONGODB_URI:-}" ] || ensure_toolchain
 start_throwaway_services "$E2E_RUN_DIR"
 
 port="$(free_port)"

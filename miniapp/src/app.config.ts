@@ -21,6 +21,9 @@ export default defineAppConfig({
     'pages/tracking/index',
     // 顾问推荐: where advisors' share cards, mini-program codes and H5 links land (must open fast).
     'pages/share/index',
+    // 首发抢购: thousands of buyers open it in the launch's first minute (home banner, shares,
+    // notifications); a subpackage download first would cost them their place.
+    'pages/launch/index',
   ],
   subPackages: [
     {

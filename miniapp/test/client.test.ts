@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ApiError, REFRESH_KEY, TOKEN_KEY, buildQuery, get, post, request } from '../src/api/client'
+import { ApiError, REFRESH_KEY, TOKEN_KEY, buildQuery, get, post, request, retryAfterMsOf } from '../src/api/client'
 import { mediaUrl, resolveApiBase } from '../src/api/base'
 import { ok } from './fixtures'
 import { taroMock } from './taro-mock'
@@ -83,6 +83,16 @@ describe('request', () => {
   it('reports a non-2xx without an error body as HTTP_ERROR', async () => {
     taroMock.request.mockResolvedValue(ok('<html>Bad Gateway</html>', 502))
     await expect(request('/api/v1/x')).rejects.toMatchObject({ code: 'HTTP_ERROR', status: 502 })
+  })
+
+  it('carries Retry-After (any header case, seconds or a date) on the ApiError', async () => {
+    taroMock.request.mockResolvedValueOnce({ ...ok({ error: { code: 'RATE_LIMITED', message: '请求过于频繁' } }, 429), header: { 'retry-after': '7' } })
+    const err = await rejection(get('/api/v1/launches/x/queue'))
+    expect(err.code).toBe('RATE_LIMITED')
+    expect(err.retryAfterMs).toBe(7000)
+    expect(retryAfterMsOf({ 'Retry-After': 'Fri, 20 Nov 2026 04:00:30 GMT' }, Date.parse('2026-11-20T04:00:00Z'))).toBe(30_000)
+    expect(retryAfterMsOf({})).toBeUndefined()
+    expect(retryAfterMsOf(undefined)).toBeUndefined()
   })
 
   it('maps a rejected Taro.request (no response) to NETWORK', async () => {

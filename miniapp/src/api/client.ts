@@ -20,15 +20,29 @@ export class ApiError extends Error {
   readonly status: number
   readonly details?: unknown
   readonly requestId?: string
+  /** From the `Retry-After` header (429, 503), in milliseconds; undefined when the answer had none. */
+  readonly retryAfterMs?: number
 
-  constructor(code: ApiErrorCode, message: string, status: number, details?: unknown, requestId?: string) {
+  constructor(code: ApiErrorCode, message: string, status: number, details?: unknown, requestId?: string, retryAfterMs?: number) {
     super(message)
     this.name = 'ApiError'
     this.code = code
     this.status = status
     this.details = details
     this.requestId = requestId
+    this.retryAfterMs = retryAfterMs
   }
+}
+
+/** `Retry-After` in ms (delta-seconds or an HTTP date); header names are matched case-insensitively. */
+export function retryAfterMsOf(header: Record<string, unknown> | undefined, now = Date.now()): number | undefined {
+  if (!header) return undefined
+  const key = Object.keys(header).find((k) => k.toLowerCase() === 'retry-after')
+  const raw = key === undefined ? undefined : String(header[key]).trim()
+  if (!raw) return undefined
+  if (/^\d+$/.test(raw)) return Number(raw) * 1000
+  const at = Date.parse(raw)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
 export type QueryValue = string | number | boolean | null | undefined | ReadonlyArray<string>
@@ -149,11 +163,12 @@ async function requestOnce<T>(path: string, opts: RequestOptions): Promise<T> {
 
   const { statusCode, data } = res
   if (statusCode >= 200 && statusCode < 300) return data as T
+  const retryAfterMs = retryAfterMsOf(res.header as Record<string, unknown> | undefined)
   if (isApiErrorBody(data)) {
     const { code, message, details, requestId } = data.error
-    throw new ApiError(code, message, statusCode, details, requestId)
+    throw new ApiError(code, message, statusCode, details, requestId, retryAfterMs)
   }
-  throw new ApiError('HTTP_ERROR', `服务异常（${statusCode}）`, statusCode)
+  throw new ApiError('HTTP_ERROR', `服务异常（${statusCode}）`, statusCode, undefined, undefined, retryAfterMs)
 }
 
 export const get = <T>(path: string, query?: Query) => request<T>(path, { query })

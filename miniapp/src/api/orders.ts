@@ -1,4 +1,4 @@
-import type { DepositTerms, OrderEvent, OrderState, OrderTimelineEntry, ResolvedConfig } from '@carmall/shared-types'
+import type { DepositTerms, OrderEvent, OrderPlacement, OrderState, OrderTimelineEntry, ResolvedConfig } from '@carmall/shared-types'
 import { get, post, request } from './client'
 import type { ConfigurationRequest } from './configurations'
 
@@ -86,9 +86,24 @@ export function getDepositTerms(): Promise<DepositTerms> {
   return get<DepositTerms>('/api/v1/orders/terms')
 }
 
-/** `POST /api/v1/orders` (signed in) → 201 order. 409 OUT_OF_STOCK / PRICE_CHANGED. */
-export function createOrder(body: CreateOrderRequest, idempotencyKey: string): Promise<Order> {
-  return request<Order>('/api/v1/orders', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
+/** Where an order being placed is (`GET /orders/:orderNo/placement`, and the 202 answers of placing one). */
+export type Placement = OrderPlacement<Order>
+/** 202 「你已锁定名额，正在生成订单」: the car is held, the order is being written. */
+export type PlacementCreating = Extract<Placement, { status: 'creating' }>
+
+export const isCreating = (r: Order | Placement): r is PlacementCreating => (r as PlacementCreating).status === 'creating'
+
+/**
+ * `POST /api/v1/orders` (signed in) → 201 the order, or under load 202 `{ status: 'creating', orderNo,
+ * pollAfterMs }` (follow `getPlacement`). 409 OUT_OF_STOCK / PRICE_CHANGED / LAUNCH_ONLY.
+ */
+export function createOrder(body: CreateOrderRequest, idempotencyKey: string): Promise<Order | PlacementCreating> {
+  return request<Order | PlacementCreating>('/api/v1/orders', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
+}
+
+/** `GET /api/v1/orders/:orderNo/placement` (signed in): creating (ask again after pollAfterMs), created (with the order) or failed (a Chinese reason). */
+export function getPlacement(orderNo: string): Promise<Placement> {
+  return get<Placement>(`${orderPath(orderNo)}/placement`)
 }
 
 /** `GET /api/v1/orders` (signed in): my orders, newest first. */

@@ -6,7 +6,7 @@ export function OpsEntry({ roles, className = 'me-entry' }: { roles?: string[]; 
   if (!roles?.some((r) => r === 'operator' || r === 'admin')) return null
   return (
     <View className={`${className} ops-entry`} onClick={() => Taro.navigateTo({ url: '/packages/ops/pages/index' })}>
-      <Text className={`${className}__title`}>运营看板（漏斗与实验）</Text>
+      <Text className={`${className}__title`}>运营看板（漏斗、实验与首发抢购）</Text>
       <Text className={`${className}__arrow`}>›</Text>
     </View>
   )

@@ -5,9 +5,11 @@ import { formatFen, type DepositTerms, type ResolvedConfig } from '@carmall/shar
 import { ApiError, getToken } from '../../api/client'
 import { priceConfiguration } from '../../api/configurations'
 import { financePath } from '../../api/finance'
-import { createOrder, getDepositTerms, newIdempotencyKey, orderDetailPath } from '../../api/orders'
+import { createOrder, getDepositTerms, isCreating, newIdempotencyKey, orderDetailPath } from '../../api/orders'
 import { DeliveryCentrePicker } from '../../components/DeliveryCentrePicker'
 import { LineItems } from '../../components/LineItems'
+import { PlacementProgress } from '../../components/PlacementProgress'
+import { followPlacement } from '../../utils/placement'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, errorText, needsLogin } from '../order/parts'
 import { track, usePageView } from '../../analytics'
@@ -28,6 +30,8 @@ type Notice =
   | { kind: 'error'; text: string }
   /** 409 OUT_OF_STOCK: this trim + paint is gone; another paint may not be. */
   | { kind: 'soldout'; text: string }
+  /** 409 LAUNCH_ONLY: this trim + paint is set aside for a 首发抢购 launch. */
+  | { kind: 'launch'; text: string }
   /** 409 PRICE_CHANGED: the buyer confirms the new total before the order is placed. */
   | { kind: 'price'; text: string; totalFen: number }
 
@@ -52,6 +56,8 @@ export default function CheckoutPage() {
   const [agreed, setAgreed] = useState(false)
   const [submitting, setSubmitting] = useState(false)
   const [notice, setNotice] = useState<Notice | null>(null)
+  /** 202 creating: the car is held and the order is being written (「你已锁定名额，正在生成订单」). */
+  const [creating, setCreating] = useState<{ orderNo: string; since: number } | null>(null)
   /** The total the buyer has seen and accepted; sent as expectedTotalFen. */
   const [expectedTotal, setExpectedTotal] = useState<number | null>(null)
   const [priceNote, setPriceNote] = useState('')
@@ -60,6 +66,13 @@ export default function CheckoutPage() {
 
   const idempotencyKey = useRef(newIdempotencyKey())
   const inFlight = useRef(false)
+  const mounted = useRef(true)
+  useEffect(() => {
+    mounted.current = true
+    return () => {
+      mounted.current = false
+    }
+  }, [])
 
   const selections = selectionsParam ? selectionsParam.split(',').filter(Boolean) : []
   const selectionsKey = selections.join(',')
@@ -100,14 +113,34 @@ export default function CheckoutPage() {
     setSubmitting(true)
     setNotice(null)
     try {
-      const order = await createOrder(
+      const placed = await createOrder(
         { modelCode, trimCode, selections: load.config.explicit, expectedTotalFen, ...(centre ? { deliveryCentreCode: centre } : {}) },
         idempotencyKey.current,
       )
+      let orderNo = placed.orderNo
+      if (isCreating(placed)) {
+        // Under load the BFF holds the car and writes the order a moment later: follow it.
+        setCreating({ orderNo: placed.orderNo, since: Date.now() })
+        const r = await followPlacement(placed.orderNo, placed.pollAfterMs, { stopped: () => !mounted.current })
+        if (r.status === 'stopped') return
+        setCreating(null)
+        if (r.status === 'failed') {
+          // That attempt is over (its car was given back): a new tap is a new attempt.
+          idempotencyKey.current = newIdempotencyKey()
+          setNotice({ kind: 'error', text: r.reason || '订单生成失败，请重试' })
+          return
+        }
+        if (r.status === 'timeout') {
+          setNotice({ kind: 'error', text: '订单仍在生成中，请稍后在「订单」中查看' })
+          return
+        }
+        orderNo = r.order.orderNo
+      }
       track('order_created', { modelCode })
       // Replace checkout in the history: going back from the order lands on the configurator.
-      await Taro.redirectTo({ url: orderDetailPath(order.orderNo, { pay: true }) })
+      await Taro.redirectTo({ url: orderDetailPath(orderNo, { pay: true }) })
     } catch (err) {
+      setCreating(null)
       if (needsLogin(err)) {
         setLoggedIn(false)
       } else if (err instanceof ApiError && err.code === 'OUT_OF_STOCK') {
@@ -116,6 +149,9 @@ export default function CheckoutPage() {
           kind: 'soldout',
           text: paint ? `「${paint.name}」已售罄，请返回更换其他颜色后再下定` : '该配置已售罄，请返回更换其他颜色后再下定',
         })
+      } else if (err instanceof ApiError && err.code === 'LAUNCH_ONLY') {
+        // This trim + paint is set aside for a launch (首发抢购): only its admitted buyers may order it.
+        setNotice({ kind: 'launch', text: '该版本与颜色正在首发抢购中，仅限抢购获得资格的用户下单，请更换其他颜色后再下定' })
       } else if (err instanceof ApiError && err.code === 'PRICE_CHANGED') {
         const totalFen = (err.details as { totalFen?: number } | undefined)?.totalFen
         if (typeof totalFen === 'number') {
@@ -225,7 +261,7 @@ export default function CheckoutPage() {
           <Text className='checkout-notice__text'>
             {notice.kind === 'soldout' ? `已售罄：${notice.text}` : notice.text}
           </Text>
-          {notice.kind === 'soldout' && (
+          {(notice.kind === 'soldout' || notice.kind === 'launch') && (
             <Button className='btn-plain checkout-notice__btn checkout-change-paint' size='mini' onClick={() => Taro.navigateBack()}>
               更换颜色
             </Button>
@@ -243,6 +279,8 @@ export default function CheckoutPage() {
           )}
         </View>
       )}
+
+      {creating && <PlacementProgress className='checkout-creating' orderNo={creating.orderNo} since={creating.since} />}
 
       {!loggedIn ? (
         <LoginPrompt text='登录后即可下定' onLoggedIn={() => setLoggedIn(true)} />

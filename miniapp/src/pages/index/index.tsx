@@ -4,6 +4,7 @@ import Taro from '@tarojs/taro'
 import type { ModelSummary } from '@carmall/shared-types'
 import { listModels } from '../../api/catalog'
 import { ApiError } from '../../api/client'
+import { LaunchBanner } from '../../components/LaunchBanner'
 import { ModelCard } from '../../components/ModelCard'
 import { RecommendedForYou } from '../../components/RecommendedForYou'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
@@ -47,6 +48,7 @@ export default function HomePage() {
         </View>
       </View>
 
+      <LaunchBanner />
       <RecommendedForYou />
       <Text className='section-title'>热门车型</Text>
       {state.status === 'loading' && <LoadingState />}

@@ -4,6 +4,7 @@ import Taro, { useDidShow } from '@tarojs/taro'
 import { ApiError } from '../../../api/client'
 import { experimentAction, funnelReport, listExperiments, listFunnels, type Experiment, type FunnelDef, type FunnelReport } from '../../../api/analytics'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
+import { LaunchAdmin } from '../components/LaunchAdmin'
 import { barWidth, ciText, eventLabel, lastDays, pct, significanceText, srmText } from '../lib/format'
 import './index.scss'
 
@@ -123,7 +124,7 @@ export function ExperimentCard({ x, busy, onAction }: { x: Experiment; busy: boo
   )
 }
 
-/** 运营看板 (operator/admin): purchase funnel by date range and platform, and the A/B experiments. */
+/** 运营看板 (operator/admin): purchase funnel by date range and platform, the A/B experiments and 首发抢购 launches. */
 export default function OpsDashboard() {
   const [funnels, setFunnels] = useState<FunnelDef[]>([])
   const [funnelKey, setFunnelKey] = useState('purchase')
@@ -215,6 +216,8 @@ export default function OpsDashboard() {
         {experiments.status === 'ready' && experiments.data.length === 0 && <Text className='ops-hint'>还没有实验</Text>}
         {experiments.status === 'ready' && experiments.data.map((x) => <ExperimentCard key={x.key} x={x} busy={busy} onAction={(a, v) => void onAction(x, a, v)} />)}
       </View>
+
+      <LaunchAdmin />
     </View>
   )
 }
