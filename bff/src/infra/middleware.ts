@@ -85,6 +85,9 @@ export function errorHandler() {
         },
       };
       if (appErr.status === 503) ctx.set('Retry-After', '5');
+      // A 429 says when to come back (the rate limiter sets it itself; other limits carry it in details).
+      const retryAfter = (appErr.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (appErr.status === 429 && typeof retryAfter === 'number' && !ctx.response.get('Retry-After')) ctx.set('Retry-After', String(retryAfter));
     }
   };
 }

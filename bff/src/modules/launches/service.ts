@@ -231,7 +231,7 @@ export class LaunchService {
       case 'device_limit':
         throw new AppError(409, 'DEVICE_LIMIT', '此设备已有其他账号参与本次抢购');
       case 'ip_limit':
-        throw new AppError(429, 'RATE_LIMITED', '当前网络参与人数过多，请稍后再试');
+        throw new AppError(429, 'RATE_LIMITED', '当前网络参与人数过多，请稍后再试', { retryAfterSeconds: 30 });
     }
   }
 
