@@ -20,9 +20,4 @@ export class Limiter {
       else this.active--;
     }
   }
-
-  /** Tasks running or waiting. */
-  get pending(): number {
-    return this.waiting.length + this.active;
-  }
 }

@@ -251,7 +251,7 @@ export class StockGate {
     return Number(await this.r.gateBuild(k.meta, k.free, k.held, ALL_KEYS, total, launchCode, key, ...holds.flatMap((h) => [h.orderId, h.slot]))) === 1;
   }
 
-  /** Set the number of cars; returns the free ones, or -1 if the gate is not built (it will be, from MongoDB). */
+  /** Set the number of cars; returns the free ones, or -1 if the gate is not built. */
   async resize(key: string, total: number): Promise<number> {
     const k = gateKeys(key);
     return Number(await this.r.gateResize(k.meta, k.free, k.held, total));
@@ -294,11 +294,6 @@ export class StockGate {
     const p = this.r.pipeline();
     for (const key of keys) p.scard(gateKeys(key).free);
     return ((await p.exec()) ?? []).map(([, n]) => Number(n ?? 0));
-  }
-
-  async meta(key: string): Promise<{ total: number; launch: string } | null> {
-    const [total, launch] = await this.r.hmget(gateKeys(key).meta, 'total', 'launch');
-    return total === null ? null : { total: Number(total), launch: launch ?? '' };
   }
 
   async held(key: string): Promise<Map<string, number>> {
@@ -349,7 +344,7 @@ export class StockGate {
 }
 
 /** The Redis keys of a launch's waiting room (launches/waiting-room.ts); the gate uses some of them. */
-export function launchKeys(code: string): LaunchKeys & { seq: string; admitted: string; devices: string } {
+export function launchKeys(code: string): LaunchKeys & { seq: string; admitted: string; devices: string; ips: string } {
   const p = `launch:${code}:`;
-  return { code, seq: `${p}seq`, admitted: `${p}admitted`, live: `${p}live`, used: `${p}used`, buyers: `${p}buyers`, tickets: `${p}tickets`, devices: `${p}devices` };
+  return { code, seq: `${p}seq`, admitted: `${p}admitted`, live: `${p}live`, used: `${p}used`, buyers: `${p}buyers`, tickets: `${p}tickets`, devices: `${p}devices`, ips: `${p}ips` };
 }

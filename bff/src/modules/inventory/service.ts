@@ -15,10 +15,14 @@ interface HoldDoc {
 }
 const slotOf = (h: Pick<HoldDoc, '_id'>) => Number(h._id.slice(h._id.lastIndexOf('#') + 1));
 
+export const SOLD_OUT_MESSAGE = '该配置车辆已售罄，请选择其他颜色或版本';
+/** The buyer-facing answer when no car of `key` is left. */
+export const outOfStock = (key: string) => new AppError(409, 'OUT_OF_STOCK', SOLD_OUT_MESSAGE, { key });
+
 /**
  * Cars to sell and who holds them. The fast decision is the Redis gate (gate.ts); the durable
- * record is a MongoDB hold per car, whose unique _id ("<key>#<slot>") and unique orderId make it
- * impossible to hold more cars than exist, or two cars for one order, whatever the gate says. The
+ * record is a MongoDB hold per car, whose unique _id ("<key>#<slot>") means one slot is never held
+ * twice and whose unique orderId means one order never holds two cars, whatever the gate says. The
  * gate is built from the holds when Redis has none (first use, or Redis lost its data), and the
  * sweep (OrderService.reconcileStock) repairs any disagreement between the two.
  */
@@ -117,7 +121,7 @@ export class InventoryService {
     const slot = (await this.gate.take(key, orderId)) ?? null;
     const held = slot === null ? null : await this.holdDurably(key, orderId, slot);
     await this.gate.settle(key, orderId);
-    if (held === null) throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
+    if (held === null) throw outOfStock(key);
   }
 
   /** Give the car back: the durable hold first, then the gate (the sweep finishes a crash in between). Idempotent. */
@@ -146,20 +150,22 @@ export class InventoryService {
 
   /**
    * Set how many cars of a variant are for sale (an operator's stock change, a launch's
-   * allocation). Cars already held stay held. `launchCode` ('' for none) reserves the stock for a
-   * launch: other orders are refused with LAUNCH_ONLY.
+   * allocation), and/or which launch owns them. Cars already held stay held. `launchCode` ('' for
+   * none) reserves the stock for a launch: other orders are refused with LAUNCH_ONLY.
    */
-  async setStock(key: string, change: { total: number; launchCode?: string }): Promise<{ total: number; available: number }> {
+  async setStock(key: string, change: { total?: number; launchCode?: string }): Promise<{ total: number; available: number }> {
     const { Stock } = await this.models();
-    const set: Record<string, unknown> = { total: change.total };
+    const set: Record<string, unknown> = {};
+    if (change.total !== undefined) set.total = change.total;
     if (change.launchCode !== undefined) set.launchCode = change.launchCode;
     const res = await Stock.updateOne({ key }, { $set: set });
     if (res.matchedCount === 0) throw new AppError(404, 'NOT_FOUND', '库存记录不存在', { key });
     await this.locks.withLock(`gate-build:${key}`, async () => {
-      if ((await this.gate.resize(key, change.total)) < 0) return; // not built: it will be, from MongoDB
+      if (!(await this.gate.built(key))) return; // it will be built from MongoDB, with these values
+      if (change.total !== undefined) await this.gate.resize(key, change.total);
       if (change.launchCode !== undefined) await this.gate.setLaunch(key, change.launchCode);
     }, { ttlMs: 30_000, waitMs: 30_000 });
-    return { total: change.total, available: await this.available(key) };
+    return { total: change.total ?? (await this.total(key))!, available: await this.available(key) };
   }
 
   /** Every stock key whose gate exists (what the sweep walks). */

@@ -140,7 +140,7 @@ export class LaunchService {
   }
 
   private async close(l: LaunchDoc, at: Date) {
-    for (const v of l.variants) await this.inventory.setStock(v.stockKey, { total: (await this.inventory.total(v.stockKey)) ?? v.stock, launchCode: '' });
+    for (const v of l.variants) await this.inventory.setStock(v.stockKey, { launchCode: '' });
     await this.Launches.updateOne({ code: l.code }, { $set: { closedAt: at, ...(l.endsAt && new Date(l.endsAt) <= at ? {} : { endsAt: at }) } });
     this.memo.delete(l.code);
   }

@@ -104,7 +104,7 @@ export class WaitingRoom {
   /** Join (mode 'join') or ask where one stands ('poll'); either moves the queue on. */
   async enter(room: RoomSettings, buyerId: string, mode: 'join' | 'poll', who: { deviceId: string; ip: string }, now = Date.now()): Promise<EnterResult> {
     const k = launchKeys(room.code);
-    const keys = [k.seq, k.admitted, k.live, k.tickets, k.devices, k.used, k.buyers, `launch:${room.code}:ips`, ...room.stockKeys.map((s) => gateKeys(s).free)];
+    const keys = [k.seq, k.admitted, k.live, k.tickets, k.devices, k.used, k.buyers, k.ips, ...room.stockKeys.map((s) => gateKeys(s).free)];
     const args = [now, room.startsAt.getTime(), room.admitPerSecond, room.burst, room.admissionSeconds * 1000, buyerId, who.deviceId, mode, who.ip, this.limits.buyersPerIp];
     const res = (await this.r.launchEnter(keys.length, ...keys, ...args)) as string[];
     const n = (i: number) => Number(res[i]);

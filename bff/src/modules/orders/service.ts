@@ -27,6 +27,7 @@ import { Limiter } from '../../infra/limiter';
 import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
 import { stockKey } from '../inventory/model';
+import { outOfStock, SOLD_OUT_MESSAGE } from '../inventory/service';
 import { launchKeys, type LaunchKeys } from '../inventory/gate';
 import { orderModel } from './model';
 import { lockedOrderOutboxEntry, type OutboxEntry } from './outbox';
@@ -213,9 +214,7 @@ export class OrderService {
     if (!paint) throw new AppError(422, 'GROUP_CARDINALITY', '请选择车身颜色');
     const key = stockKey(priced.config.modelCode, priced.config.trimCode, paint.code);
     // Sold out a moment ago here: unless this is a repeat of a request that got a car, say so now.
-    if (!launch && this.inventory.recentlySoldOut(key) && !(await this.inventory.gate.idempotent(buyerId, idempotencyKey))) {
-      throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
-    }
+    if (!launch && this.inventory.recentlySoldOut(key) && !(await this.inventory.gate.idempotent(buyerId, idempotencyKey))) throw outOfStock(key);
     const now = Date.now();
     const intent: OrderIntent = {
       orderId: String(new Types.ObjectId()),
@@ -237,13 +236,15 @@ export class OrderService {
       case 'ok':
         break;
       case 'existing': {
-        // A repeat of the same request (same Idempotency-Key): answer with the first placement.
+        // A repeat of the same request (same Idempotency-Key): answer with the first placement;
+        // if that one left nothing behind, forget the key and place it again.
         const first = await this.placementOf(buyerId, r.orderNo);
         if (first) return first;
-        break; // its order could not be written: place it again
+        await this.inventory.gate.forgetIdempotencyKey(buyerId, idempotencyKey);
+        return this.place(buyerId, idempotencyKey, req, launch);
       }
       case 'sold_out':
-        throw new AppError(409, 'OUT_OF_STOCK', '该配置车辆已售罄，请选择其他颜色或版本', { key });
+        throw outOfStock(key);
       case 'launch_only':
         throw new AppError(409, 'LAUNCH_ONLY', '该车型正在首发抢购，请在抢购页排队下单', { launchCode: r.launchCode });
       case 'not_in_launch':
@@ -258,10 +259,6 @@ export class OrderService {
         throw new AppError(409, 'ADMISSION_EXPIRED', '购买资格已过期，请重新排队');
       default:
         throw new AppError(503, 'SERVICE_UNAVAILABLE', '库存服务暂不可用，请稍后再试');
-    }
-    if (r.kind === 'existing') {
-      await this.inventory.gate.forgetIdempotencyKey(buyerId, idempotencyKey);
-      return this.place(buyerId, idempotencyKey, req, launch);
     }
 
     const writing = this.completions.run(() => this.completePlacement(key, intent.orderId));
@@ -292,8 +289,9 @@ export class OrderService {
     const intent = JSON.parse(raw) as OrderIntent | { existing: true };
     if ('existing' in intent) return null; // a car being taken back for an existing order (InventoryService.reserve)
     const ref = { key, orderId, buyerId: intent.buyerId };
+    const car = { _id: orderId, stockKey: key, buyerId: intent.buyerId, orderNo: intent.orderNo, launchCode: intent.launchCode };
     const fail = async (reason: string) => {
-      await this.inventory.release(key, orderId, intent.launchCode ? { buyers: launchKeys(intent.launchCode).buyers, buyerId: intent.buyerId, orderNo: intent.orderNo } : undefined);
+      await this.releaseCar(car);
       await gate.failPlacement(intent.orderNo, ref, reason);
       await gate.forgetIdempotencyKey(intent.buyerId, intent.idempotencyKey);
       this.logger.warn({ orderNo: intent.orderNo, reason }, 'order placement failed; its car was given back');
@@ -301,7 +299,7 @@ export class OrderService {
     };
     const slot = await gate.heldSlot(key, orderId);
     if (slot === undefined) return fail('车辆已释放，请重新下单');
-    if ((await this.inventory.holdDurably(key, orderId, slot)) === null) return fail('该配置车辆已售罄，请选择其他颜色或版本');
+    if ((await this.inventory.holdDurably(key, orderId, slot)) === null) return fail(SOLD_OUT_MESSAGE);
 
     const credit = await this.hooks.creditFor?.(intent.buyerId).catch(() => undefined);
     const terms = CURRENT_DEPOSIT_TERMS;
@@ -347,7 +345,7 @@ export class OrderService {
         // Another order already has this buyer's Idempotency-Key (Redis had forgotten it).
         const first = await this.Orders.findOne({ buyerId: intent.buyerId, idempotencyKey: intent.idempotencyKey }).lean<OrderDoc>();
         if (first) {
-          await this.inventory.release(key, orderId);
+          await this.releaseCar(car);
           await gate.failPlacement(intent.orderNo, ref, `重复下单，原订单 ${first.orderNo}`);
           return first;
         }
@@ -380,8 +378,9 @@ export class OrderService {
   }
 
   /** Give an order's car back (and, for a launch order, let its buyer queue again). */
-  async releaseCar(order: Pick<OrderDoc, '_id' | 'stockKey' | 'buyerId' | 'orderNo' | 'launchCode'>): Promise<boolean> {
-    return this.inventory.release(order.stockKey, String(order._id), order.launchCode ? { buyers: launchKeys(order.launchCode).buyers, buyerId: order.buyerId, orderNo: order.orderNo } : undefined);
+  async releaseCar(order: { _id: Types.ObjectId | string; stockKey: string; buyerId?: string; orderNo?: string; launchCode?: string }): Promise<boolean> {
+    const launch = order.launchCode && order.buyerId && order.orderNo ? { buyers: launchKeys(order.launchCode).buyers, buyerId: order.buyerId, orderNo: order.orderNo } : undefined;
+    return this.inventory.release(order.stockKey, String(order._id), launch);
   }
 
   /**
@@ -414,9 +413,9 @@ export class OrderService {
       const { intents, held } = snap.get(key)!;
       const holds = holdsByKey.get(key)!;
       for (const [orderId, raw] of intents) {
-        const at = (JSON.parse(raw) as { at?: number }).at ?? 0;
-        if (now - at < graceMs) continue;
-        if ((JSON.parse(raw) as { existing?: boolean }).existing) {
+        const intent = JSON.parse(raw) as { at?: number; existing?: boolean };
+        if (now - (intent.at ?? 0) < graceMs) continue;
+        if (intent.existing) {
           // A take-back for an existing order that did not finish: keep it only if it was held durably.
           if (!(await this.inventory.hasHold(orderId))) await gate.release(key, orderId);
           else await gate.settle(key, orderId);
@@ -444,16 +443,16 @@ export class OrderService {
           continue;
         }
         if (await this.inventory.hasHold(orderId)) continue;
-        const order = await this.Orders.findById(orderId, 'buyerId orderNo launchCode stockKey').lean<OrderDoc>();
-        await (order ? this.releaseCar(order) : gate.release(key, orderId));
+        const order = await this.Orders.findById(orderId, 'buyerId orderNo launchCode').lean<OrderDoc>();
+        await this.releaseCar({ ...order, _id: orderId, stockKey: key });
         report.released++;
       }
       for (const [orderId, h] of holds) {
         if (activeIds.has(orderId) || intents.has(orderId) || now - new Date(h.at).getTime() < graceMs) continue;
         if (await gate.intent(key, orderId)) continue;
-        const order = await this.Orders.findById(orderId, 'buyerId orderNo launchCode stockKey state latePayment').lean<OrderDoc>();
+        const order = await this.Orders.findById(orderId, 'buyerId orderNo launchCode state latePayment').lean<OrderDoc>();
         if (order && STATES_HOLDING_A_CAR.includes(order.state) && !order.latePayment) continue;
-        await (order ? this.releaseCar(order) : this.inventory.release(key, orderId));
+        await this.releaseCar({ ...order, _id: orderId, stockKey: key });
         report.released++;
       }
     }
