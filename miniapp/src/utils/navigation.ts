@@ -27,3 +27,13 @@ export function openViewerWithConfig(modelCode: string, trimCode: string, select
 export function openCompare(pairs: readonly string[]) {
   return Taro.navigateTo({ url: `/pages/compare/index?trims=${pairs.join(',')}` })
 }
+
+/** A page's router parameter, URL-decoded ('' when absent; a malformed escape is kept as it came). */
+export function decodeParam(v: string | undefined): string {
+  if (!v) return ''
+  try {
+    return decodeURIComponent(v)
+  } catch {
+    return v
+  }
+}

@@ -14,15 +14,7 @@ import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, errorText, needsLogin } from '../order/parts'
 import { track, usePageView } from '../../analytics'
 import './index.scss'
-
-const decode = (v: string | undefined) => {
-  if (!v) return ''
-  try {
-    return decodeURIComponent(v)
-  } catch {
-    return v
-  }
-}
+import { decodeParam } from '../../utils/navigation'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; terms: DepositTerms; config: ResolvedConfig }
 
@@ -44,11 +36,11 @@ type Notice =
  */
 export default function CheckoutPage() {
   const { params } = useRouter()
-  const modelCode = decode(params.model)
-  const trimCode = decode(params.trim)
-  const selectionsParam = decode(params.selections)
+  const modelCode = decodeParam(params.model)
+  const trimCode = decodeParam(params.trim)
+  const selectionsParam = decodeParam(params.selections)
   const shownTotal = Number(params.total)
-  const modelName = decode(params.name)
+  const modelName = decodeParam(params.name)
   usePageView('pages/checkout/index')
 
   const [load, setLoad] = useState<Load>({ status: 'loading' })

@@ -22,15 +22,7 @@ import {
 import { MIN_POLL_MS, backoffMs, followPlacement, sleep } from '../../utils/placement'
 import { formatCountdown } from '../order/parts'
 import './index.scss'
-
-const decode = (v: string | undefined) => {
-  if (!v) return ''
-  try {
-    return decodeURIComponent(v)
-  } catch {
-    return v
-  }
-}
+import { decodeParam } from '../../utils/navigation'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; view: LaunchView }
 
@@ -96,7 +88,7 @@ const goToCatalog = () => Taro.switchTab({ url: '/pages/models/index' })
  */
 export default function LaunchPage() {
   const { params } = useRouter()
-  const code = decode(params.code)
+  const code = decodeParam(params.code)
   usePageView('pages/launch/index')
 
   const [load, setLoad] = useState<Load>({ status: 'loading' })

@@ -19,15 +19,7 @@ import { LoginPrompt, OrderStateTag, actorLabel, errorText, formatCountdown, nee
 import { ALIPAY_IN_APP, WECHAT_PAY_IN_APP, pollUntilSettled, requestAlipayPayment, requestWechatPayment, type PayOutcome } from './pay'
 import { track, usePageView } from '../../analytics'
 import './index.scss'
-
-const decode = (v: string | undefined) => {
-  if (!v) return ''
-  try {
-    return decodeURIComponent(v)
-  } catch {
-    return v
-  }
-}
+import { decodeParam } from '../../utils/navigation'
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'login' } | { status: 'ready'; order: Order }
 
@@ -74,7 +66,7 @@ const WAIT_POLL_MS = 2000
  */
 export default function OrderPage() {
   const { params } = useRouter()
-  const orderNo = decode(params.orderNo)
+  const orderNo = decodeParam(params.orderNo)
   const autoPay = params.pay === '1'
   usePageView('pages/order/index')
 

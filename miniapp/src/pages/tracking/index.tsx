@@ -8,6 +8,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/StatusVie
 import { LoginPrompt, errorText, needsLogin } from '../order/parts'
 import { RouteMap } from './RouteMap'
 import './index.scss'
+import { decodeParam } from '../../utils/navigation'
 
 const ORDER_NO = /^CM\d{16}$/
 
@@ -25,14 +26,6 @@ type State =
   | { status: 'error'; message: string; notFound: boolean }
   | { status: 'ready'; data: Tracking }
 
-const decode = (v: string | undefined) => {
-  try {
-    return v ? decodeURIComponent(v) : ''
-  } catch {
-    return v ?? ''
-  }
-}
-
 /** Whether a shipment can still change (otherwise polling stops). */
 const moving = (t: Tracking) => !(t.shipment?.eta?.arrived || t.orderState === 'delivered' || t.orderState === 'cancelled' || t.orderState === 'refunded')
 
@@ -43,7 +36,7 @@ const moving = (t: Tracking) => !(t.shipment?.eta?.arrived || t.orderState === '
  */
 export default function TrackingPage() {
   const { params } = useRouter()
-  const [orderNo, setOrderNo] = useState(() => decode(params.orderNo))
+  const [orderNo, setOrderNo] = useState(() => decodeParam(params.orderNo))
   const [state, setState] = useState<State>(() => (!orderNo ? { status: 'lookup' } : getToken() ? { status: 'loading' } : { status: 'login' }))
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
   const delay = useRef(pollTiming.baseMs)

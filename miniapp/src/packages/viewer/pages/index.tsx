@@ -9,6 +9,7 @@ import { carModelUrl, coverUrl, getModelDetail, type ModelDetail } from '../lib/
 import { choose, initialConfig } from '../lib/selection'
 import { announceChoice, followConfigurator } from '../lib/sync'
 import './index.scss'
+import { decodeParam } from '../../../utils/navigation'
 
 interface ViewState {
   trimCode: string
@@ -23,14 +24,8 @@ const GROUPS: Array<{ group: 'paint' | 'wheels' | 'interior'; label: string }> =
   { group: 'interior', label: '内饰' },
 ]
 
-const decode = (v: string | undefined) => {
-  if (!v) return undefined
-  try {
-    return decodeURIComponent(v)
-  } catch {
-    return v
-  }
-}
+// Router parameters come URL-encoded.
+const decode = (v: string | undefined) => decodeParam(v) || undefined
 
 /**
  * 3D viewer: /packages/viewer/pages/index?model=<code>&trim=<trim>&selected=<A,B,C>.
