@@ -4,12 +4,12 @@
  *
  *   --buyers N   buyers per scenario (default 10,000)     --cars S   cars per scenario (default 1,000)
  *   --rate R     buyers per second in the steady scenario (default 1,000)
- *   --only burst,steady,launch                              --connections C per BFF (default 256)
+ *   --only floor,burst,steady,launch                        --connections C per BFF (default 256)
  *
  * Scenarios (each on its own variant with S cars): `burst` — all N buyers tap 立即下定 at the same
  * instant (POST /orders); `steady` — N buyers at R per second; `launch` — all N join a launch's
  * waiting room at its open, poll as told, and order when admitted. The bench plays the load
- * balancer: a pool of C keep-alive connections per BFF, round robin, X-Forwarded-For per buyer,
+ * balancer (bench/load-balancer.ts): a pool of C keep-alive connections per BFF, round robin, X-Forwarded-For per buyer,
  * and every time is measured from the buyer's tap (queueing in the pool included). Buyers'
  * sessions are minted directly in Redis (SessionStore), not through WeChat login.
  * Before the scenarios, 3,000 sold-out orders warm the processes up (JIT), as in production.
@@ -19,12 +19,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import http from 'node:http';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import mongoose, { Types } from 'mongoose';
 import { SessionStore } from '../src/modules/auth/session';
 import { withDatabase } from '../src/infra/mongo';
+import { LoadBalancer } from './load-balancer';
 
 const { MONGODB_URI, REDIS_URL } = process.env;
 if (!MONGODB_URI || !REDIS_URL) throw new Error('MONGODB_URI and REDIS_URL are required: run `pnpm bench:rush` (scripts/bench-rush.sh)');
@@ -37,7 +37,7 @@ const CARS = arg('cars', 1_000);
 const RATE = arg('rate', 1_000);
 const CONNECTIONS = arg('connections', 256);
 const onlyIdx = process.argv.indexOf('--only');
-const ONLY = new Set(onlyIdx > 0 ? process.argv[onlyIdx + 1].split(',') : ['burst', 'steady', 'launch']);
+const ONLY = new Set(onlyIdx > 0 ? process.argv[onlyIdx + 1].split(',') : ['floor', 'burst', 'steady', 'launch']);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -76,7 +76,7 @@ await once(seed, 'exit');
 const ports = [await freePort(), await freePort()];
 // RUSH_CPU_PROF=dir writes a V8 CPU profile of each BFF there (open it in Chrome DevTools).
 const prof = process.env.RUSH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.RUSH_CPU_PROF}`] : [];
-for (const port of ports) children.push(spawn(process.execPath, [...prof, '--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(port), RUN_WORKERS: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] }));
+for (const port of ports) children.push(spawn(process.execPath, [...prof, ...(process.env.RUSH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'src/server.ts'], { env: { ...env, PORT: String(port), RUN_WORKERS: 'false' }, stdio: ['ignore', 'ignore', 'inherit'] }));
 for (let i = 0; i < 2; i++) children.push(spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], { env: { ...env, PORT: '0' }, stdio: ['ignore', 'ignore', 'inherit'] }));
 for (const port of ports) {
   for (let i = 0; ; i++) {
@@ -91,52 +91,10 @@ const sessions = new SessionStore(redis, SECRET, 24 * 3600, 24 * 3600);
 const mongo = await mongoose.createConnection(withDatabase(MONGODB_URI, db)).asPromise();
 const operator = (await sessions.create({ id: String(new Types.ObjectId()), roles: ['operator'] })).accessToken;
 
-// The load balancer: keep-alive pools to both BFFs, round robin.
-const agents = ports.map(() => new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS }));
-let rr = 0;
-/** Every call here is safe to repeat (GETs, queue joins, Idempotency-Keys): a keep-alive socket the server closed while idle is retried once, as a load balancer does. */
-async function call(method: string, path: string, opts: { token?: string; ip?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
-  const first = await send(method, path, opts);
-  if (first.status === 0 && /ECONNRESET|socket hang up|EPIPE/.test(first.body.error.message)) return send(method, path, opts);
-  return first;
-}
-function send(method: string, path: string, opts: { token?: string; ip?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any }> {
-  const i = rr++ % ports.length;
-  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: ports[i],
-        method,
-        path: `/api/v1${path}`,
-        agent: agents[i],
-        headers: {
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-          ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
-          ...(opts.ip ? { 'x-forwarded-for': opts.ip } : {}),
-          ...opts.headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          let body: any = null;
-          try {
-            body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            /* not JSON */
-          }
-          resolve({ status: res.statusCode ?? 0, body });
-        });
-      },
-    );
-    req.on('error', (err) => resolve({ status: 0, body: { error: { code: 'NETWORK', message: err.message } } }));
-    req.setTimeout(180_000, () => req.destroy(new Error('client time-out')));
-    if (payload) req.write(payload);
-    req.end();
-  });
+// The load balancer: keep-alive pools to both BFFs, round robin (bench/load-balancer.ts).
+const lb = new LoadBalancer(ports, CONNECTIONS);
+function call(method: string, path: string, opts: { token?: string; ip?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: any }> {
+  return lb.request(method, `/api/v1${path}`, { authorization: opts.token ? `Bearer ${opts.token}` : undefined, 'x-forwarded-for': opts.ip, ...opts.headers }, opts.body);
 }
 
 interface Buyer {
@@ -312,7 +270,23 @@ async function launchRush() {
   results.push({ name: 'launch', ok, p99: q(firstAnswer.map((a) => a.ms), 99) });
 }
 
+/** The machine's floor: N bare requests (GET /healthz: no database, no Redis) at the same instant, three rounds. */
+async function floor() {
+  for (let round = 1; round <= 3; round++) {
+    const t0 = Date.now();
+    const ms = await Promise.all(
+      Array.from({ length: BUYERS }, async (_, i) => {
+        const r = await lb.request('GET', '/healthz', { 'x-forwarded-for': `10.0.${(i >> 8) & 255}.${i & 255}` });
+        if (r.status !== 200) throw new Error(`healthz answered ${r.status}`);
+        return Date.now() - t0;
+      }),
+    );
+    console.log(`${round === 1 ? '\n' : ''}floor, round ${round}: ${BUYERS.toLocaleString()} bare GET /healthz at the same instant: ${fmt(ms)}`);
+  }
+}
+
 try {
+  if (ONLY.has('floor')) await floor();
   if (ONLY.has('burst')) await directRush('burst');
   if (ONLY.has('steady')) await directRush('steady');
   if (ONLY.has('launch')) await launchRush();

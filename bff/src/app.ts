@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import serve from 'koa-static';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import { createLogger, type Logger } from './infra/logger';
@@ -10,6 +11,7 @@ import { errorHandler, requestContext } from './infra/middleware';
 import { connectMongo, type Mongo } from './infra/mongo';
 import { connectRedis } from './infra/redis';
 import { mountRoutes, type AnyRoute } from './infra/route';
+import { fastLane } from './infra/fast-lane';
 import { buildOpenApi } from './infra/openapi';
 import { AuthService } from './modules/auth/service';
 import { authRoutes } from './modules/auth/routes';
@@ -20,7 +22,7 @@ import { SmsClient } from './modules/auth/sms-client';
 import { SmsCodes } from './modules/auth/sms-codes';
 import { PiiCipher, parseKeyring } from './infra/crypto';
 import { RateLimiter } from './infra/rate-limit';
-import { writeRateLimit } from './modules/auth/write-limit';
+import { writeLimits, writeRateLimit } from './modules/auth/write-limit';
 import { AuditLog } from './modules/audit/service';
 import { UserService } from './modules/users/service';
 import { userRoutes } from './modules/users/routes';
@@ -99,6 +101,8 @@ export interface AppContext {
 /** Everything the process owns, so start-up and shutdown (and tests) handle it in one place. */
 export interface App {
   koa: Koa;
+  /** The server's request listener: the fast lane's few routes, then Koa for everything else. */
+  listener: (req: IncomingMessage, res: ServerResponse) => void;
   deps: AppContext;
   /** Set by the server while shutting down: /readyz answers 503 so the load balancer drains us. */
   draining: { value: boolean };
@@ -382,14 +386,30 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   koa.use(paymentNotifyRouter(payments).routes());
   koa.use(trackingWebhookRouter(tracking).routes());
   koa.use(alipayNotifyRouter(payments).routes());
-  koa.use(writeRateLimit(limiter, sessions, { perIpPerMin: config.RATE_LIMIT_WRITE_PER_IP_PER_MIN, perUserPerMin: config.RATE_LIMIT_WRITE_PER_USER_PER_MIN }));
+  const writeLimitsPerMin = { perIpPerMin: config.RATE_LIMIT_WRITE_PER_IP_PER_MIN, perUserPerMin: config.RATE_LIMIT_WRITE_PER_USER_PER_MIN };
+  koa.use(writeRateLimit(limiter, sessions, writeLimitsPerMin));
   koa.use(api.routes()).use(api.allowedMethods());
   const media = mediaRouter(catalog);
   koa.use(media.routes());
   if (config.STATIC_H5_DIR) koa.use(serve(config.STATIC_H5_DIR, { maxage: 60_000, index: 'index.html' }));
 
+  const fast = fastLane(routes, {
+    prefix: '/api/v1',
+    koa,
+    authenticate: sessions.authenticate,
+    limiter,
+    writeLimits: (ip, user) => writeLimits(ip, user?.id, writeLimitsPerMin),
+    logger,
+    // Cross-origin requests need Koa's CORS handling.
+    passToKoa: config.CORS_ORIGINS ? (req) => req.headers.origin !== undefined : undefined,
+  });
+  const koaListener = koa.callback();
+
   return {
     koa,
+    listener: (req, res) => {
+      if (!fast(req, res)) void koaListener(req, res);
+    },
     deps,
     draining,
     close: async () => {

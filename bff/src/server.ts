@@ -13,7 +13,7 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const app = createApp(config);
-  const server = createServer(app.koa.callback());
+  const server = createServer(app.listener);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -13,20 +13,24 @@ declare module 'koa' {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The caller's (or gateway's) request id when it is a sane one, else a new one. */
+export const requestIdOf = (incoming: string) => (REQUEST_ID.test(incoming) ? incoming : randomUUID());
+
 /** Give every request an id (or keep a sane one from the caller/gateway), a child logger, and an access log line. */
 export function requestContext(logger: Logger) {
   return async (ctx: Context, next: Next) => {
-    const incoming = ctx.get('x-request-id');
-    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(ctx.get('x-request-id'));
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    // The child logger is made when first used: most requests log nothing at the production level.
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ requestId })), configurable: true, enumerable: true });
     ctx.set('X-Request-Id', requestId);
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     try {
       await next();
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      const ms = performance.now() - started;
+      if (logger.isLevelEnabled('info')) ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
     }
   };
 }
@@ -63,6 +67,23 @@ function classify(err: unknown): AppError | null {
 }
 
 /** The one place errors become responses: `{ error: { code, message, details, requestId } }`. */
+export function errorResponse(err: unknown, requestId: string, log: Logger | undefined): { status: number; body: unknown; headers: Record<string, string> } {
+  const known = classify(err);
+  const appErr = known ?? new AppError(500, 'INTERNAL', '服务器开小差了，请稍后再试');
+  if (!known) log?.error({ err }, 'unhandled error');
+  else if (appErr.status >= 500) log?.warn({ err }, appErr.code);
+  const headers: Record<string, string> = {};
+  if (appErr.status === 503) headers['Retry-After'] = '5';
+  // A 429 says when to come back (the rate limiter sets it itself; other limits carry it in details).
+  const retryAfter = (appErr.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (appErr.status === 429 && typeof retryAfter === 'number') headers['Retry-After'] = String(retryAfter);
+  return {
+    status: appErr.status,
+    headers,
+    body: { error: { code: appErr.code, message: appErr.message, ...(appErr.details !== undefined ? { details: appErr.details } : {}), requestId } },
+  };
+}
+
 export function errorHandler() {
   return async (ctx: Context, next: Next) => {
     try {
@@ -71,23 +92,11 @@ export function errorHandler() {
         throw new AppError(404, 'NOT_FOUND', '接口不存在', { method: ctx.method, path: ctx.path });
       }
     } catch (err) {
-      const known = classify(err);
-      const appErr = known ?? new AppError(500, 'INTERNAL', '服务器开小差了，请稍后再试');
-      if (!known) ctx.state.log?.error({ err }, 'unhandled error');
-      else if (appErr.status >= 500) ctx.state.log?.warn({ err }, appErr.code);
-      ctx.status = appErr.status;
-      ctx.body = {
-        error: {
-          code: appErr.code,
-          message: appErr.message,
-          ...(appErr.details !== undefined ? { details: appErr.details } : {}),
-          requestId: ctx.state.requestId,
-        },
-      };
-      if (appErr.status === 503) ctx.set('Retry-After', '5');
-      // A 429 says when to come back (the rate limiter sets it itself; other limits carry it in details).
-      const retryAfter = (appErr.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-      if (appErr.status === 429 && typeof retryAfter === 'number' && !ctx.response.get('Retry-After')) ctx.set('Retry-After', String(retryAfter));
+      const { status, body, headers } = errorResponse(err, ctx.state.requestId, ctx.state.log);
+      ctx.status = status;
+      ctx.body = body;
+      // Headers set before the throw (the rate limiter's Retry-After) are kept.
+      for (const [k, v] of Object.entries(headers)) if (!ctx.response.get(k)) ctx.set(k, v);
     }
   };
 }

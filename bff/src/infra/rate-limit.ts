@@ -2,14 +2,22 @@ import type { Redis } from 'ioredis';
 import type { Context } from 'koa';
 import { AppError } from './errors';
 
-// Fixed window, atomically: the first hit of a window sets its expiry; every hit returns the
-// count and the time left. One round trip, no race between INCR and PEXPIRE.
+// Fixed windows, atomically: the first hit of a window sets its expiry; every hit returns the
+// count and the time left. One round trip for all of a request's limits, no race between INCR and
+// PEXPIRE. KEYS: one per limit; ARGV: each limit's window (ms), in the same order.
 const HIT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}`;
+local out = {}
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, ARGV[i]); ttl = tonumber(ARGV[i]) end
+  out[2 * i - 1] = n
+  out[2 * i] = ttl
+end
+return out`;
+
+type Scripted = Redis & { rateLimitHit(n: number, ...args: string[]): Promise<number[]> };
 
 export interface Limit {
   /** What is limited and for whom, e.g. `login:ip:1.2.3.4`. */
@@ -24,17 +32,24 @@ export interface Limit {
  * ends) when any is exceeded.
  */
 export class RateLimiter {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: Scripted;
 
-  async hit(l: Limit): Promise<{ count: number; retryAfterSeconds: number; allowed: boolean }> {
-    const [count, ttlMs] = (await this.redis.eval(HIT, 1, `rl:${l.key}`, String(l.windowSeconds * 1000))) as [number, number];
-    return { count, allowed: count <= l.limit, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
+  constructor(redis: Redis) {
+    this.redis = redis as Scripted;
+    // A defined command is sent by its SHA (EVALSHA), not as the script's text on every hit.
+    if (!('rateLimitHit' in redis)) redis.defineCommand('rateLimitHit', { lua: HIT });
+  }
+
+  /** Counts one hit against each limit, in one script call. */
+  async hit(limits: Limit[]): Promise<{ count: number; retryAfterSeconds: number; allowed: boolean }[]> {
+    if (limits.length === 0) return [];
+    const res = await this.redis.rateLimitHit(limits.length, ...limits.map((l) => `rl:${l.key}`), ...limits.map((l) => String(l.windowSeconds * 1000)));
+    return limits.map((l, i) => ({ count: res[2 * i], allowed: res[2 * i] <= l.limit, retryAfterSeconds: Math.max(1, Math.ceil(res[2 * i + 1] / 1000)) }));
   }
 
   async enforce(ctx: Context, limits: Limit[], message = '操作过于频繁，请稍后再试'): Promise<void> {
     let retryAfter = 0;
-    // Every limit in one pipelined round trip (each hit is still atomic on its own).
-    for (const r of await Promise.all(limits.map((l) => this.hit(l)))) {
+    for (const r of await this.hit(limits)) {
       if (!r.allowed) retryAfter = Math.max(retryAfter, r.retryAfterSeconds);
     }
     if (retryAfter > 0) {

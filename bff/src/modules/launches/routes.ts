@@ -42,6 +42,7 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       tag: 'launches',
       summary: 'Join the waiting room (a repeat returns the same ticket; after an unused admission expired, a new ticket at the end). Needs X-Device-Id.',
       auth: 'user',
+      fast: true,
       params: codeParams,
       response: queueStatusSchema,
       errors: [
@@ -58,6 +59,7 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       tag: 'launches',
       summary: 'Where I stand: waiting (people ahead), admitted (with the admission token), ordered, sold out or expired',
       auth: 'user',
+      fast: true,
       params: codeParams,
       response: queueStatusSchema,
       errors: [{ status: 404, code: 'NOT_IN_QUEUE', when: 'this buyer has not joined' }],

@@ -59,7 +59,7 @@ function pollAfterMs(ahead: number, admitPerSecond: number): number {
  * by thousands of buyers and changes only when an operator edits it.
  */
 export class LaunchService {
-  private readonly memo = new Map<string, { at: number; doc: LaunchDoc | null }>();
+  private readonly memo = new Map<string, { at: number; doc: Promise<LaunchDoc | null> }>();
   readonly room: WaitingRoom;
 
   constructor(
@@ -79,14 +79,15 @@ export class LaunchService {
   }
 
   private async find(code: string): Promise<LaunchDoc> {
-    const hit = this.memo.get(code);
-    if (hit && Date.now() - hit.at < 2000) {
-      if (!hit.doc) throw notFound('首发活动', { code });
-      return hit.doc;
+    let hit = this.memo.get(code);
+    if (!hit || Date.now() - hit.at >= 2000) {
+      // One read per process however many buyers ask at once (at the open, thousands do).
+      hit = { at: Date.now(), doc: this.Launches.findOne({ code }).lean<LaunchDoc>().exec() };
+      this.memo.set(code, hit);
+      hit.doc.catch(() => this.memo.get(code) === hit && this.memo.delete(code));
+      if (this.memo.size > 1000) this.memo.delete(this.memo.keys().next().value!);
     }
-    const doc = await this.Launches.findOne({ code }).lean<LaunchDoc>();
-    this.memo.set(code, { at: Date.now(), doc });
-    if (this.memo.size > 1000) this.memo.delete(this.memo.keys().next().value!);
+    const doc = await hit.doc;
     if (!doc) throw notFound('首发活动', { code });
     return doc;
   }
