@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Context } from 'koa';
 import { AppError } from '../../infra/errors';
 import { hmacHex } from '../../infra/crypto';
+import { tickBatcher } from '../../infra/batch';
 
 export const ROLES = ['buyer', 'advisor', 'service', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -154,9 +155,12 @@ export class SessionStore {
     };
   }
 
+  // Lookups made in the same event-loop turn go to Redis as one MGET (infra/batch.ts).
+  private readonly lookup = tickBatcher((keys: string[]) => this.redis.mget(keys));
+
   async get(token: string): Promise<(AuthedUser & { fid: string }) | null> {
     if (!ACCESS.test(token)) return null;
-    const raw = await this.redis.get(`session:${this.h(token)}`);
+    const raw = await this.lookup(`session:${this.h(token)}`);
     if (!raw) return null;
     const rec = JSON.parse(raw) as SessionRecord;
     return { id: rec.id, roles: rec.roles, fid: rec.fid };

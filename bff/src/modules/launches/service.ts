@@ -213,7 +213,7 @@ export class LaunchService {
   async enter(user: AuthedUser, code: string, mode: 'join' | 'poll', who: { deviceId: string; ip: string }): Promise<QueueStatus> {
     const now = Date.now();
     const l = await this.openLaunch(code, now);
-    const r = await this.room.enter(this.settings(l), user.id, mode, who, now);
+    const r = await this.room.enter(this.settings(l), user.id, mode, who);
     switch (r.kind) {
       case 'waiting':
         return { status: 'waiting', ticket: r.ticket, ahead: r.ahead, pollAfterMs: pollAfterMs(r.ahead, l.admitPerSecond), available: r.available };

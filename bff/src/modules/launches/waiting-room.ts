@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { tickBatcher } from '../../infra/batch';
 import { gateKeys, launchKeys } from '../inventory/gate';
 
 /**
@@ -15,8 +16,10 @@ import { gateKeys, launchKeys } from '../inventory/gate';
  *   launch:C:devices  device -> buyer              launch:C:ips      ip -> buyers from it
  */
 
+// One call for every join and poll of a launch that reached this process in the same turn of its
+// event loop (at the open, hundreds): each buyer in arrival order, then the queue moves on once.
 // KEYS: seq admitted live tickets devices used buyers ips free1 [free2 ...]
-// ARGV: now startsAt admitPerSecond burst admissionMs buyerId deviceId mode ip maxPerIp
+// ARGV: now startsAt admitPerSecond burst admissionMs maxPerIp, then per buyer: buyerId deviceId mode ip
 const ENTER = `
 local now = tonumber(ARGV[1])
 local start = tonumber(ARGV[2])
@@ -26,25 +29,38 @@ local avail = 0
 for i = 9, #KEYS do avail = avail + redis.call('SCARD', KEYS[i]) end
 local st = redis.call('HMGET', KEYS[2], 'a', 'tokens', 'last')
 local A = tonumber(st[1] or '0')
-local buyer = ARGV[6]
-local ticket = redis.call('HGET', KEYS[4], buyer)
-local ordered = redis.call('HGET', KEYS[7], buyer)
-if ordered then return {'ordered', ticket or '0', ordered} end
+local out, tickets = {}, {}
 
-if ARGV[8] == 'join' then
-  if not started then return {'not_open'} end
-  local renew = false
-  if ticket and tonumber(ticket) <= A and not redis.call('ZSCORE', KEYS[3], ticket) then renew = true end
-  if not ticket or renew then
-    if avail == 0 then return {'sold_out', ticket or ''} end
-    local dev = redis.call('HGET', KEYS[5], ARGV[7])
-    if dev and dev ~= buyer then return {'device_limit'} end
-    if not ticket and tonumber(redis.call('HGET', KEYS[8], ARGV[9]) or '0') >= tonumber(ARGV[10]) then return {'ip_limit'} end
-    ticket = tostring(redis.call('INCR', KEYS[1]))
-    redis.call('HSET', KEYS[4], buyer, ticket)
-    redis.call('HSET', KEYS[5], ARGV[7], buyer)
-    if not renew then redis.call('HINCRBY', KEYS[8], ARGV[9], 1) end
+for i = 7, #ARGV, 4 do
+  local j = (i - 7) / 4 + 1
+  local buyer, device, mode, ip = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local ticket = redis.call('HGET', KEYS[4], buyer)
+  local ordered = redis.call('HGET', KEYS[7], buyer)
+  if ordered then
+    out[j] = {'ordered', ticket or '0', ordered}
+  elseif mode == 'join' then
+    if not started then
+      out[j] = {'not_open'}
+    else
+      local renew = ticket and tonumber(ticket) <= A and not redis.call('ZSCORE', KEYS[3], ticket)
+      if not ticket or renew then
+        local dev = redis.call('HGET', KEYS[5], device)
+        if avail == 0 then
+          out[j] = {'sold_out', ticket or ''}
+        elseif dev and dev ~= buyer then
+          out[j] = {'device_limit'}
+        elseif not ticket and tonumber(redis.call('HGET', KEYS[8], ip) or '0') >= tonumber(ARGV[6]) then
+          out[j] = {'ip_limit'}
+        else
+          ticket = tostring(redis.call('INCR', KEYS[1]))
+          redis.call('HSET', KEYS[4], buyer, ticket)
+          redis.call('HSET', KEYS[5], device, buyer)
+          if not renew then redis.call('HINCRBY', KEYS[8], ip, 1) end
+        end
+      end
+    end
   end
+  tickets[j] = ticket or false
 end
 
 if started then
@@ -63,12 +79,21 @@ if started then
   redis.call('HSET', KEYS[2], 'a', A, 'tokens', tostring(tokens), 'last', now)
 end
 
-if not ticket then return {'not_in_queue'} end
-local exp = redis.call('ZSCORE', KEYS[3], ticket)
-if exp then return {'admitted', ticket, exp, avail} end
-if tonumber(ticket) <= A then return {'expired', ticket} end
-if avail == 0 then return {'sold_out', ticket} end
-return {'waiting', ticket, tonumber(ticket) - A - 1, avail}`;
+for j = 1, #tickets do
+  if not out[j] then
+    local ticket = tickets[j]
+    if not ticket then
+      out[j] = {'not_in_queue'}
+    else
+      local exp = redis.call('ZSCORE', KEYS[3], ticket)
+      if exp then out[j] = {'admitted', ticket, exp, avail}
+      elseif tonumber(ticket) <= A then out[j] = {'expired', ticket}
+      elseif avail == 0 then out[j] = {'sold_out', ticket}
+      else out[j] = {'waiting', ticket, tonumber(ticket) - A - 1, avail} end
+    end
+  end
+end
+return out`;
 
 export type EnterResult =
   | { kind: 'waiting'; ticket: number; ahead: number; available: number }
@@ -77,6 +102,24 @@ export type EnterResult =
   | { kind: 'sold_out'; ticket: number | null }
   | { kind: 'expired'; ticket: number }
   | { kind: 'not_open' | 'not_in_queue' | 'device_limit' | 'ip_limit' };
+
+function decode(res: string[]): EnterResult {
+  const n = (i: number) => Number(res[i]);
+  switch (res[0]) {
+    case 'waiting':
+      return { kind: 'waiting', ticket: n(1), ahead: n(2), available: n(3) };
+    case 'admitted':
+      return { kind: 'admitted', ticket: n(1), expiresAt: n(2), available: n(3) };
+    case 'ordered':
+      return { kind: 'ordered', ticket: n(1), orderNo: res[2] };
+    case 'sold_out':
+      return { kind: 'sold_out', ticket: res[1] ? n(1) : null };
+    case 'expired':
+      return { kind: 'expired', ticket: n(1) };
+    default:
+      return { kind: res[0] as 'not_open' };
+  }
+}
 
 export interface RoomSettings {
   code: string;
@@ -87,10 +130,18 @@ export interface RoomSettings {
   stockKeys: string[];
 }
 
-type Scripted = Redis & { launchEnter(...args: (string | number)[]): Promise<unknown[]> };
+type Scripted = Redis & { launchEnter(...args: (string | number)[]): Promise<string[][]> };
+
+interface Entry {
+  room: RoomSettings;
+  buyerId: string;
+  mode: 'join' | 'poll';
+  who: { deviceId: string; ip: string };
+}
 
 export class WaitingRoom {
   private readonly r: Scripted;
+  private readonly batchers = new Map<string, (e: Entry) => Promise<EnterResult>>();
 
   constructor(
     redis: Redis,
@@ -101,27 +152,30 @@ export class WaitingRoom {
     if (!('launchEnter' in redis)) redis.defineCommand('launchEnter', { lua: ENTER });
   }
 
-  /** Join (mode 'join') or ask where one stands ('poll'); either moves the queue on. */
-  async enter(room: RoomSettings, buyerId: string, mode: 'join' | 'poll', who: { deviceId: string; ip: string }, now = Date.now()): Promise<EnterResult> {
+  /**
+   * Join (mode 'join') or ask where one stands ('poll'); either moves the queue on. Calls for one
+   * launch in the same event-loop turn go to Redis together (one script call instead of hundreds
+   * at a launch's open; the script takes them in arrival order).
+   */
+  enter(room: RoomSettings, buyerId: string, mode: 'join' | 'poll', who: { deviceId: string; ip: string }): Promise<EnterResult> {
+    let batcher = this.batchers.get(room.code);
+    if (!batcher) {
+      batcher = tickBatcher((entries: Entry[]) => this.run(entries));
+      this.batchers.set(room.code, batcher);
+      if (this.batchers.size > 100) this.batchers.delete(this.batchers.keys().next().value!);
+    }
+    return batcher({ room, buyerId, mode, who });
+  }
+
+  private async run(entries: Entry[]): Promise<EnterResult[]> {
+    // The latest settings of the batch (an operator's edit reaches every process within 2 s anyway).
+    const room = entries[entries.length - 1].room;
     const k = launchKeys(room.code);
     const keys = [k.seq, k.admitted, k.live, k.tickets, k.devices, k.used, k.buyers, k.ips, ...room.stockKeys.map((s) => gateKeys(s).free)];
-    const args = [now, room.startsAt.getTime(), room.admitPerSecond, room.burst, room.admissionSeconds * 1000, buyerId, who.deviceId, mode, who.ip, this.limits.buyersPerIp];
-    const res = (await this.r.launchEnter(keys.length, ...keys, ...args)) as string[];
-    const n = (i: number) => Number(res[i]);
-    switch (res[0]) {
-      case 'waiting':
-        return { kind: 'waiting', ticket: n(1), ahead: n(2), available: n(3) };
-      case 'admitted':
-        return { kind: 'admitted', ticket: n(1), expiresAt: n(2), available: n(3) };
-      case 'ordered':
-        return { kind: 'ordered', ticket: n(1), orderNo: res[2] };
-      case 'sold_out':
-        return { kind: 'sold_out', ticket: res[1] ? n(1) : null };
-      case 'expired':
-        return { kind: 'expired', ticket: n(1) };
-      default:
-        return { kind: res[0] as 'not_open' };
-    }
+    const args: (string | number)[] = [Date.now(), room.startsAt.getTime(), room.admitPerSecond, room.burst, room.admissionSeconds * 1000, this.limits.buyersPerIp];
+    for (const e of entries) args.push(e.buyerId, e.who.deviceId, e.mode, e.who.ip);
+    const results = await this.r.launchEnter(keys.length, ...keys, ...args);
+    return results.map(decode);
   }
 
   /** The admission token: the ticket and its expiry, signed for this buyer and launch. */
