@@ -264,7 +264,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...(config.PUBLIC_BASE_URL ? { callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/v1/tracking/tms/events` } : {}),
   });
   // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
-  const vehicles = new VehicleService(mongo.conn, catalog, locks);
+  const vehicles = new VehicleService(mongo.conn, catalog, locks, () => orders.listDelivered());
   const messageSender = new WechatMessageSender(
     { baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS, miniprogramState: config.WECHAT_MINIPROGRAM_STATE, dailyQuota: config.WECHAT_SUBSCRIBE_DAILY_QUOTA },
     redis,

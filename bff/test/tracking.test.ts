@@ -170,7 +170,19 @@ describe('a shipment from the factory to the Shanghai centre', () => {
     const order = (await t.api(`/api/v1/orders/${orderNo}`, { token: alice })).body;
     expect(order.timeline.at(-1)).toMatchObject({ event: 'arrive', actor: { kind: 'system' } });
     // Staff hand the car over.
-    expect((await staffEvent(orderNo, { event: 'deliver' })).body.order.state).toBe('delivered');
+    const delivered = (await staffEvent(orderNo, { event: 'deliver' })).body.order;
+    expect(delivered.state).toBe('delivered');
+    expect(delivered.vin).toBe(carVin);
+    // 我的车库: the scan registers the delivered car under the VIN given at allocation.
+    const service = await loginWithRoles('oServiceTrackingGarage', ['service']);
+    expect((await t.api('/api/v1/admin/reminders/scan', { method: 'POST', token: service.token })).status).toBe(202);
+    await vi.waitFor(
+      async () => {
+        const garage = (await t.api('/api/v1/me/vehicles', { token: alice })).body.items as { vin: string; orderNo?: string }[];
+        expect(garage.find((v) => v.orderNo === orderNo)?.vin).toBe(carVin);
+      },
+      { timeout: 20_000, interval: 300 },
+    );
   });
 });
 

@@ -64,6 +64,8 @@ const orderSchema = new Schema(
     advisorUserId: { type: String },
     /** The launch (首发抢购) the car was bought in; its buyer may queue again if the order ends unpaid. */
     launchCode: { type: String },
+    /** The car's VIN, set when staff allocate a car (or ship with a VIN): 我的车库 registers it at delivery. */
+    vin: { type: String },
   },
   { timestamps: true, collection: 'orders' },
 );

@@ -58,6 +58,8 @@ export interface OrderDoc {
   advisorUserId?: string;
   /** The launch (首发抢购) the car was bought in, if any. */
   launchCode?: string;
+  /** The allocated car's VIN (orders allocated before it was stored carry it only in a timeline note). */
+  vin?: string;
   createdAt: Date;
 }
 
@@ -173,6 +175,11 @@ export class OrderService {
    * Apply a state-machine event if the order's current state allows it (and `when`, if given,
    * holds). Returns the updated order, or null when the order had moved on.
    */
+  /** Delivered orders, for owners' vehicle registration (the vehicles module's catch-up). */
+  async listDelivered(): Promise<Pick<OrderDoc, 'orderNo' | 'buyerId' | 'modelCode' | 'trimCode' | 'vin' | 'timeline'>[]> {
+    return this.Orders.find({ state: 'delivered' }, { orderNo: 1, buyerId: 1, modelCode: 1, trimCode: 1, vin: 1, timeline: 1 }).lean<Pick<OrderDoc, 'orderNo' | 'buyerId' | 'modelCode' | 'trimCode' | 'vin' | 'timeline'>[]>();
+  }
+
   async transition(
     order: Pick<OrderDoc, '_id'>,
     event: OrderEvent,
@@ -544,6 +551,7 @@ export function presentOrder(o: OrderDoc) {
     terms: o.terms,
     paymentDeadline: new Date(o.paymentDeadline).toISOString(),
     deliveryCentre: { code: orderCentre(o), name: PLACES[orderCentre(o)].name },
+    vin: o.vin ?? null,
     payments: o.payments.map((p) => ({ outTradeNo: p.outTradeNo, channel: p.channel, amountFen: p.amountFen, status: p.status, paidAt: p.paidAt ? new Date(p.paidAt).toISOString() : null })),
     refunds: o.refunds.map((r) => ({ outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, requestedAt: new Date(r.requestedAt).toISOString() })),
     timeline: o.timeline,

@@ -224,12 +224,16 @@ export class TrackingService {
       shipment = await this.createShipment(order, vin, input.centre ?? orderCentre(order));
       note = `发往${CENTRE_NAMES[shipment.centre]}，VIN ${vin}${shipment.shipmentNo ? `，运单 ${shipment.shipmentNo}` : ''}`;
     }
-    const updated = await this.orders.transition(order, input.event, actor, note ? { note } : {});
+    // The VIN is stored on the order (not only in the note), so the owner's garage shows the real car.
+    const vin = input.event === 'allocate' ? input.vin : input.event === 'ship' ? (input.vin ?? this.allocatedVin(order)) : undefined;
+    const updated = await this.orders.transition(order, input.event, actor, { ...(note ? { note } : {}), ...(vin ? { set: () => ({ vin }) } : {}) });
     if (!updated) throw new AppError(409, 'ORDER_STATE_INVALID', '订单状态已变化，请刷新');
     return { order: presentOrder(updated), shipment: shipment ? this.present(shipment) : null };
   }
 
   private allocatedVin(order: OrderDoc): string | undefined {
+    if (order.vin) return order.vin;
+    // Orders allocated before the VIN was stored on the order: read it back from the note.
     for (const e of [...order.timeline].reverse()) {
       const m = e.event === 'allocate' && e.note ? /VIN ([A-HJ-NPR-Z0-9]{17})/.exec(e.note) : null;
       if (m) return m[1];

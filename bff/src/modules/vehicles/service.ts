@@ -45,11 +45,22 @@ export interface UsageReportInput {
 /** Reports read for a prediction: the newest ones are enough (about two years of weekly reports). */
 const REPORTS_FOR_PREDICTION = 120;
 
+/** What vehicle registration needs of a delivered order (the orders module provides it). */
+export interface DeliveredOrder {
+  orderNo: string;
+  buyerId: string;
+  modelCode: string;
+  trimCode?: string;
+  vin?: string;
+  timeline?: { event: string; at: string }[];
+}
+
 export class VehicleService {
   constructor(
     private readonly conn: Connection,
     private readonly catalog: CatalogService,
     private readonly locks: Locks,
+    private readonly deliveredOrders?: () => Promise<DeliveredOrder[]>,
   ) {}
 
   get Vehicles() {
@@ -128,21 +139,19 @@ export class VehicleService {
 
   /** Orders delivered without a vehicle yet (the scan's catch-up). Returns how many were created. */
   async syncDeliveredOrders(): Promise<number> {
-    const orders = await this.conn
-      .collection('orders')
-      .find({ state: 'delivered' }, { projection: { orderNo: 1, buyerId: 1, modelCode: 1, trimCode: 1, vin: 1, timeline: 1, updatedAt: 1 } })
-      .toArray();
+    // The orders module owns orders: they come through its service (wired in app.ts).
+    const orders = this.deliveredOrders ? await this.deliveredOrders() : [];
     let created = 0;
     for (const o of orders) {
       if (await this.Vehicles.exists({ orderNo: o.orderNo })) continue;
-      const delivered = (o.timeline as { event: string; at: string }[] | undefined)?.find((e) => e.event === 'deliver');
+      const delivered = o.timeline?.find((e) => e.event === 'deliver');
       await this.registerFromDeliveredOrder({
         orderNo: o.orderNo,
         buyerId: o.buyerId,
         modelCode: o.modelCode,
         trimCode: o.trimCode,
-        vin: typeof o.vin === 'string' ? o.vin : undefined,
-        deliveredAt: new Date(delivered?.at ?? o.updatedAt ?? Date.now()),
+        vin: o.vin,
+        deliveredAt: new Date(delivered?.at ?? Date.now()),
       });
       created += 1;
     }
