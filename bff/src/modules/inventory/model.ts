@@ -34,4 +34,4 @@ const holdSchema = new Schema(
 
 export const stockModel = (conn: Connection) => conn.models.Stock ?? conn.model('Stock', stockSchema);
 export const stockHoldModel = (conn: Connection) => conn.models.StockHold ?? conn.model('StockHold', holdSchema);
-export const stockKey = (modelCode: string, trimCode: string, paintCode: string, region = 'national') => `${region}:${modelCode}:${trimCode}:${paintCode}`;
+export { stockKey } from './keys';

@@ -12,7 +12,7 @@ import type { AuthedUser } from '../auth/session';
 import type { AuditLog } from '../audit/service';
 import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
-import { stockKey } from '../inventory/model';
+import { stockKey } from '../inventory/keys';
 import { launchKeys } from '../inventory/gate';
 import type { OrderDoc, OrderService } from '../orders/service';
 import type { DeliveryCentre } from '@carmall/shared-types';

@@ -5,7 +5,7 @@ import { AppError } from '../../infra/errors';
 import { notFound } from '../../infra/errors';
 import { route, withStatus } from '../../infra/route';
 import type { InventoryService } from '../inventory/service';
-import { stockKey } from '../inventory/model';
+import { stockKey } from '../inventory/keys';
 import type { AuditLog } from '../audit/service';
 import type { PaymentService } from '../payments/service';
 import { presentOrder, type OrderService } from './service';

@@ -26,7 +26,7 @@ import { isDuplicateKey } from '../../infra/mongo';
 import { Limiter } from '../../infra/limiter';
 import type { ConfigurationService } from '../configurations/service';
 import type { InventoryService } from '../inventory/service';
-import { stockKey } from '../inventory/model';
+import { stockKey } from '../inventory/keys';
 import { outOfStock, SOLD_OUT_MESSAGE } from '../inventory/service';
 import { launchKeys, type LaunchKeys } from '../inventory/gate';
 import { orderModel } from './model';
