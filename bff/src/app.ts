@@ -53,7 +53,6 @@ import { AlipayClient } from './modules/payments/alipay';
 import { WechatPayClient } from './modules/payments/wechatpay';
 import { DmsClient, dmsOrderSender } from './modules/dms/client';
 import { OrderOutbox } from './modules/orders/outbox';
-import { userModel } from './modules/auth/model';
 import { wechatShippingSender } from './modules/payments/shipping';
 import { mediaRouter } from './modules/media/routes';
 import { createReconciliationQueue, startReconciliationWorker } from './jobs/reconciliation-jobs';
@@ -212,7 +211,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     inlineBudgetMs: config.ORDER_INLINE_BUDGET_MS,
     writeConcurrency: config.ORDER_WRITE_CONCURRENCY,
   });
-  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '', createAlipay(config), config.ALIPAY_APP_ID ?? '');
+  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, (id) => users.channelAccountOf(id), logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '', createAlipay(config), config.ALIPAY_APP_ID ?? '');
   const bullPrefix = `${config.REDIS_KEY_PREFIX}bull`;
   const queueConnection = createQueueConnection(config.REDIS_URL);
   const orderQueue = createOrderQueue(queueConnection, bullPrefix);
@@ -230,7 +229,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
               mchid: config.WXPAY_MCHID,
               timeoutMs: config.UPSTREAM_TIMEOUT_MS,
               accessToken: (stale) => messageSender.accessToken(stale), // the shared, Redis-cached WeChat access token
-              openidOf: async (buyerId) => (await userModel(mongo.conn).findById(buyerId, 'wechatOpenId').lean<{ wechatOpenId?: string }>())?.wechatOpenId ?? null,
+              openidOf: async (buyerId) => (await users.channelAccountOf(buyerId))?.wechatOpenId ?? null,
             }),
           }
         : {}),
@@ -264,13 +263,14 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...(config.PUBLIC_BASE_URL ? { callbackUrl: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/api/v1/tracking/tms/events` } : {}),
   });
   // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
-  const vehicles = new VehicleService(mongo.conn, catalog, locks, () => orders.listDelivered());
+  const vehicles = new VehicleService(mongo.conn, catalog, locks, (id) => users.exists(id), () => orders.listDelivered());
   const messageSender = new WechatMessageSender(
     { baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS, miniprogramState: config.WECHAT_MINIPROGRAM_STATE, dailyQuota: config.WECHAT_SUBSCRIBE_DAILY_QUOTA },
     redis,
     locks,
   );
-  const reminders = new ReminderService(mongo.conn, vehicles, new SubscriptionLedger(mongo.conn, redis), messageSender, locks, logger, {
+  const reminderLedger = new SubscriptionLedger(mongo.conn, redis);
+  const reminders = new ReminderService(mongo.conn, vehicles, reminderLedger, new NotificationSender(mongo.conn, reminderLedger, messageSender, (id) => users.channelAccountOf(id)), locks, logger, {
     templateId: config.WECHAT_TEMPLATE_MAINTENANCE,
     leadDays: config.REMINDER_LEAD_DAYS,
     extraTemplates: [{ templateId: config.WECHAT_TEMPLATE_DELIVERY, name: '物流状态通知' }],
@@ -281,7 +281,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const reminderQueue = createReminderQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
   reminders.jobs = reminderQueue;
   // Delivery milestone/delay alerts go through the same message centre + WeChat sender as reminders.
-  tracking.notifier = new TrackingNotifier(mongo.conn, new NotificationSender(mongo.conn, new SubscriptionLedger(mongo.conn, redis), messageSender), locks, logger, { templateId: config.WECHAT_TEMPLATE_DELIVERY });
+  tracking.notifier = new TrackingNotifier(mongo.conn, new NotificationSender(mongo.conn, new SubscriptionLedger(mongo.conn, redis), messageSender, (id) => users.channelAccountOf(id)), locks, logger, { templateId: config.WECHAT_TEMPLATE_DELIVERY });
   queues.push(reminderQueue);
   if (config.RUN_WORKERS)
     workers.push(

@@ -1,6 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import type { PiiCipher } from '../infra/crypto';
-import { identityModel, userModel } from '../modules/auth/model';
+import { identityModel, userModel } from '../modules/users/model';
 import { advisorProfileModel } from '../modules/advisors/model';
 import { siteStaffModel } from '../modules/slots/model';
 import { aadOf } from '../modules/users/service';

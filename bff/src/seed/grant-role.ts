@@ -5,7 +5,7 @@
 import { loadConfig } from '../config';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
-import { userModel } from '../modules/auth/model';
+import { userModel } from '../modules/users/model';
 import { ROLES, type Role } from '../modules/auth/session';
 
 const [who, role] = process.argv.slice(2);

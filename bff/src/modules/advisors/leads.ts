@@ -5,7 +5,6 @@ import type { PiiCipher } from '../../infra/crypto';
 import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { AuthedUser } from '../auth/session';
-import { userModel } from '../auth/model';
 import type { UserService } from '../users/service';
 import { leadModel } from './model';
 import { testDriveModel } from './test-drives';
@@ -154,10 +153,7 @@ export class LeadService {
 
   /** The buyer's name and phone from their account (decrypted here, re-encrypted into the lead). */
   async contactOf(userId: string): Promise<{ name: string | null; phone: string | null }> {
-    const u = await userModel(this.conn).findById(userId).lean<Parameters<UserService['decryptAll']>[0]>();
-    if (!u) return { name: null, phone: null };
-    const pii = this.users.decryptAll(u);
-    return { name: pii.realName ?? null, phone: pii.phone ?? null };
+    return this.users.contactOf(userId);
   }
 
   /** My leads (advisor): credited to me, plus my store's unassigned ones. Admin: all. */

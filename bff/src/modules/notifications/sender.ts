@@ -1,8 +1,8 @@
 import { Types, type Connection } from 'mongoose';
-import { userModel } from '../auth/model';
 import type { SubscriptionLedger } from '../reminders/ledger';
-import { messageModel } from '../reminders/model';
 import type { SendOutcome, WechatMessageSender } from '../reminders/wechat-sender';
+import { notFound } from '../../infra/errors';
+import { messageModel } from './model';
 
 /**
  * The one way a person is notified, shared by maintenance reminders and delivery tracking:
@@ -44,10 +44,16 @@ export class NotificationSender {
     private readonly conn: Connection,
     private readonly ledger: SubscriptionLedger,
     private readonly wechat: WechatMessageSender,
+    /** UserService.channelAccountOf, passed in: the users collection is not this module's. */
+    private readonly channelAccountOf: (userId: string) => Promise<{ wechatOpenId?: string } | null>,
   ) {}
 
+  private get Messages() {
+    return messageModel(this.conn);
+  }
+
   async postInApp(m: InAppMessage): Promise<void> {
-    await messageModel(this.conn)
+    await this.Messages
       .create({ _id: m.key, userId: m.userId, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId, campaignId: m.campaignId, orderNo: m.orderNo })
       .catch((err) => {
         if (!isDuplicate(err)) throw err;
@@ -59,7 +65,7 @@ export class NotificationSender {
    * marks its record there, so only a crash during the call itself leaves an uncertain delivery.
    */
   async sendWechat(n: WechatNotice, hooks: { beforeSend?: () => Promise<void> } = {}): Promise<WechatResult> {
-    const user = Types.ObjectId.isValid(n.userId) ? await userModel(this.conn).findById(n.userId, { wechatOpenId: 1 }).lean<{ wechatOpenId?: string }>() : null;
+    const user = Types.ObjectId.isValid(n.userId) ? await this.channelAccountOf(n.userId) : null;
     if (!user?.wechatOpenId) return { kind: 'no_optin', reason: 'no_wechat' };
     const credit = await this.ledger.claim(n.userId, n.templateId, n.key);
     if (!credit) return { kind: 'no_optin', reason: 'no_credit' };
@@ -70,5 +76,27 @@ export class NotificationSender {
     else if (outcome.kind === 'invalid' || outcome.kind === 'retry' || outcome.kind === 'rate') await this.ledger.release(n.key);
     // sent: used; uncertain: WeChat may have used it, so it stays used.
     return outcome;
+  }
+
+  // --- The message centre (read by the reminders routes) ---
+
+  async inbox(userId: string, page: number, pageSize: number) {
+    const [items, total, unread] = await Promise.all([
+      this.Messages.find({ userId }).sort({ createdAt: -1 }).skip((page - 1) * pageSize).limit(pageSize).lean<any[]>(),
+      this.Messages.countDocuments({ userId }),
+      this.Messages.countDocuments({ userId, readAt: { $exists: false } }),
+    ]);
+    return {
+      items: items.map((m) => ({ id: m._id, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId ?? null, orderNo: m.orderNo ?? null, createdAt: new Date(m.createdAt).toISOString(), read: Boolean(m.readAt) })),
+      total,
+      unread,
+      page,
+      pageSize,
+    };
+  }
+
+  async markRead(userId: string, messageId: string) {
+    const res = await this.Messages.updateOne({ _id: messageId, userId }, { $set: { readAt: new Date() } });
+    if (res.matchedCount === 0) throw notFound('消息');
   }
 }

@@ -1,7 +1,6 @@
 import type { Connection } from 'mongoose';
 import { AppError } from '../../infra/errors';
 import type { Logger } from '../../infra/logger';
-import { userModel } from '../auth/model';
 import type { InventoryService } from '../inventory/service';
 import type { OrderDoc, OrderService } from '../orders/service';
 import { WechatSignatureError, type WechatPayClient } from './wechatpay';
@@ -38,6 +37,8 @@ export class PaymentService {
     private readonly wechat: WechatPayClient | null,
     private readonly orders: OrderService,
     private readonly inventory: InventoryService,
+    /** UserService.channelAccountOf: the buyer's WeChat openid / Alipay user id. */
+    private readonly channelAccountOf: (userId: string) => Promise<{ wechatOpenId?: string; alipayUserId?: string } | null>,
     private readonly logger: Logger,
     private readonly appid: string,
     private readonly mchid: string,
@@ -127,7 +128,7 @@ export class PaymentService {
     let order = await this.orders.getOwned(buyerId, orderNo);
     order = await this.expireIfDue(order);
     if (order.state !== 'pending_payment') throw new AppError(409, 'ORDER_STATE_INVALID', order.state === 'cancelled' ? '订单已超时取消，请重新下单' : '订单无需支付');
-    const user = await userModel(this.conn).findById(buyerId).lean<{ wechatOpenId?: string; alipayUserId?: string }>();
+    const user = await this.channelAccountOf(buyerId);
     const account = channel === 'wechat' ? user?.wechatOpenId : user?.alipayUserId;
     if (!account) throw new AppError(409, 'ORDER_STATE_INVALID', channel === 'wechat' ? '请在微信小程序内支付' : '请在支付宝小程序内支付');
     const outTradeNo = `${order.orderNo}${channel === 'wechat' ? 'P1' : 'A1'}`;

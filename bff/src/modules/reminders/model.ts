@@ -77,24 +77,6 @@ const deliveryResultSchema = new Schema(
 );
 deliveryResultSchema.index({ campaignId: 1 });
 
-/** The in-app message centre (every owner, whatever their platform). */
-const messageSchema = new Schema(
-  {
-    _id: { type: String }, // the delivery key: one message per delivery
-    userId: { type: String, required: true },
-    kind: { type: String, required: true },
-    title: { type: String, required: true },
-    body: { type: String, required: true },
-    vehicleId: { type: String },
-    campaignId: { type: String },
-    /** Delivery-tracking messages: the order they are about. */
-    orderNo: { type: String },
-    readAt: { type: Date },
-  },
-  { timestamps: true, collection: 'messages', versionKey: false },
-);
-messageSchema.index({ userId: 1, createdAt: -1 });
-
 const segmentSchema = new Schema({ modelCodes: [String], dueWithinDays: Number, batterySohBelow: Number }, { _id: false });
 const campaignSchema = new Schema(
   {
@@ -116,5 +98,4 @@ export const creditModel = (conn: Connection) => conn.models.SubscriptionCredit 
 export const useModel = (conn: Connection) => conn.models.SubscriptionUse ?? conn.model('SubscriptionUse', useSchema);
 export const deliveryModel = (conn: Connection) => conn.models.ReminderDelivery ?? conn.model('ReminderDelivery', deliverySchema);
 export const deliveryResultModel = (conn: Connection) => conn.models.ReminderDeliveryResult ?? conn.model('ReminderDeliveryResult', deliveryResultSchema);
-export const messageModel = (conn: Connection) => conn.models.Message ?? conn.model('Message', messageSchema);
 export const campaignModel = (conn: Connection) => conn.models.Campaign ?? conn.model('Campaign', campaignSchema);

@@ -5,9 +5,8 @@ import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { VehicleService } from '../vehicles/service';
 import type { SubscriptionLedger } from './ledger';
-import { campaignModel, deliveryModel, deliveryResultModel, messageModel } from './model';
-import type { WechatMessageSender } from './wechat-sender';
-import { NotificationSender } from '../notifications/sender';
+import { campaignModel, deliveryModel, deliveryResultModel } from './model';
+import type { NotificationSender } from '../notifications/sender';
 
 /** What one reminder job carries: enough to send without reading the vehicle again. */
 export interface DeliveryJob {
@@ -54,27 +53,20 @@ export class ReminderService {
     private readonly conn: Connection,
     private readonly vehicles: VehicleService,
     private readonly ledger: SubscriptionLedger,
-    private readonly sender: WechatMessageSender,
+    /** In-app message + WeChat subscribe message with the opt-in ledger (shared with delivery tracking). */
+    private readonly notifier: NotificationSender,
     private readonly locks: Locks,
     private readonly logger: Logger,
     /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress). */
     private readonly opts: { templateId: string; leadDays: number; extraTemplates?: Array<{ templateId: string; name: string }>; deliveryLockMs?: number },
     public jobs: ReminderJobs | null = null,
-  ) {
-    this.notifier = new NotificationSender(conn, ledger, sender);
-  }
-
-  /** In-app message + WeChat subscribe message with the opt-in ledger (shared with delivery tracking). */
-  private readonly notifier: NotificationSender;
+  ) {}
 
   get Deliveries() {
     return deliveryModel(this.conn);
   }
   get Results() {
     return deliveryResultModel(this.conn);
-  }
-  get Messages() {
-    return messageModel(this.conn);
   }
   get Campaigns() {
     return campaignModel(this.conn);
@@ -301,23 +293,11 @@ export class ReminderService {
   // --- Message centre --------------------------------------------------------------------------
 
   async inbox(userId: string, page: number, pageSize: number) {
-    const [items, total, unread] = await Promise.all([
-      this.Messages.find({ userId }).sort({ createdAt: -1 }).skip((page - 1) * pageSize).limit(pageSize).lean<any[]>(),
-      this.Messages.countDocuments({ userId }),
-      this.Messages.countDocuments({ userId, readAt: { $exists: false } }),
-    ]);
-    return {
-      items: items.map((m) => ({ id: m._id, kind: m.kind, title: m.title, body: m.body, vehicleId: m.vehicleId ?? null, orderNo: m.orderNo ?? null, createdAt: new Date(m.createdAt).toISOString(), read: Boolean(m.readAt) })),
-      total,
-      unread,
-      page,
-      pageSize,
-    };
+    return this.notifier.inbox(userId, page, pageSize);
   }
 
   async markRead(userId: string, messageId: string) {
-    const res = await this.Messages.updateOne({ _id: messageId, userId }, { $set: { readAt: new Date() } });
-    if (res.matchedCount === 0) throw notFound('消息');
+    return this.notifier.markRead(userId, messageId);
   }
 
   async subscriptions(userId: string) {

@@ -14,7 +14,7 @@ import { Locks } from '../../infra/lock';
 import { createLogger } from '../../infra/logger';
 import { connectMongo } from '../../infra/mongo';
 import { connectRedis } from '../../infra/redis';
-import { userModel } from '../auth/model';
+import { userModel } from './model';
 import { PII_FIELDS, aadOf, type Pii } from './service';
 import { rotateAdvisorPii } from '../advisors/pii-rotation';
 

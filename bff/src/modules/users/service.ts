@@ -4,12 +4,11 @@ import { maskIdCard, maskName, maskPhone } from '@carmall/shared-types';
 import { AppError, notFound } from '../../infra/errors';
 import { PiiCipher } from '../../infra/crypto';
 import type { Locks } from '../../infra/lock';
-import { identityModel, userModel } from '../auth/model';
 import type { AuthedUser, Role, SessionStore } from '../auth/session';
 import { ownedOr404 } from '../auth/ownership';
 import type { AuditLog } from '../audit/service';
 import { orderModel } from '../orders/model';
-import { consentModel } from './model';
+import { consentModel, identityModel, userModel } from './model';
 
 export const PII_FIELDS = ['phone', 'realName', 'idCardNo', 'driverLicenceNo'] as const;
 export type PiiField = (typeof PII_FIELDS)[number];
@@ -132,6 +131,25 @@ export class UserService {
   async findIdByPhone(phone: string): Promise<string | null> {
     const identity = await this.Identities.findById(idOf({ kind: 'phone', subject: this.phoneIndex(phone) })).lean<{ userId: string }>();
     return identity?.userId ?? null;
+  }
+
+  // ---- for other modules: they never read the users collection themselves ----
+
+  /** The user's WeChat openid and Alipay user id (payments and WeChat messages go to these). */
+  async channelAccountOf(userId: string): Promise<{ wechatOpenId?: string; alipayUserId?: string } | null> {
+    return this.Users.findById(userId, { wechatOpenId: 1, alipayUserId: 1 }).lean<{ wechatOpenId?: string; alipayUserId?: string }>();
+  }
+
+  /** The buyer's name and phone from their account, decrypted (a lead stores them re-encrypted). */
+  async contactOf(userId: string): Promise<{ name: string | null; phone: string | null }> {
+    const u = await this.Users.findById(userId).lean<UserLean>();
+    if (!u) return { name: null, phone: null };
+    const pii = this.decryptAll(u);
+    return { name: pii.realName ?? null, phone: pii.phone ?? null };
+  }
+
+  async exists(userId: string): Promise<boolean> {
+    return Boolean(await this.Users.exists({ _id: userId }));
   }
 
   private async load(id: string): Promise<UserLean> {

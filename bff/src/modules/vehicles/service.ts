@@ -11,7 +11,6 @@ import {
 import { AppError, notFound } from '../../infra/errors';
 import type { Locks } from '../../infra/lock';
 import type { CatalogService } from '../catalog/service';
-import { userModel } from '../auth/model';
 import { usageReportModel, vehicleModel } from './model';
 
 export interface VehicleDoc {
@@ -60,6 +59,8 @@ export class VehicleService {
     private readonly conn: Connection,
     private readonly catalog: CatalogService,
     private readonly locks: Locks,
+    /** UserService.exists, passed in: the users collection is not this module's. */
+    private readonly userExists: (userId: string) => Promise<boolean>,
     private readonly deliveredOrders?: () => Promise<DeliveredOrder[]>,
   ) {}
 
@@ -117,7 +118,7 @@ export class VehicleService {
 
   /** Staff: register for a user who must exist. */
   async registerForOwner(input: Parameters<VehicleService['register']>[0]) {
-    if (!Types.ObjectId.isValid(input.ownerId) || !(await userModel(this.conn).exists({ _id: input.ownerId }))) throw notFound('车主', { ownerId: input.ownerId });
+    if (!Types.ObjectId.isValid(input.ownerId) || !(await this.userExists(input.ownerId))) throw notFound('车主', { ownerId: input.ownerId });
     return this.register(input);
   }
 
