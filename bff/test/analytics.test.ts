@@ -172,6 +172,26 @@ describe('funnels', () => {
     expect(empty.body.steps.every((s: { count: number }) => s.count === 0)).toBe(true);
   });
 
+  it('counts a buyer who skips the optional 金融方案 step at 下定 and 支付成功 (the default funnel)', async () => {
+    const d = dev();
+    const names = ['view_model', 'configure', 'order_created', 'pay_success'];
+    const base = Date.now() - 600_000;
+    expect((await send(names.map((name, i) => ev(d, name, { modelCode: 'yuanshan-s5', city: '杭州' }, new Date(base + i * 1000), 'alipay')))).status).toBe(200);
+    const day = shanghaiDay(Date.now());
+    const res = await t.api(`/api/v1/admin/analytics/funnels/purchase/report?from=${shanghaiDay(base)}&to=${day}&platform=alipay&city=%E6%9D%AD%E5%B7%9E`, { token: operator });
+    expect(res.status).toBe(200);
+    expect(res.body.funnel.steps).toEqual(['view_model', 'configure', 'open_finance?', 'order_created', 'pay_success']);
+    expect(res.body.steps.map((s: { count: number }) => s.count)).toEqual([1, 1, 0, 1, 1]);
+    expect(res.body.steps[2]).toMatchObject({ name: 'open_finance', optional: true });
+    expect(res.body.steps[3].conversion).toBe(1);
+    // The first step cannot be optional; a malformed step name is refused.
+    for (const steps of [['view_model?', 'configure'], ['view_model', 'configure??']]) {
+      const bad = await t.api('/api/v1/admin/analytics/funnels', { method: 'POST', token: operator, json: { key: 'bad-optional', name: 'x', steps } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+    }
+  });
+
   it('checks roles and input', async () => {
     expect((await t.api('/api/v1/admin/analytics/funnels')).status).toBe(401);
     expect((await t.api('/api/v1/admin/analytics/funnels', { token: buyer.token })).status).toBe(403);

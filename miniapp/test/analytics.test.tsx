@@ -179,13 +179,14 @@ describe('order button experiment', () => {
 })
 
 const report: FunnelReport = {
-  funnel: { key: 'purchase', name: '购车转化', steps: ['view_model', 'configure', 'pay_success'] },
+  funnel: { key: 'purchase', name: '购车转化', steps: ['view_model', 'configure', 'open_finance?', 'pay_success'] },
   range: { from: '2026-11-22', to: '2026-11-28', timeZone: 'Asia/Shanghai' },
   segment: {},
   steps: [
-    { name: 'view_model', count: 200, conversion: 1, overall: 1, dropOff: 0, dropOffRate: 0 },
-    { name: 'configure', count: 50, conversion: 0.25, overall: 0.25, dropOff: 150, dropOffRate: 0.75 },
-    { name: 'pay_success', count: 5, conversion: 0.1, overall: 0.025, dropOff: 45, dropOffRate: 0.9 },
+    { name: 'view_model', optional: false, count: 200, conversion: 1, overall: 1, dropOff: 0, dropOffRate: 0 },
+    { name: 'configure', optional: false, count: 50, conversion: 0.25, overall: 0.25, dropOff: 150, dropOffRate: 0.75 },
+    { name: 'open_finance', optional: true, count: 20, conversion: 0.4, overall: 0.1, dropOff: 30, dropOffRate: 0.6 },
+    { name: 'pay_success', optional: false, count: 5, conversion: 0.1, overall: 0.025, dropOff: 45, dropOffRate: 0.9 },
   ],
 }
 const experiment = (over: Partial<Experiment> = {}): Experiment => ({
@@ -229,10 +230,13 @@ describe('operator dashboard', () => {
   it('draws the funnel as bars with step conversion and drop-off', () => {
     const { container } = render(<FunnelChart report={report} />)
     const steps = Array.from(container.querySelectorAll<HTMLElement>('.ops-funnel__step'))
-    expect(steps.map((s) => s.getAttribute('data-count'))).toEqual(['200', '50', '5'])
-    expect(steps.map((s) => (s.querySelector('.ops-funnel__bar') as HTMLElement).style.width)).toEqual(['100%', '25%', '3%'])
+    expect(steps.map((s) => s.getAttribute('data-count'))).toEqual(['200', '50', '20', '5'])
+    expect(steps.map((s) => (s.querySelector('.ops-funnel__bar') as HTMLElement).style.width)).toEqual(['100%', '25%', '10%', '3%'])
     expect(steps[1].textContent).toContain('选配')
     expect(steps[1].textContent).toContain('步骤转化 25.0% · 流失 150 人（75.0%）')
+    // An optional step says so, and counts who skipped it rather than who was lost.
+    expect(steps[2].textContent).toContain('（可选）')
+    expect(steps[2].textContent).toContain('使用率 40.0% · 跳过 30 人（60.0%）')
   })
 
   it('shows each variant with CI and significance, warns on SRM, and offers the allowed actions', () => {
@@ -269,7 +273,7 @@ describe('operator dashboard', () => {
       return ok({ error: { code: 'NOT_FOUND', message: 'x' } }, 404)
     })
     const { container } = render(<OpsDashboard />)
-    await waitFor(() => expect(container.querySelectorAll('.ops-funnel__step')).toHaveLength(3))
+    await waitFor(() => expect(container.querySelectorAll('.ops-funnel__step')).toHaveLength(4))
     await waitFor(() => expect(container.querySelector('.ops-stop')).not.toBeNull())
     fireEvent.click(container.querySelector('.ops-stop')!)
     await waitFor(() => expect(posts).toEqual(['/api/v1/admin/experiments/order-button/stop']))

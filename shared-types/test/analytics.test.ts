@@ -5,6 +5,7 @@ import {
   chiSquareSurvival,
   compareProportions,
   countFunnel,
+  advanceFunnel,
   funnelRows,
   murmur3,
   normalCdf,
@@ -138,6 +139,31 @@ describe('funnels', () => {
     expect(countFunnel(events, steps, { from: '2026-11-27', to: '2026-11-27' })).toEqual([2, 2, 1, 1, 1]);
     expect(countFunnel(events, steps, { from: '2026-11-27', to: '2026-11-28' }, { platform: 'h5' })).toEqual([1, 1, 0, 0, 0]);
     expect(countFunnel(events, steps, { from: '2026-11-27', to: '2026-11-28' }, { city: '上海', model: 'S5' })).toEqual([3, 2, 1, 1, 1]);
+  });
+
+  it('an optional step can be skipped: the buyer who pays cash still counts as ordered and paid', () => {
+    const withOptional = ['view_model', 'configure', 'open_finance?', 'order_created', 'pay_success'];
+    const events: RawEvent[] = [
+      // u1 pays without looking at finance; u2 looks at finance and stops; u3 skips configure (required).
+      ...['view_model', 'configure', 'order_created', 'pay_success'].map((name, i) => ({ unit: 'u1', name, at: at(1 + i), segment: seg })),
+      ...['view_model', 'configure', 'open_finance'].map((name, i) => ({ unit: 'u2', name, at: at(1 + i), segment: seg })),
+      ...['view_model', 'order_created', 'pay_success'].map((name, i) => ({ unit: 'u3', name, at: at(1 + i), segment: seg })),
+    ];
+    const range = { from: '2026-11-27', to: '2026-11-27' };
+    expect(countFunnel(events, withOptional, range)).toEqual([3, 2, 1, 1, 1]);
+    // With finance required, the cash buyer is lost at 金融方案 (the bug this fixes).
+    expect(countFunnel(events, steps, range)).toEqual([3, 2, 1, 0, 0]);
+    expect(advanceFunnel(withOptional, 2, 'order_created')).toBe(3);
+    expect(advanceFunnel(withOptional, 2, 'open_finance')).toBe(2);
+    expect(advanceFunnel(withOptional, 1, 'order_created')).toBeNull();
+    expect(advanceFunnel(withOptional, 0, 'configure')).toBeNull();
+    // Rows: the step after the optional one converts against the last required step.
+    const rows = funnelRows(withOptional, [100, 50, 10, 40, 20]);
+    expect(rows.map((r) => r.name)).toEqual(['view_model', 'configure', 'open_finance', 'order_created', 'pay_success']);
+    expect(rows.map((r) => r.optional)).toEqual([false, false, true, false, false]);
+    expect(rows[2]).toMatchObject({ conversion: 0.2, dropOff: 40 });
+    expect(rows[3]).toMatchObject({ conversion: 0.8, dropOff: 10 });
+    expect(rows[4]).toMatchObject({ conversion: 0.5, dropOff: 20 });
   });
 
   it('step conversion and drop-off', () => {

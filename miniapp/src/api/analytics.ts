@@ -8,14 +8,9 @@ export interface FunnelDef {
   steps: string[]
 }
 
-export interface FunnelStepRow {
-  name: string
-  count: number
-  conversion: number
-  overall: number
-  dropOff: number
-  dropOffRate: number
-}
+// The BFF's row type itself (type-only: erased from the bundle).
+import type { FunnelStepRow } from '@carmall/shared-types'
+export type { FunnelStepRow }
 
 export interface FunnelReport {
   funnel: FunnelDef

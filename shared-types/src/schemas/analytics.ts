@@ -71,7 +71,12 @@ export const funnelInputSchema = z
   .object({
     key: experimentKeySchema,
     name: z.string().trim().min(1).max(60),
-    steps: z.array(eventNameSchema).min(2, '至少两步').max(8, '最多八步'),
+    // A trailing `?` marks a step units may skip (not the first one).
+    steps: z
+      .array(z.string().regex(/^[^?]+\??$/, '步骤名不正确').refine((s) => eventNameSchema.safeParse(s.replace(/\?$/, '')).success, '步骤名不正确'))
+      .min(2, '至少两步')
+      .max(8, '最多八步')
+      .refine((steps) => !steps[0]?.endsWith('?'), '第一步不能是可选步骤'),
   })
   .strict();
 

@@ -23,17 +23,30 @@ for _ = 1, nf do
   local pk = prefix .. 'an:fp:' .. fk .. ':' .. unit
   local st = redis.call('HMGET', pk, 'r', 'd', 's')
   local reached = tonumber(st[1]) or 0
-  if reached < #steps and steps[reached + 1] == name then
+  -- The step this event reaches (0-based), skipping optional steps ("name?"), as advanceFunnel does.
+  local nxt = nil
+  if reached == 0 then
+    if #steps > 0 and steps[1] == name then nxt = 0 end
+  else
+    for j = reached + 1, #steps do
+      local s = steps[j]
+      local optional = string.sub(s, -1) == '?'
+      if optional then s = string.sub(s, 1, -2) end
+      if s == name then nxt = j - 1; break end
+      if not optional then break end
+    end
+  end
+  if nxt then
     local cday, csegs = st[2], st[3]
-    if reached == 0 then
+    if nxt == 0 then
       cday, csegs = day, segs
       redis.call('HSET', pk, 'r', 1, 'd', cday, 's', csegs)
       redis.call('EXPIRE', pk, window)
     else
-      redis.call('HSET', pk, 'r', reached + 1)
+      redis.call('HSET', pk, 'r', nxt + 1)
     end
     local ck = prefix .. 'an:fc:' .. fk .. ':' .. cday
-    for _, sk in ipairs(split(csegs)) do redis.call('HINCRBY', ck, sk .. '|' .. reached, 1) end
+    for _, sk in ipairs(split(csegs)) do redis.call('HINCRBY', ck, sk .. '|' .. nxt, 1) end
   end
 end
 local ne = tonumber(ARGV[i]); i = i + 1

@@ -27,7 +27,10 @@ export const FUNNEL_WINDOW_SECONDS = 30 * 86_400;
 const MAX_REPORT_DAYS = 93;
 
 /** The funnel every shop needs, created at start-up if missing. */
-export const DEFAULT_FUNNEL = { key: 'purchase', name: '购车转化', steps: ['view_model', 'configure', 'open_finance', 'order_created', 'pay_success'] };
+// 金融方案 is optional: a buyer who pays cash skips it and must still count as ordered and paid.
+export const DEFAULT_FUNNEL = { key: 'purchase', name: '购车转化', steps: ['view_model', 'configure', 'open_finance?', 'order_created', 'pay_success'] };
+/** The default funnel as first shipped (金融方案 required); same step indexes, so counters carry over. */
+const DEFAULT_FUNNEL_V1_STEPS = ['view_model', 'configure', 'open_finance', 'order_created', 'pay_success'];
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000 || /E11000|duplicate key/i.test(String((err as Error)?.message));
@@ -60,6 +63,7 @@ export class AnalyticsService {
 
   async ensureDefaults(): Promise<void> {
     await funnelModel(this.conn).updateOne({ _id: DEFAULT_FUNNEL.key }, { $setOnInsert: { name: DEFAULT_FUNNEL.name, steps: DEFAULT_FUNNEL.steps, createdAt: new Date() } }, { upsert: true });
+    await funnelModel(this.conn).updateOne({ _id: DEFAULT_FUNNEL.key, steps: DEFAULT_FUNNEL_V1_STEPS }, { $set: { steps: DEFAULT_FUNNEL.steps } });
   }
 
   /** Parse every event; the first bad one refuses the batch with its index and reason. */

@@ -50,6 +50,7 @@ export function FunnelChart({ report }: { report: FunnelReport }) {
           <View className='ops-funnel__head'>
             <Text className='ops-funnel__name'>
               {i + 1}. {eventLabel(s.name)}
+              {s.optional ? '（可选）' : ''}
             </Text>
             <Text className='ops-funnel__count'>{s.count.toLocaleString('en-US')} 人</Text>
           </View>
@@ -58,7 +59,9 @@ export function FunnelChart({ report }: { report: FunnelReport }) {
           </View>
           {i > 0 && (
             <Text className='ops-funnel__conv'>
-              步骤转化 {pct(s.conversion)} · 流失 {s.dropOff.toLocaleString('en-US')} 人（{pct(s.dropOffRate)}）· 总转化 {pct(s.overall)}
+              {s.optional
+                ? `使用率 ${pct(s.conversion)} · 跳过 ${s.dropOff.toLocaleString('en-US')} 人（${pct(s.dropOffRate)}）· 总转化 ${pct(s.overall)}`
+                : `步骤转化 ${pct(s.conversion)} · 流失 ${s.dropOff.toLocaleString('en-US')} 人（${pct(s.dropOffRate)}）· 总转化 ${pct(s.overall)}`}
             </Text>
           )}
         </View>
