@@ -110,7 +110,7 @@ describe('a shipment from the factory to the Shanghai centre', () => {
     expect(first.eta.remainingKm).toBeLessThan(first.eta.totalKm);
     expect(Date.parse(first.eta.lowAt)).toBeLessThanOrEqual(Date.parse(first.eta.at));
     expect(Date.parse(first.eta.at)).toBeLessThanOrEqual(Date.parse(first.eta.highAt));
-    expect(first.eta.summary).toMatch(/^剩余约 \d+ 公里/);
+    expect(first.eta.summary).toMatch(/^剩余约 [\d,]+ 公里/);
     expect(first.eta.explanation.segments.length).toBeGreaterThan(0);
     expect(first.route.stops.map((s: { code: string }) => s.code)).toEqual(['NGB', 'HGH', 'SHA']);
 

@@ -8,6 +8,7 @@ import {
   downsampleTrack,
   emptyEtaModel,
   estimateEta,
+  formatKm,
   haversineKm,
   learnFromTrip,
   mergeEtaModels,
@@ -155,7 +156,11 @@ describe('ETA engine', () => {
     expect(est.restStops).toBeGreaterThanOrEqual(1);
     expect(est.segments.reduce((s, x) => s + x.km, 0)).toBeCloseTo(r.totalKm, -1);
     expect(est.segments.some((s) => s.source === 'learned')).toBe(true);
-    expect(est.summary).toMatch(/^剩余约 \d+ 公里，预计行驶 [\d.]+ 小时，在杭州中转库、南京中转库中转交接/);
+    expect(est.summary).toMatch(/^剩余约 [\d,]+ 公里，预计行驶 [\d.]+ 小时，在杭州中转库、南京中转库中转交接/);
+    // Beijing is over 1,000 km away: the figure has a thousands separator, as the route line beside it does.
+    expect(r.totalKm).toBeGreaterThan(1000);
+    expect(est.summary.startsWith(`剩余约 ${formatKm(est.remainingKm)} 公里`)).toBe(true);
+    expect(est.summary).toMatch(/^剩余约 \d,\d{3} 公里/);
     expect(est.drivingMin + est.restMin + est.nightMin + est.dwellMin + est.delayAllowanceMin).toBeCloseTo((est.etaAt - DEPART) / 60_000, -1);
   });
 

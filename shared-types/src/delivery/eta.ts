@@ -1,5 +1,6 @@
 import { normalCdf, normalQuantile } from '../analytics/stats';
 import { formatDateTimeCN } from '../time';
+import { formatKm } from '../maintenance/plans';
 import { projectOntoPolyline, type LatLng } from './geo';
 import { PLACES, ROAD_TYPE_LABELS, segmentAt, type RoadType, type Route } from './network';
 import {
@@ -430,7 +431,7 @@ export function estimateEta(input: EtaInput): EtaEstimate {
   }
   const hours = (m: number) => round1(m / 60);
   const hubNames = nominal.stops.filter((s) => s.kind === 'hub').map((s) => s.placeName);
-  const parts = [`剩余约 ${Math.round(remainingKm)} 公里，预计行驶 ${hours(nominal.drivingMin)} 小时`];
+  const parts = [`剩余约 ${formatKm(remainingKm)} 公里，预计行驶 ${hours(nominal.drivingMin)} 小时`];
   if (hubNames.length) parts.push(`在${hubNames.join('、')}中转交接约 ${hours(nominal.dwellMin)} 小时`);
   if (nominal.restStops) parts.push(`途中休息 ${nominal.restStops} 次`);
   if (nominal.nightStops) parts.push(`夜间停车 ${nominal.nightStops} 次（约 ${hours(nominal.nightMin)} 小时）`);

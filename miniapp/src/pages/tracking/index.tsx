@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro'
-import { formatDateTimeCN, formatEtaCN } from '@carmall/shared-types'
+import { formatDateTimeCN, formatEtaCN, formatKm } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../api/client'
 import { getTracking, type Shipment, type Tracking } from '../../api/tracking'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
@@ -181,7 +181,7 @@ function TrackingView({ data }: { data: Tracking }) {
         <Text className='tracking-head__status'>{s.statusLabel}</Text>
         <Text className='tracking-head__no'>订单号 {data.orderNo}</Text>
         <Text className='tracking-head__route'>
-          {s.route.name} · 全程约 {s.route.totalKm.toLocaleString('zh-CN')} 公里
+          {s.route.name} · 全程约 {formatKm(s.route.totalKm)} 公里
         </Text>
       </View>
       <EtaCard s={s} />
