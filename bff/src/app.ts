@@ -165,7 +165,10 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const cipher = new PiiCipher(parseKeyring(config.PII_KEYS, config.PII_ACTIVE_KEY), config.PII_BLIND_INDEX_KEY);
   const audit = new AuditLog(mongo.conn);
   const limiter = new RateLimiter(redis);
-  const users = new UserService(mongo.conn, cipher, locks, sessions, audit);
+  const users = new UserService(mongo.conn, cipher, locks, sessions, audit, {
+    listAllOfBuyer: (buyerId) => orders.listAllOfBuyer(buyerId),
+    countUnsettledOf: (buyerId) => orders.countUnsettledOf(buyerId),
+  });
   void mongo.connected.then(() => users.migrateIndexes()).catch((err) => logger.warn({ err }, 'users index migration failed'));
   const auth = new AuthService(
     users,

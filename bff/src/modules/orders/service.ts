@@ -127,6 +127,9 @@ function newOrderNo(now: Date) {
   return `CM${d}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
 }
 
+/** Orders in these states no longer need the buyer's account; any other state blocks its deletion. */
+const SETTLED_ORDER_STATES = ['delivered', 'refunded', 'cancelled'];
+
 export class OrderService {
   constructor(
     private readonly conn: Connection,
@@ -490,6 +493,50 @@ export class OrderService {
 
   async listOwned(buyerId: string) {
     return this.Orders.find({ buyerId }).sort({ createdAt: -1 }).limit(50).lean<OrderDoc[]>();
+  }
+
+  // ---- reads for other modules (payments, reconciliation, tracking, users): they never query orders themselves ----
+
+  async findById(orderId: Types.ObjectId | string): Promise<OrderDoc | null> {
+    return this.Orders.findById(orderId).lean<OrderDoc>();
+  }
+
+  async findByOrderNo(orderNo: string): Promise<OrderDoc | null> {
+    return this.Orders.findOne({ orderNo }).lean<OrderDoc>();
+  }
+
+  async advisorOf(orderNo: string): Promise<string | undefined> {
+    return (await this.Orders.findOne({ orderNo }, { advisorUserId: 1 }).lean<{ advisorUserId?: string }>())?.advisorUserId;
+  }
+
+  /** The order a payment (our out_trade_no) belongs to. */
+  async findByOutTradeNo(outTradeNo: string | undefined): Promise<OrderDoc | null> {
+    return this.Orders.findOne({ 'payments.outTradeNo': outTradeNo }).lean<OrderDoc>();
+  }
+
+  async findByOutTradeNos(outTradeNos: string[]): Promise<OrderDoc[]> {
+    return this.Orders.find({ 'payments.outTradeNo': { $in: outTradeNos } }).lean<OrderDoc[]>();
+  }
+
+  async findByOutRefundNos(outRefundNos: string[]): Promise<OrderDoc[]> {
+    return this.Orders.find({ 'refunds.outRefundNo': { $in: outRefundNos } }).lean<OrderDoc[]>();
+  }
+
+  /** Orders with a payment paid or a refund succeeded in [start, end) (dot paths into arrays: fine on FerretDB and MongoDB). */
+  async listMoneyMovedBetween(start: Date, end: Date): Promise<OrderDoc[]> {
+    return this.Orders.find({
+      $or: [{ 'payments.paidAt': { $gte: start, $lt: end } }, { 'refunds.succeededAt': { $gte: start, $lt: end } }],
+    }).lean<OrderDoc[]>();
+  }
+
+  /** All of a buyer's orders, newest first (the account data export). */
+  async listAllOfBuyer(buyerId: string): Promise<OrderDoc[]> {
+    return this.Orders.find({ buyerId }).sort({ createdAt: -1 }).lean<OrderDoc[]>();
+  }
+
+  /** How many of the buyer's orders are still in progress (an account with any cannot be erased). */
+  async countUnsettledOf(buyerId: string): Promise<number> {
+    return this.Orders.countDocuments({ buyerId, state: { $nin: SETTLED_ORDER_STATES } });
   }
 
   async lock(buyerId: string, orderNo: string) {

@@ -106,7 +106,7 @@ export class PaymentService {
     }
     if (params.app_id !== this.alipayAppId) return 'failure';
     if (params.trade_status !== 'TRADE_SUCCESS' && params.trade_status !== 'TRADE_FINISHED') return 'success'; // nothing to apply
-    const order = await this.orders.Orders.findOne({ 'payments.outTradeNo': params.out_trade_no }).lean<OrderDoc>();
+    const order = await this.orders.findByOutTradeNo(params.out_trade_no);
     if (!order) return 'failure';
     const payment = order.payments.find((p) => p.outTradeNo === params.out_trade_no)!;
     if (yuanStringToFen(params.total_amount ?? '') !== payment.amountFen) {
@@ -155,7 +155,7 @@ export class PaymentService {
     const txn = opened.resource as { mchid?: string; appid?: string; out_trade_no?: string; transaction_id?: string; trade_state?: string; amount?: { total?: number }; success_time?: string };
     if (opened.eventType !== 'TRANSACTION.SUCCESS' || txn.trade_state !== 'SUCCESS') return { status: 204 }; // nothing to apply
     if (txn.mchid !== this.mchid || txn.appid !== this.appid) return { status: 400, code: 'FAIL', message: '商户号或 appid 不匹配' };
-    const order = await this.orders.Orders.findOne({ 'payments.outTradeNo': txn.out_trade_no }).lean<OrderDoc>();
+    const order = await this.orders.findByOutTradeNo(txn.out_trade_no);
     // Our payment record is written before prepay, so "unknown" means not ours (or not yet visible): let WeChat retry.
     if (!order) return { status: 404, code: 'FAIL', message: '订单不存在' };
     const payment = order.payments.find((p) => p.outTradeNo === txn.out_trade_no)!;
@@ -217,7 +217,7 @@ export class PaymentService {
       return paid;
     }
 
-    const current = (await this.orders.Orders.findById(order._id).lean<OrderDoc>())!;
+    const current = (await this.orders.findById(order._id))!;
     if (!notYetPaid(current) || current.state !== 'cancelled') return current; // duplicate notify, or already moved on
 
     // The payment lost the race with the timeout but must win: bring the order back.
@@ -235,7 +235,7 @@ export class PaymentService {
     });
     if (!reinstated) {
       if (carBack) await this.orders.releaseCar(current);
-      return (await this.orders.Orders.findById(order._id).lean<OrderDoc>())!;
+      return (await this.orders.findById(order._id))!;
     }
     await this.scheduleOutbox(reinstated);
     if (!carBack) return this.orders.requestRefund(reinstated, { kind: 'system' }, '车辆已售出，自动退款');
@@ -255,7 +255,7 @@ export class PaymentService {
    * throws and the job retries later: the order stays safely pending.
    */
   async timeoutUnpaid(orderId: string, actor: 'system' | 'buyer' = 'system'): Promise<OrderDoc | null> {
-    const order = await this.orders.Orders.findById(orderId).lean<OrderDoc>();
+    const order = await this.orders.findById(orderId);
     if (!order || order.state !== 'pending_payment') return order;
     for (const p of order.payments.filter((x) => x.status === 'created')) {
       const remote = await this.queryRemote(p);
@@ -272,7 +272,7 @@ export class PaymentService {
       note: actor === 'system' ? '超时未支付，已释放车辆' : '买家取消',
     });
     if (cancelled) await this.orders.releaseCar(order);
-    return cancelled ?? this.orders.Orders.findById(orderId).lean<OrderDoc>();
+    return cancelled ?? this.orders.findById(orderId);
   }
 
   /** Reads never show an order pending past its deadline, even if the timeout job was lost. */
@@ -297,7 +297,7 @@ export class PaymentService {
 
   /** The refund job: ask WeChat to refund (idempotent by out_refund_no). The refund notify finishes it. */
   async processRefund(orderId: string) {
-    const order = await this.orders.Orders.findById(orderId).lean<OrderDoc>();
+    const order = await this.orders.findById(orderId);
     if (!order || order.state !== 'refunding') return;
     const refund = order.refunds.find((r) => r.status === 'processing');
     if (!refund) return;

@@ -76,10 +76,8 @@ export class ReconciliationService {
     }
 
     const day = shanghaiDay(date);
-    // Orders with a payment paid or a refund succeeded that day (dot paths into arrays: fine on FerretDB and MongoDB).
-    const touched = await this.orders.Orders.find({
-      $or: [{ 'payments.paidAt': { $gte: day.start, $lt: day.end } }, { 'refunds.succeededAt': { $gte: day.start, $lt: day.end } }],
-    }).lean<OrderDoc[]>();
+    // Orders with a payment paid or a refund succeeded that day.
+    const touched = await this.orders.listMoneyMovedBetween(day.start, day.end);
     const ourPaid = new Map<string, { order: OrderDoc; payment: OrderDoc['payments'][number] }>();
     const ourRefunds = new Map<string, { order: OrderDoc; refund: OrderDoc['refunds'][number] }>();
     for (const order of touched) {
@@ -97,7 +95,7 @@ export class ReconciliationService {
     const billPaid = new Map(bill.payments.map((row) => [row.outTradeNo, row]));
     const notOurs = bill.payments.filter((row) => !ourPaid.has(row.outTradeNo));
     const others = notOurs.length
-      ? await this.orders.Orders.find({ 'payments.outTradeNo': { $in: notOurs.map((r) => r.outTradeNo) } }).lean<OrderDoc[]>()
+      ? await this.orders.findByOutTradeNos(notOurs.map((r) => r.outTradeNo))
       : [];
     for (const row of notOurs) {
       const order = others.find((o) => o.payments.some((p) => p.outTradeNo === row.outTradeNo));
@@ -130,7 +128,7 @@ export class ReconciliationService {
     const billRefunds = new Map(bill.refunds.map((row) => [row.outRefundNo, row]));
     const unknownRefunds = bill.refunds.filter((row) => !ourRefunds.has(row.outRefundNo));
     const refundOrders = unknownRefunds.length
-      ? await this.orders.Orders.find({ 'refunds.outRefundNo': { $in: unknownRefunds.map((r) => r.outRefundNo) } }).lean<OrderDoc[]>()
+      ? await this.orders.findByOutRefundNos(unknownRefunds.map((r) => r.outRefundNo))
       : [];
     for (const row of unknownRefunds) {
       const order = refundOrders.find((o) => o.refunds.some((r) => r.outRefundNo === row.outRefundNo));

@@ -209,7 +209,7 @@ export class TrackingService {
 
   /** Staff move an order along its delivery: allocate (with the VIN), ship (creates the TMS shipment), arrive, deliver. */
   async applyStaffEvent(user: AuthedUser, orderNo: string, input: { event: Extract<OrderEvent, 'allocate' | 'ship' | 'arrive' | 'deliver'>; vin?: string; centre?: DeliveryCentre }) {
-    const order = await this.orders.Orders.findOne({ orderNo }).lean<OrderDoc>();
+    const order = await this.orders.findByOrderNo(orderNo);
     if (!order) throw notFound('订单', { orderNo });
     const check = checkTransition(order.state, input.event, 'staff');
     if (!check.ok) throw new AppError(409, 'ORDER_STATE_INVALID', check.reason);
@@ -362,8 +362,8 @@ export class TrackingService {
       { slipThresholdMs: (this.opts.delayAlertMinutes ?? 120) * 60_000 },
     );
     if (alerts.length) {
-      const order = await this.orders.Orders.findOne({ orderNo: s.orderNo }, { advisorUserId: 1 }).lean<{ advisorUserId?: string }>();
-      await this.notifier!.record(s.orderNo, s.centre, alerts, { buyerId: s.buyerId, ...(order?.advisorUserId ? { advisorUserId: order.advisorUserId } : {}) });
+      const advisorUserId = await this.orders.advisorOf(s.orderNo);
+      await this.notifier!.record(s.orderNo, s.centre, alerts, { buyerId: s.buyerId, ...(advisorUserId ? { advisorUserId } : {}) });
     }
     return state;
   }
@@ -409,7 +409,7 @@ export class TrackingService {
 
   /** The buyer's tracking view; another buyer gets 404 (no probing), staff see every order. */
   async trackingFor(user: AuthedUser, orderNo: string) {
-    const order = await this.orders.Orders.findOne({ orderNo }).lean<OrderDoc>();
+    const order = await this.orders.findByOrderNo(orderNo);
     const allowed = order && canTrack(user, order);
     if (!order || !allowed) throw notFound('订单', { orderNo });
     const shipment = await this.Shipments.findOne({ orderNo }).lean<ShipmentDoc>();

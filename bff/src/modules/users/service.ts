@@ -7,7 +7,7 @@ import type { Locks } from '../../infra/lock';
 import type { AuthedUser, Role, SessionStore } from '../auth/session';
 import { ownedOr404 } from '../auth/ownership';
 import type { AuditLog } from '../audit/service';
-import { orderModel } from '../orders/model';
+import type { OrderService } from '../orders/service';
 import { consentModel, identityModel, userModel } from './model';
 
 export const PII_FIELDS = ['phone', 'realName', 'idCardNo', 'driverLicenceNo'] as const;
@@ -31,8 +31,8 @@ interface UserLean {
   lastLoginAt?: Date;
 }
 
-/** Orders in these states no longer need the buyer's account; any other state blocks deletion. */
-const SETTLED_ORDER_STATES = ['delivered', 'refunded', 'cancelled'];
+/** What accounts need from orders: OrderService's, passed in from app.ts (orders are built after users). */
+export type BuyerOrders = Pick<OrderService, 'listAllOfBuyer' | 'countUnsettledOf'>;
 
 const idOf = (i: LoginIdentity) => `${i.kind}:${i.subject}`;
 const isDup = (err: unknown) => (err as { code?: number }).code === 11000;
@@ -49,6 +49,7 @@ export class UserService {
     private readonly locks: Locks,
     private readonly sessions: SessionStore,
     private readonly audit: AuditLog,
+    private readonly orders: BuyerOrders,
   ) {}
 
   private get Users() {
@@ -260,7 +261,7 @@ export class UserService {
    */
   async exportData(userId: string) {
     const u = await this.load(userId);
-    const orders = await orderModel(this.conn).find({ buyerId: userId }).sort({ createdAt: -1 }).lean<Array<Record<string, unknown>>>();
+    const orders = await this.orders.listAllOfBuyer(userId);
     const identities = await this.Identities.find({ userId }).lean<Array<{ kind: string; createdAt: Date }>>();
     return {
       exportedAt: new Date().toISOString(),
@@ -287,7 +288,7 @@ export class UserService {
   async erase(user: AuthedUser, ctx: Context | null): Promise<void> {
     await this.locks.withLock(`user:${user.id}`, async () => {
       await this.load(user.id);
-      const active = await orderModel(this.conn).countDocuments({ buyerId: user.id, state: { $nin: SETTLED_ORDER_STATES } });
+      const active = await this.orders.countUnsettledOf(user.id);
       if (active > 0) throw new AppError(409, 'ACCOUNT_HAS_ACTIVE_ORDERS', '您有进行中的订单，完成或取消后才能注销账号', { activeOrders: active });
       await this.Users.updateOne(
         { _id: user.id },
