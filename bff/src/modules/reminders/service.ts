@@ -157,7 +157,7 @@ export class ReminderService {
   async scanDue(now = new Date()) {
     const synced = await this.vehicles.syncDeliveredOrders();
     const limit = addDays(shanghaiDate(now), this.opts.leadDays);
-    const cursor = this.vehicles.Vehicles.find({ 'summary.serviceDueDate': { $lte: limit } }, { ownerId: 1, modelName: 1, summary: 1, lastService: 1 }).lean().cursor({ batchSize: 1000 });
+    const cursor = this.vehicles.dueBy(limit);
     let batch: DeliveryJob[] = [];
     let candidates = 0;
     for await (const v of cursor as AsyncIterable<Parameters<typeof serviceDueJob>[0]>) {
@@ -183,14 +183,6 @@ export class ReminderService {
 
   // --- Campaigns -------------------------------------------------------------------------------
 
-  private segmentFilter(s: Segment, now = new Date()) {
-    const f: Record<string, unknown> = {};
-    if (s.modelCodes?.length) f.modelCode = { $in: s.modelCodes };
-    if (s.dueWithinDays !== undefined) f['summary.serviceDueDate'] = { $lte: addDays(shanghaiDate(now), s.dueWithinDays) };
-    if (s.batterySohBelow !== undefined) f['summary.batterySohPct'] = { $lt: s.batterySohBelow };
-    return f;
-  }
-
   private render(message: { title: string; body: string }, v: { modelName: string; summary?: { serviceDueDate?: string } }, now = new Date()) {
     return {
       inApp: { title: message.title, body: message.body },
@@ -199,15 +191,10 @@ export class ReminderService {
   }
 
   async preview(segment: Segment, message: { title: string; body: string }) {
-    const filter = this.segmentFilter(segment);
-    const [vehicles, owners, sample] = await Promise.all([
-      this.vehicles.Vehicles.countDocuments(filter),
-      this.vehicles.Vehicles.distinct('ownerId', filter),
-      this.vehicles.Vehicles.find(filter, { modelName: 1, modelCode: 1, vin: 1, summary: 1 }).sort({ 'summary.serviceDueDate': 1 }).limit(5).lean(),
-    ]);
+    const { vehicles, owners, sample } = await this.vehicles.segmentPreview(segment);
     return {
       vehicles,
-      owners: owners.length,
+      owners,
       sample: sample.map((v: any) => ({
         vin: `${String(v.vin).slice(0, 3)}**********${String(v.vin).slice(-4)}`,
         modelName: v.modelName,
@@ -242,7 +229,7 @@ export class ReminderService {
     if (!c) return;
     const seen = new Set<string>();
     let batch: DeliveryJob[] = [];
-    const cursor = this.vehicles.Vehicles.find(this.segmentFilter(c.segment), { ownerId: 1, modelName: 1, summary: 1 }).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 });
+    const cursor = this.vehicles.segment(c.segment);
     for await (const v of cursor as AsyncIterable<{ _id: Types.ObjectId; ownerId: string; modelName: string; summary?: { serviceDueDate?: string } }>) {
       if (seen.has(v.ownerId)) continue;
       seen.add(v.ownerId);

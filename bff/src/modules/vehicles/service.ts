@@ -1,8 +1,10 @@
 import { Types, type Connection } from 'mongoose';
 import {
+  addDays,
   predictVehicleHealth,
   servicePlanFor,
   shanghaiDate,
+  type CampaignSegment,
   type EnergyType,
   type UsageReport,
   type VehicleFacts,
@@ -157,6 +159,37 @@ export class VehicleService {
       created += 1;
     }
     return created;
+  }
+
+  // ---- reads for the reminders module (it never queries vehicles itself) ----
+
+  /** Cars whose next service is due on or before `limit` (a Shanghai date), streamed. */
+  dueBy(limit: string) {
+    return this.Vehicles.find({ 'summary.serviceDueDate': { $lte: limit } }, { ownerId: 1, modelName: 1, summary: 1, lastService: 1 }).lean().cursor({ batchSize: 1000 });
+  }
+
+  /** A campaign's cars, streamed in _id order. */
+  segment(s: CampaignSegment) {
+    return this.Vehicles.find(this.segmentFilter(s), { ownerId: 1, modelName: 1, summary: 1 }).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 });
+  }
+
+  /** A campaign's reach before it is pushed: cars, distinct owners and five sample cars (soonest due first). */
+  async segmentPreview(s: CampaignSegment) {
+    const filter = this.segmentFilter(s);
+    const [vehicles, owners, sample] = await Promise.all([
+      this.Vehicles.countDocuments(filter),
+      this.Vehicles.distinct('ownerId', filter),
+      this.Vehicles.find(filter, { modelName: 1, modelCode: 1, vin: 1, summary: 1 }).sort({ 'summary.serviceDueDate': 1 }).limit(5).lean(),
+    ]);
+    return { vehicles, owners: owners.length, sample };
+  }
+
+  private segmentFilter(s: CampaignSegment, now = new Date()) {
+    const f: Record<string, unknown> = {};
+    if (s.modelCodes?.length) f.modelCode = { $in: s.modelCodes };
+    if (s.dueWithinDays !== undefined) f['summary.serviceDueDate'] = { $lte: addDays(shanghaiDate(now), s.dueWithinDays) };
+    if (s.batterySohBelow !== undefined) f['summary.batterySohPct'] = { $lt: s.batterySohBelow };
+    return f;
   }
 
   async listOwned(ownerId: string): Promise<VehicleDoc[]> {
