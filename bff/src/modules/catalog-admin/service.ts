@@ -3,8 +3,7 @@ import { validateCatalogModel, type CatalogModel, type CatalogOption, type Price
 import type { ReadThroughCache } from '../../infra/cache';
 import type { Locks } from '../../infra/lock';
 import { AppError, notFound } from '../../infra/errors';
-import { carModelModel } from '../catalog/model';
-import { derivedFields, stripDoc, type CatalogService } from '../catalog/service';
+import { stripDoc, type CatalogService } from '../catalog/service';
 import { catalogAuditModel } from './model';
 
 type OptionPatch = Partial<Pick<CatalogOption, 'name' | 'description' | 'availableOn' | 'requires' | 'requiresAny' | 'excludes' | 'includes' | 'prices'>>;
@@ -46,11 +45,7 @@ export class CatalogAdminService {
 
     const Audit = catalogAuditModel(this.conn);
     const audit = await Audit.create({ ...opts, fromVersion: doc.version, before, after, status: 'pending' });
-    const res = await carModelModel(this.conn).updateOne(
-      { code: opts.modelCode, version: opts.expectedVersion },
-      { $set: { trims: next.trims, options: next.options, ...derivedFields(next, new Date()) }, $inc: { version: 1 } },
-    );
-    if (res.modifiedCount !== 1) {
+    if (!(await this.catalog.replaceTrimsAndOptions(opts.modelCode, opts.expectedVersion, next))) {
       await Audit.updateOne({ _id: audit._id }, { $set: { status: 'rejected' } });
       throw new AppError(409, 'VERSION_CONFLICT', '车型数据已被他人修改，请刷新后重试');
     }

@@ -179,6 +179,15 @@ export class CatalogService {
     return this.Models.findOne({ code }).lean<StoredModel>();
   }
 
+  /** Catalog admin's write: trims and options replaced only if the model is still at `expectedVersion`. */
+  async replaceTrimsAndOptions(code: string, expectedVersion: number, next: CatalogModel): Promise<boolean> {
+    const res = await this.Models.updateOne(
+      { code, version: expectedVersion },
+      { $set: { trims: next.trims, options: next.options, ...derivedFields(next, new Date()) }, $inc: { version: 1 } },
+    );
+    return res.modifiedCount === 1;
+  }
+
   /** Compare 2-3 trims (of one model or several): spec rows with the differing ones marked. */
   async compare(pairs: string[]): Promise<{ trims: { modelCode: string; modelName: string; trimCode: string; trimName: string }[]; rows: SpecDiffRow[] }> {
     const at = new Date();
