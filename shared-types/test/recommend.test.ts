@@ -69,6 +69,13 @@ describe('recommend', () => {
     expect(recs[0].reason).toBe('和您试驾过的 远山 S5 相似，常被一起关注');
   });
 
+  it('names an order as placed (下过单), never as bought, and with one 的', () => {
+    const recs = recommend({ model, events: [ev('me', 's5', 'order')], items: features, limit: 3 });
+    expect(recs.length).toBeGreaterThan(0);
+    expect(recs[0].reason).toMatch(/^和您下过单的 远山 S5 相似/);
+    expect(recs.map((r) => r.reason).join()).not.toMatch(/订购|的的/);
+  });
+
   it('cold start: one event weighs content more than CF', () => {
     const recs = recommend({ model: trainItemNeighbours([]), events: [ev('me', 's5', 'view')], items: features, limit: 2 });
     expect(recs[0].item).toBe('s7'); // the other BEV SUV

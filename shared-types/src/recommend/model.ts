@@ -33,7 +33,8 @@ export const INTERACTION_VERBS: Record<InteractionKind, string> = {
   configure: '配置过',
   quote: '算过月供',
   test_drive: '试驾过',
-  order: '订购的',
+  // An order may have been cancelled unpaid: it was placed, not bought.
+  order: '下过单',
 };
 
 export interface Interaction {
