@@ -8,7 +8,7 @@ import MyServiceBookingsPage from '../src/packages/garage/pages/bookings'
 import MessagesPage from '../src/packages/garage/pages/messages'
 import { SubscribeReminder } from '../src/components/SubscribeReminder'
 import { GarageEntries } from '../src/components/GarageEntries'
-import { dayLabel, km } from '../src/packages/garage/lib'
+import { dayLabel, km, odometerText } from '../src/packages/garage/lib'
 import { CENTRES, TEMPLATE, callsTo, installFakeGarage, slotDate, slotsOn, vehicle } from './fake-garage'
 import { routerParams, taroMock } from './taro-mock'
 
@@ -19,7 +19,11 @@ const VID = 'a'.repeat(24)
 
 describe('helpers', () => {
   it('formats km with separators and days relative to today', () => {
-    expect(km(12345.4)).toBe('12,345 km')
+    expect(km(12345.4)).toBe('12,345 公里')
+    // No report yet: no "0 km" beside an estimate of 12,400 km.
+    expect(odometerText({ odometerKm: 0, lastReportAt: null })).toBe('里程暂无上报')
+    expect(odometerText({ odometerKm: 12400, lastReportAt: '2026-11-28T00:00:00.000Z' })).toBe('里程 12,400 公里')
+    expect(odometerText({ odometerKm: 30000, lastReportAt: null })).toBe('里程 30,000 公里（登记时）')
     expect(dayLabel('2026-11-28', '2026-11-28')).toBe('今天')
     expect(dayLabel('2026-11-29', '2026-11-28')).toBe('明天')
     expect(dayLabel('2026-12-01', '2026-11-28')).toBe('12月1日 周二')
@@ -33,7 +37,7 @@ describe('我的车库', () => {
     const { container: c } = render(<GaragePage />)
     await waitFor(() => expect($$(c, '.vehicle-item')).toHaveLength(2))
     expect($$(c, '.vehicle-item')[0].textContent).toContain('远山 S5')
-    expect($$(c, '.vehicle-item')[0].textContent).toContain('12,345 km')
+    expect($$(c, '.vehicle-item')[0].textContent).toContain('里程 12,345 公里（登记时）')
     expect($$(c, '.vehicle-item')[0].textContent).toContain('即将到期')
     expect($$(c, '.vehicle-item')[1].textContent).toContain('已到期')
     expect($$(c, '.vehicle-item__service')[1].textContent).toBe('下次保养：约 2026-11-01')

@@ -1,11 +1,20 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useDidShow } from '@tarojs/taro'
+import { formatKm } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../api/client'
 
 export const errorText = (err: unknown, fallback = '加载失败，请稍后重试') => (err instanceof ApiError ? err.message : fallback)
 
-/** "12,345 km" */
-export const km = (n: number) => `${Math.round(n).toLocaleString('en-US')} km`
+/** "12,345 公里", the unit the health reasons beside it use (formatKm: no Intl on mini-program runtimes). */
+export const km = (n: number) => `${formatKm(n)} 公里`
+
+/**
+ * The odometer line. Before the car's first usage report the reading is the one it was registered
+ * with; a new car's 0 is no reading at all (the estimates beside it then assume a typical pace).
+ */
+export const odometerText = (v: { odometerKm: number; lastReportAt: string | null }) =>
+  v.lastReportAt ? `里程 ${km(v.odometerKm)}` : v.odometerKm > 0 ? `里程 ${km(v.odometerKm)}（登记时）` : '里程暂无上报'
+
 
 export const SERVICE_STATUS: Record<string, { text: string; tone: 'ok' | 'warn' | 'bad' }> = {
   ok: { text: '正常', tone: 'ok' },

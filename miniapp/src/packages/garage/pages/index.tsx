@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { listMyVehicles, myServiceBookingsPath, vehiclePath } from '../../../api/garage'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
-import { SERVICE_STATUS, km, useSignedInData, vinTail } from '../lib'
+import { SERVICE_STATUS, odometerText, useSignedInData, vinTail } from '../lib'
 import './garage.scss'
 
 const fetchVehicles = () => listMyVehicles().then((r) => r.items)
@@ -27,7 +27,7 @@ export default function GaragePage() {
                 <Text className={`badge badge--${s.tone}`}>{s.text}</Text>
               </View>
               <Text className='garage-card__hint'>
-                车架号 {vinTail(v.vin)} · 里程 {km(v.odometerKm)}
+                车架号 {vinTail(v.vin)} · {odometerText(v)}
               </Text>
               <Text className='garage-card__line vehicle-item__service'>下次保养：约 {v.health.service.dueDate}</Text>
             </View>

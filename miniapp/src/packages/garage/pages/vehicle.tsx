@@ -4,7 +4,7 @@ import Taro, { useDidShow, useRouter } from '@tarojs/taro'
 import { bookServicePath, getMyVehicle, listMyServiceBookings, myServiceBookingsPath, type MyVehicle, type ServiceBooking } from '../../../api/garage'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { SubscribeReminder } from '../../../components/SubscribeReminder'
-import { BATTERY_STATUS, SERVICE_STATUS, TYRE_STATUS, errorText, km } from '../lib'
+import { BATTERY_STATUS, SERVICE_STATUS, TYRE_STATUS, errorText, odometerText } from '../lib'
 import './garage.scss'
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; vehicle: MyVehicle; upcoming: ServiceBooking | null }
@@ -54,7 +54,7 @@ export default function VehiclePage() {
       <View className='garage-card'>
         <Text className='garage-card__title vehicle-page__model'>{v.modelName}</Text>
         <Text className='garage-card__hint'>
-          车架号 {v.vin} · 提车 {v.deliveredOn} · 里程 {km(v.odometerKm)}
+          车架号 {v.vin} · 提车 {v.deliveredOn} · {odometerText(v)}
         </Text>
       </View>
       <Figure
