@@ -268,10 +268,13 @@ describe('configurator page', () => {
     expect($(c, '.line-item--total')!.textContent).toContain(formatFen(expected.totalFen))
   })
 
-  it('shows an error with 重试 when the model does not exist', async () => {
+  it('a model that does not exist: the way back to the other cars, no pointless 重试', async () => {
     Object.assign(routerParams, { code: 'nope' })
     installFakeBff()
-    const { findByText } = render(<ModelPage />)
+    const { findByText, container: c } = render(<ModelPage />)
     expect(await findByText('车型不存在')).toBeTruthy()
+    expect($(c, '.status-view__retry')).toBeNull()
+    fireEvent.click($(c, '.status-view__back')!)
+    expect(taroMock.switchTab).toHaveBeenCalledWith({ url: '/pages/models/index' })
   })
 })

@@ -76,6 +76,8 @@ export default function ModelPage() {
 
   const [loaded, setLoaded] = useState<Loaded | null>(null)
   const [loadError, setLoadError] = useState('')
+  // A missing car (404) will not come back by retrying: offer the way to the other cars instead.
+  const [loadMissing, setLoadMissing] = useState(false)
   const [config, setConfig] = useState<ResolvedConfig | null>(null)
   const [notices, setNotices] = useState<ConfigNotice[]>([])
   const [confirming, setConfirming] = useState(false)
@@ -168,6 +170,7 @@ export default function ModelPage() {
       commit(first.config, messages)
     } catch (err) {
       setLoadError(errorText(err))
+      setLoadMissing(err instanceof ApiError && err.status === 404)
     }
   }, [code, savedId, params.trim, commit])
 
@@ -280,7 +283,11 @@ export default function ModelPage() {
   if (loadError) {
     return (
       <View className='page model-page'>
-        <ErrorState message={loadError} onRetry={load} />
+        <ErrorState
+          message={loadError}
+          onRetry={loadMissing ? undefined : load}
+          back={{ label: '去看看其他车型', onClick: () => Taro.switchTab({ url: '/pages/models/index' }) }}
+        />
       </View>
     )
   }
