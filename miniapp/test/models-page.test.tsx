@@ -94,8 +94,38 @@ describe('车型 page', () => {
 
   it('shows the empty state when nothing matches', async () => {
     taroMock.request.mockResolvedValue(ok(paged([])))
-    render(<ModelsPage />)
+    const { container } = render(<ModelsPage />)
     expect(await screen.findByText('没有符合条件的车型')).toBeTruthy()
+    // Nothing chosen: nothing to clear.
+    expect(container.querySelector('.models-page__clear')).toBeNull()
+  })
+
+  it('labels each filter row, filters by seats and range, and clears the filters from an empty result', async () => {
+    taroMock.request.mockResolvedValueOnce(ok(paged([aurora, tide])))
+    const { container } = render(<ModelsPage />)
+    await waitFor(() => expect(cards(container)).toHaveLength(2))
+    const labels = Array.from(container.querySelectorAll('.chips__label')).map((l) => l.textContent)
+    expect(labels).toEqual(['车身', '能源', '价格', '座位', '续航', '排序'])
+
+    taroMock.request.mockResolvedValueOnce(ok(paged([aurora])))
+    fireEvent.click(container.querySelector('[data-filter="seats"] [data-value="6"]')!)
+    await waitFor(() => expect(taroMock.request).toHaveBeenCalledTimes(2))
+    expect(requestUrl(1).searchParams.get('seats')).toBe('6')
+
+    taroMock.request.mockResolvedValueOnce(ok(paged([])))
+    fireEvent.click(container.querySelector('[data-filter="range"] [data-value="700"]')!)
+    await waitFor(() => expect(taroMock.request).toHaveBeenCalledTimes(3))
+    expect(requestUrl(2).searchParams.get('seats')).toBe('6')
+    expect(requestUrl(2).searchParams.get('minRangeKm')).toBe('700')
+    expect(await screen.findByText('没有符合条件的车型')).toBeTruthy()
+
+    taroMock.request.mockResolvedValueOnce(ok(paged([aurora, tide])))
+    fireEvent.click(container.querySelector('.models-page__clear')!)
+    await waitFor(() => expect(cards(container)).toHaveLength(2))
+    const cleared = requestUrl(3).searchParams
+    expect(cleared.get('seats')).toBeNull()
+    expect(cleared.get('minRangeKm')).toBeNull()
+    expect(container.querySelector('[data-filter="range"] .chip--active')?.getAttribute('data-value')).toBe('all')
   })
 
   it('shows the error message and reloads on 重试', async () => {

@@ -9,6 +9,10 @@ export interface ListModelsParams {
   q?: string
   minPriceFen?: number
   maxPriceFen?: number
+  /** At least this many seats. */
+  seats?: number
+  /** At least this range (CLTC km; models without a range, e.g. petrol, are left out). */
+  minRangeKm?: number
   featured?: boolean
   page?: number
   pageSize?: number

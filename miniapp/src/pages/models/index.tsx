@@ -25,9 +25,20 @@ interface Filters {
   bodyType: BodyType | null // null = 全部
   energyType: EnergyType | null
   price: PriceBandKey | null
+  seats: SeatsKey | null
+  range: RangeKey | null
   sort: ModelSort
   q: string
 }
+
+// The seat and range filters the API offers (at least N seats, at least N km).
+const SEATS_KEYS = ['5', '6', '7'] as const
+type SeatsKey = (typeof SEATS_KEYS)[number]
+const SEATS_LABELS: Record<SeatsKey, string> = { '5': '5座及以上', '6': '6座及以上', '7': '7座' }
+const RANGE_KEYS = ['500', '600', '700'] as const
+type RangeKey = (typeof RANGE_KEYS)[number]
+const RANGE_LABELS: Record<RangeKey, string> = { '500': '500公里+', '600': '600公里+', '700': '700公里+' }
+const NO_FILTERS: Filters = { bodyType: null, energyType: null, price: null, seats: null, range: null, sort: 'price_asc', q: '' }
 
 const PRICE_KEYS = PRICE_BANDS.map((b) => b.key)
 const PRICE_LABELS = Object.fromEntries(PRICE_BANDS.map((b) => [b.key, b.label])) as Record<PriceBandKey, string>
@@ -41,6 +52,8 @@ function queryOf(f: Filters, page: number): ListModelsParams {
     energyType: f.energyType ? [f.energyType] : undefined,
     minPriceFen: band?.minFen,
     maxPriceFen: band?.maxFen,
+    seats: f.seats ? Number(f.seats) : undefined,
+    minRangeKm: f.range ? Number(f.range) : undefined,
     sort: f.sort,
     q: f.q,
     page,
@@ -54,18 +67,20 @@ function errorMessage(err: unknown): string {
   return err instanceof ApiError ? err.message : '加载失败，请稍后重试'
 }
 
-/** A row of single-select chips; `null` is the "全部" chip. */
+/** A labelled row of single-select chips; `null` is the "全部" chip. */
 function Chips<T extends string>(props: {
   name: string
+  label: string
   options: readonly T[]
   labels: Record<T, string>
   value: T | null
   onChange: (value: T | null) => void
 }) {
-  const { name, options, labels, value, onChange } = props
+  const { name, label, options, labels, value, onChange } = props
   const all: (T | null)[] = [null, ...options]
   return (
     <View className='chips' data-filter={name}>
+      <Text className='chips__label'>{label}</Text>
       {all.map((option) => (
         <View
           key={option ?? 'all'}
@@ -81,7 +96,7 @@ function Chips<T extends string>(props: {
 }
 
 export default function ModelsPage() {
-  const [filters, setFilters] = useState<Filters>({ bodyType: null, energyType: null, price: null, sort: 'price_asc', q: '' })
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS)
   const [draftQ, setDraftQ] = useState('')
   const [items, setItems] = useState<ModelSummary[]>([])
   const [page, setPage] = useState(1)
@@ -143,6 +158,7 @@ export default function ModelsPage() {
     loadMore()
   })
 
+  const filtered = Boolean(filters.bodyType || filters.energyType || filters.price || filters.seats || filters.range || filters.q)
   const submitSearch = () => setFilters((f) => ({ ...f, q: draftQ.trim() }))
 
   return (
@@ -164,6 +180,7 @@ export default function ModelsPage() {
 
       <Chips
         name='bodyType'
+        label='车身'
         options={BODY_TYPES}
         labels={BODY_TYPE_LABELS}
         value={filters.bodyType}
@@ -171,13 +188,17 @@ export default function ModelsPage() {
       />
       <Chips
         name='energyType'
+        label='能源'
         options={ENERGY_TYPES}
         labels={ENERGY_TYPE_LABELS}
         value={filters.energyType}
         onChange={(energyType) => setFilters((f) => ({ ...f, energyType }))}
       />
-      <Chips name='price' options={PRICE_KEYS} labels={PRICE_LABELS} value={filters.price} onChange={(price) => setFilters((f) => ({ ...f, price }))} />
+      <Chips name='price' label='价格' options={PRICE_KEYS} labels={PRICE_LABELS} value={filters.price} onChange={(price) => setFilters((f) => ({ ...f, price }))} />
+      <Chips name='seats' label='座位' options={SEATS_KEYS} labels={SEATS_LABELS} value={filters.seats} onChange={(seats) => setFilters((f) => ({ ...f, seats }))} />
+      <Chips name='range' label='续航' options={RANGE_KEYS} labels={RANGE_LABELS} value={filters.range} onChange={(range) => setFilters((f) => ({ ...f, range }))} />
       <View className='chips' data-filter='sort'>
+        <Text className='chips__label'>排序</Text>
         {(Object.keys(SORT_LABELS) as ModelSort[]).map((sort) => (
           <View key={sort} className={`chip ${filters.sort === sort ? 'chip--active' : ''}`} data-value={sort} onClick={() => setFilters((f) => ({ ...f, sort }))}>
             {SORT_LABELS[sort]}
@@ -187,7 +208,23 @@ export default function ModelsPage() {
 
       {status === 'loading' && <LoadingState />}
       {status === 'error' && <ErrorState message={error} onRetry={() => loadFirstPage(filters)} />}
-      {status === 'ready' && items.length === 0 && <EmptyState text='没有符合条件的车型' />}
+      {status === 'ready' && items.length === 0 && (
+        <View className='models-page__empty'>
+          <EmptyState text='没有符合条件的车型' />
+          {filtered && (
+            <Button
+              className='btn-plain models-page__clear'
+              size='mini'
+              onClick={() => {
+                setDraftQ('')
+                setFilters((f) => ({ ...NO_FILTERS, sort: f.sort }))
+              }}
+            >
+              清除筛选
+            </Button>
+          )}
+        </View>
+      )}
       {status === 'ready' && items.length > 0 && (
         <View className='models-page__list'>
           <Text className='models-page__count'>共 {total} 款车型</Text>
