@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { fireEvent, render, waitFor } from '@testing-library/react'
+import { act, fireEvent, render, waitFor } from '@testing-library/react'
 import { TOKEN_KEY } from '../src/api/client'
 import GaragePage from '../src/packages/garage/pages/index'
 import VehiclePage from '../src/packages/garage/pages/vehicle'
@@ -7,10 +7,10 @@ import BookServicePage from '../src/packages/garage/pages/book'
 import MyServiceBookingsPage from '../src/packages/garage/pages/bookings'
 import MessagesPage from '../src/packages/garage/pages/messages'
 import { SubscribeReminder } from '../src/components/SubscribeReminder'
-import { GarageEntries } from '../src/components/GarageEntries'
+import { GarageEntries, badgeText } from '../src/components/GarageEntries'
 import { dayLabel, km, odometerText } from '../src/packages/garage/lib'
 import { CENTRES, TEMPLATE, callsTo, installFakeGarage, slotDate, slotsOn, vehicle } from './fake-garage'
-import { routerParams, taroMock } from './taro-mock'
+import { routerParams, taroMock, triggerDidShow } from './taro-mock'
 
 const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
 const $$ = (c: HTMLElement, sel: string) => Array.from(c.querySelectorAll<HTMLElement>(sel))
@@ -228,6 +228,19 @@ describe('订阅提醒 (weapp)', () => {
 })
 
 describe('我的 entries', () => {
+  it('消息中心 shows the unread count, refreshed when 我的 is shown again', async () => {
+    signIn()
+    const fake = installFakeGarage()
+    const { container: c } = render(<GarageEntries loggedIn roles={['buyer']} />)
+    await waitFor(() => expect($(c, '.me-entry--messages .me-entry__badge')?.textContent).toBe('1'))
+    expect($(c, '.me-entry--garage .me-entry__badge')).toBeNull()
+    // Read elsewhere (the message centre): back on 我的, the badge is gone.
+    fake.messages.forEach((m) => (m.read = true))
+    await act(async () => triggerDidShow())
+    await waitFor(() => expect($(c, '.me-entry--messages .me-entry__badge')).toBeNull())
+    expect(badgeText(120)).toBe('99+')
+  })
+
   it('owners see 我的车库 / 保养预约 / 消息中心; staff also 服务工作台; signed out nothing', () => {
     const out = render(<GarageEntries loggedIn={false} />)
     expect(out.container.textContent).toBe('')
