@@ -47,7 +47,7 @@ describe('placing an order', () => {
     const key = randomUUID();
     const first = await placeOrder(t, alice, CAR, key);
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ state: 'pending_payment', stateLabel: '待支付定金', depositFen: 500_000, modelName: '远山 S5' });
+    expect(first.body).toMatchObject({ state: 'pending_payment', stateLabel: '待支付意向金', depositFen: 500_000, modelName: '远山 S5' });
     expect(first.body.config.selected).toContain('PAINT_MIST_GREY');
     expect(first.body.totalFen).toBe(first.body.config.totalFen);
     expect(first.body.timeline).toHaveLength(1);

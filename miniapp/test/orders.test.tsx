@@ -218,7 +218,7 @@ describe('order detail', () => {
     expect(items[0].textContent).toContain(`${ORDER_TRANSITIONS.pay.label} · ${ORDER_STATE_LABELS.deposit_paid}`)
     expect(items[0].textContent).toContain('2026-11-20 12:05')
     expect(items[0].textContent).toContain(formatDateTimeCN(paidAt))
-    expect(items[1].textContent).toContain('提交订单 · 待支付定金')
+    expect(items[1].textContent).toContain('提交订单 · 待支付意向金')
     expect(items[1].textContent).toContain('2026-11-20 12:00')
 
     // deposit_paid: the buyer may lock or ask for a refund; nothing to pay, nothing to cancel.
@@ -262,6 +262,10 @@ describe('order detail', () => {
     expect(modal.content).toContain('不予退还')
     expect(posts(bff, '/lock').map((x) => x.path)).toEqual([`/api/v1/orders/${order.orderNo}/lock`])
     expect($(c, '.order-state')!.textContent).toBe('已锁单')
+    // After locking the deposit is called 定金, not 「意向金（已支付）」.
+    const depositRow = $$(c, '.order-sum__row').find((r) => r.textContent?.startsWith('定金'))
+    expect(depositRow?.textContent).toContain('（意向金已转为定金）')
+    expect(c.textContent).not.toContain('意向金（已支付）')
   })
 
   it('申请退款 calls cancel on a paid intent deposit (→ 退款中)', async () => {

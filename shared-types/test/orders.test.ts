@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { availableEvents, checkTransition, ORDER_EVENTS, ORDER_STATES, ORDER_TRANSITIONS, TERMINAL_STATES, type OrderActorKind } from '../src';
+import { availableEvents, checkTransition, depositLabel, ORDER_STATE_LABELS, ORDER_EVENTS, ORDER_STATES, ORDER_TRANSITIONS, TERMINAL_STATES, type OrderActorKind } from '../src';
 
 const ACTORS: OrderActorKind[] = ['buyer', 'staff', 'system', 'payment'];
 
@@ -57,5 +57,15 @@ describe('order state machine', () => {
         expect(ORDER_STATES).toContain(state);
       }),
     );
+  });
+});
+
+describe('deposit wording', () => {
+  it('意向金 until 锁单, 定金 after; the unpaid state asks for the 意向金', () => {
+    expect(ORDER_STATE_LABELS.pending_payment).toBe('待支付意向金');
+    expect(ORDER_STATES.filter((s) => depositLabel(s) === '定金')).toEqual(['locked', 'allocated', 'in_transit', 'ready_for_delivery', 'delivered']);
+    // Every state reached by 锁单 or after it calls it 定金.
+    for (const s of ORDER_STATES) if (ORDER_TRANSITIONS.lock.to === s) expect(depositLabel(s)).toBe('定金');
+    expect(depositLabel('refunded')).toBe('意向金');
   });
 });

@@ -28,7 +28,7 @@ export const ORDER_STATES = [
 export type OrderState = (typeof ORDER_STATES)[number];
 
 export const ORDER_STATE_LABELS: Record<OrderState, string> = {
-  pending_payment: '待支付定金',
+  pending_payment: '待支付意向金',
   deposit_paid: '已付意向金',
   locked: '已锁单',
   allocated: '已配车',
@@ -39,6 +39,14 @@ export const ORDER_STATE_LABELS: Record<OrderState, string> = {
   refunded: '已退款',
   cancelled: '已取消',
 };
+
+/** States after 锁单: the intent deposit (意向金) has become the firm deposit (定金). */
+const FIRM_DEPOSIT_STATES: ReadonlySet<OrderState> = new Set(['locked', 'allocated', 'in_transit', 'ready_for_delivery', 'delivered']);
+
+/** What the order's deposit is called in its state: 意向金 until locked, 定金 after. */
+export function depositLabel(state: OrderState): '意向金' | '定金' {
+  return FIRM_DEPOSIT_STATES.has(state) ? '定金' : '意向金';
+}
 
 export type OrderActorKind = 'buyer' | 'staff' | 'system' | 'payment';
 

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { ORDER_STATE_LABELS, formatDateTimeCN, formatFen, type OrderEvent } from '@carmall/shared-types'
+import { ORDER_STATE_LABELS, depositLabel, formatDateTimeCN, formatFen, type OrderEvent } from '@carmall/shared-types'
 import {
   cancelOrder,
   createAlipayPayment,
@@ -329,10 +329,10 @@ export default function OrderPage() {
           <Text className='order-sum__total'>{formatFen(order.totalFen)}</Text>
         </View>
         <View className='order-sum__row'>
-          <Text>意向金</Text>
+          <Text>{depositLabel(order.state)}</Text>
           <Text>
             {formatFen(order.depositFen)}
-            {paid ? '（已支付）' : pending ? '（待支付）' : ''}
+            {depositLabel(order.state) === '定金' ? '（意向金已转为定金）' : paid ? '（已支付）' : pending ? '（待支付）' : ''}
           </Text>
         </View>
         {paid?.paidAt && (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
-import { formatDateTimeCN, formatFen } from '@carmall/shared-types'
+import { depositLabel, formatDateTimeCN, formatFen } from '@carmall/shared-types'
 import { getToken } from '../../api/client'
 import { listOrders, orderDetailPath, type Order } from '../../api/orders'
 import { EmptyState, ErrorState, LoadingState } from '../../components/StatusViews'
@@ -76,7 +76,7 @@ export default function OrdersPage() {
               <Text className='order-card__total'>{formatFen(o.totalFen)}</Text>
             </View>
             <View className='order-card__row'>
-              <Text className='order-card__label'>意向金</Text>
+              <Text className='order-card__label'>{depositLabel(o.state)}</Text>
               <Text>{formatFen(o.depositFen)}</Text>
             </View>
             <View className='order-card__row'>
