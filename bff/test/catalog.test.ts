@@ -119,3 +119,15 @@ describe('seeding', () => {
     expect(await t.conn.collection('meta').countDocuments({ _id: 'demo-seed' as never })).toBe(1);
   });
 });
+
+describe('demo lineup copy', () => {
+  it('a tagline never quotes a range other than the best trim’s, and says 最高 when the trims differ', () => {
+    for (const m of LINEUP) {
+      const quoted = /(\d{3})km/.exec(m.tagline);
+      if (!quoted) continue;
+      const ranges = m.trims.map((t) => t.specs.rangeKm).filter((r): r is number => r !== null);
+      expect(Number(quoted[1]), m.code).toBe(Math.max(...ranges));
+      if (new Set(ranges).size > 1) expect(m.tagline, m.code).toContain(`最高 ${quoted[1]}km`);
+    }
+  });
+});

@@ -73,7 +73,7 @@ const yuanshanS5 = model({
   series: '远山',
   bodyType: 'suv',
   energyType: 'bev',
-  tagline: '620km 长续航，五座家用纯电 SUV',
+  tagline: '最高 700km 长续航，五座家用纯电 SUV',
   featured: true,
   coverColor: '#2f5d8a',
   trims: [
@@ -144,7 +144,7 @@ const yuanshanS7 = model({
   series: '远山',
   bodyType: 'suv',
   energyType: 'bev',
-  tagline: '三排六座大空间，750km 纯电旗舰 SUV',
+  tagline: '三排六座大空间，最高 750km 纯电旗舰 SUV',
   featured: false,
   coverColor: '#3d5a4c',
   trims: [
@@ -199,7 +199,7 @@ const yuanshanS6 = model({
   series: '远山',
   bodyType: 'suv',
   energyType: 'phev',
-  tagline: '200km 纯电通勤，亏电 5 升油的家用插混 SUV',
+  tagline: '最高 200km 纯电通勤，亏电 5 升油的家用插混 SUV',
   featured: false,
   coverColor: '#8a3b36',
   trims: [
@@ -302,7 +302,7 @@ const changfengE7 = model({
   series: '长风',
   bodyType: 'sedan',
   energyType: 'bev',
-  tagline: '3.1秒破百，710km 长续航智能轿跑',
+  tagline: '3.1秒破百，最高 710km 长续航智能轿跑',
   featured: true,
   coverColor: '#1f3f8a',
   trims: [
@@ -363,7 +363,7 @@ const changfengP5 = model({
   series: '长风',
   bodyType: 'sedan',
   energyType: 'phev',
-  tagline: '205km 纯电续航，十三万起的中级插混轿车',
+  tagline: '最高 205km 纯电续航，十三万起的中级插混轿车',
   featured: false,
   coverColor: '#6e7378',
   trims: [
@@ -414,7 +414,7 @@ const yunqiM8 = model({
   series: '云栖',
   bodyType: 'mpv',
   energyType: 'phev',
-  tagline: '230km 纯电，二排零重力的豪华插混 MPV',
+  tagline: '最高 230km 纯电，二排零重力的豪华插混 MPV',
   featured: true,
   coverColor: '#3a3530',
   trims: [
