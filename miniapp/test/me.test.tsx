@@ -165,6 +165,18 @@ describe('login panel per target', () => {
 describe('SMS form (H5)', () => {
   const input = (c: HTMLElement, sel: string, value: string) => fireEvent.input(c.querySelector(`${sel} input`) ?? c.querySelector(sel)!, { target: { value } })
 
+  it('asks for privacy consent before the code is sent (the phone goes to the SMS provider), and sends nothing when refused', async () => {
+    taroMock.showModal.mockImplementation(() => Promise.resolve({ confirm: false, cancel: true }))
+    const bff = fakeBff({ 'POST /api/v1/me/consents': consentRoute })
+    const { container: c } = render(<LoginPanel method='sms' onLoggedIn={vi.fn()} />)
+    input(c, '.sms-form__phone', '13800001234')
+    fireEvent.click(screen.getByText('获取验证码'))
+    await waitFor(() => expect(taroMock.showModal).toHaveBeenCalled())
+    expect((taroMock.showModal.mock.calls[0] as unknown as [{ title: string }])[0].title).toBe('隐私政策')
+    await new Promise((r) => setTimeout(r, 20))
+    expect(bff.keys().filter((k) => k.endsWith('/sms/send'))).toHaveLength(0)
+  })
+
   it('checks the phone has 11 digits and the code 6 before calling the BFF', async () => {
     const bff = fakeBff({})
     const { container: c } = render(<MePage />)

@@ -323,7 +323,9 @@ describe('订单 tab', () => {
     installFakeOrders()
     const { container: c } = render(<OrdersPage />)
     expect($(c, '.login-prompt')!.textContent).toContain('登录后查看您的订单')
-    expect($(c, '.login-prompt')!.textContent).toContain('登录仅支持在微信小程序中使用')
+    // H5: sign in right here with an SMS code (no false 「仅支持在微信小程序中使用」).
+    expect($(c, '.login-prompt')!.textContent).not.toContain('仅支持')
+    expect($(c, '.login-prompt .sms-form')).toBeTruthy()
     expect(taroMock.request).not.toHaveBeenCalled()
   })
 

@@ -52,6 +52,8 @@ export function LoginPanel({ method, onLoggedIn }: { method: LoginMethod; onLogg
         <SmsForm
           submitText='登录'
           hint='手机号验证码登录，未注册的手机号将自动注册'
+          // Consent first: the phone number goes to the SMS provider when the code is sent.
+          beforeSend={ensureConsent}
           onSubmit={async (phone, code) => {
             if (!(await ensureConsent())) return
             onLoggedIn(await smsLogin(phone, code))

@@ -15,12 +15,14 @@ interface Props {
   onSubmit: (phone: string, code: string) => Promise<unknown>
   /** Shown above the form before anything happens. */
   hint?: string
+  /** Asked before a code is sent (the privacy consent: a phone number is personal data); false stops it. */
+  beforeSend?: () => Promise<boolean>
 }
 
 const message = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback)
 
 /** Phone + SMS code form with a 60 s resend countdown (H5 login and phone binding). */
-export default function SmsForm({ submitText, onSubmit, hint }: Props) {
+export default function SmsForm({ submitText, onSubmit, hint, beforeSend }: Props) {
   const [phone, setPhone] = useState('')
   const [code, setCode] = useState('')
   const [countdown, setCountdown] = useState(0)
@@ -42,6 +44,7 @@ export default function SmsForm({ submitText, onSubmit, hint }: Props) {
       return
     }
     setError('')
+    if (beforeSend && !(await beforeSend())) return
     setSending(true)
     try {
       const res = await smsSend(phone)

@@ -1,7 +1,6 @@
 /** Pieces shared by checkout, the order list (tab 订单) and the order detail page. */
 import { useEffect, useState } from 'react'
-import { Button, Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
 import {
   ORDER_STATE_LABELS,
   ORDER_TRANSITIONS,
@@ -9,7 +8,8 @@ import {
   type OrderState,
   type OrderTimelineEntry,
 } from '@carmall/shared-types'
-import { canWechatLogin, wechatLogin } from '../../api/auth'
+import { loginMethod, type LoginMethod } from '../../api/auth'
+import { LoginPanel } from '../../components/LoginPanel'
 import { ApiError } from '../../api/client'
 import './parts.scss'
 
@@ -62,37 +62,15 @@ export function formatCountdown(ms: number): string {
  * Shown where a session is needed and there is none. WeChat login needs wx.login, which only
  * exists inside the WeChat mini-program; elsewhere say so and point to 我的.
  */
-export function LoginPrompt({ text, onLoggedIn }: { text: string; onLoggedIn: () => void }) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState('')
-  const onLogin = async () => {
-    setBusy(true)
-    setError('')
-    try {
-      await wechatLogin()
-      onLoggedIn()
-    } catch (err) {
-      setError(errorText(err, '登录失败，请重试'))
-    } finally {
-      setBusy(false)
-    }
-  }
+/**
+ * Sign in right here, with this build's method (微信 / 支付宝 / 手机号验证码 on H5), so the buyer
+ * stays on the page they were on (checkout, order, tracking) and it reloads once signed in.
+ */
+export function LoginPrompt({ text, onLoggedIn, method = loginMethod }: { text: string; onLoggedIn: () => void; method?: LoginMethod }) {
   return (
     <View className='login-prompt'>
       <Text className='login-prompt__text'>{text}</Text>
-      {canWechatLogin ? (
-        <Button className='btn-primary login-prompt__btn' loading={busy} disabled={busy || undefined} onClick={onLogin}>
-          微信登录
-        </Button>
-      ) : (
-        <>
-          <Text className='login-prompt__hint'>登录仅支持在微信小程序中使用，请在微信中搜索“车商城”小程序。</Text>
-          <Button className='btn-plain login-prompt__btn' onClick={() => Taro.switchTab({ url: '/pages/me/index' })}>
-            去「我的」
-          </Button>
-        </>
-      )}
-      {error && <Text className='login-prompt__error'>{error}</Text>}
+      <LoginPanel method={method} onLoggedIn={() => onLoggedIn()} />
     </View>
   )
 }
