@@ -95,6 +95,31 @@ describe('vehicle detail', () => {
 })
 
 describe('预约保养', () => {
+  it('opened without a car: says there is none and offers 去选车 (no 「undefined」 booking); with one car it books that one', async () => {
+    signIn()
+    delete routerParams.vehicleId
+    installFakeGarage({ vehicles: [] })
+    const none = render(<BookServicePage />)
+    await waitFor(() => expect($(none.container, '.book-page--no-vehicle')).toBeTruthy())
+    expect(none.container.textContent).toContain('您名下还没有车辆')
+    expect(none.container.textContent).not.toContain('undefined')
+    fireEvent.click($(none.container, '.book-page__to-models')!)
+    expect(taroMock.switchTab).toHaveBeenCalledWith({ url: '/pages/models/index' })
+    none.unmount()
+
+    installFakeGarage()
+    const one = render(<BookServicePage />)
+    await waitFor(() => expect($(one.container, '.book-page__vehicle')?.textContent).toBe('远山 S5'))
+    await waitFor(() => expect($$(one.container, '.slot').length).toBeGreaterThan(0))
+    one.unmount()
+
+    installFakeGarage({ vehicles: [vehicle(), vehicle({ id: 'b'.repeat(24), modelName: '长风 E7' })] })
+    const two = render(<BookServicePage />)
+    await waitFor(() => expect($$(two.container, '.book-page__pick-vehicle')).toHaveLength(2))
+    fireEvent.click($$(two.container, '.book-page__pick-vehicle')[1])
+    await waitFor(() => expect($(two.container, '.book-page__vehicle')?.textContent).toBe('长风 E7'))
+  })
+
   it('opens on the first open day, full slots cannot be picked, books with one Idempotency-Key', async () => {
     signIn()
     routerParams.vehicleId = VID

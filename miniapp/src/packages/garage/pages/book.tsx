@@ -3,19 +3,25 @@ import { Button, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { formatDateCN } from '@carmall/shared-types'
 import { ApiError } from '../../../api/client'
-import { bookService, getMyVehicle, getSiteSlots, listServiceCentres, myServiceBookingsPath, type MyVehicle, type Site, type SiteSlot } from '../../../api/garage'
+import { bookService, getMyVehicle, getSiteSlots, listMyVehicles, listServiceCentres, myServiceBookingsPath, type MyVehicle, type Site, type SiteSlot } from '../../../api/garage'
 import { newIdempotencyKey } from '../../../api/orders'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
 import { useLatestRequest } from '../../../utils/latestRequest'
 import { dayLabel, errorText } from '../lib'
 import './garage.scss'
 
-type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; vehicle: MyVehicle; centres: Site[] }
+type Load =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  // Opened without a car (e.g. from 保养预约): none yet, or several to choose from.
+  | { status: 'no_vehicle' }
+  | { status: 'choose'; vehicles: MyVehicle[] }
+  | { status: 'ready'; vehicle: MyVehicle; centres: Site[] }
 
 /** 预约保养: city → service centre → day → free slot → confirm. Full slots cannot be picked. */
 export default function BookServicePage() {
   const { params } = useRouter()
-  const vehicleId = params.vehicleId ?? ''
+  const [vehicleId, setVehicleId] = useState(params.vehicleId ?? '')
   const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [city, setCity] = useState('')
   const [centre, setCentre] = useState('')
@@ -31,6 +37,13 @@ export default function BookServicePage() {
 
   const init = useCallback(async () => {
     try {
+      if (!vehicleId) {
+        // No car given: the only one, a choice, or say there is none (never book "undefined").
+        const { items: mine } = await listMyVehicles()
+        if (mine.length === 0) return setLoad({ status: 'no_vehicle' })
+        if (mine.length > 1) return setLoad({ status: 'choose', vehicles: mine })
+        return setVehicleId(mine[0].id)
+      }
       const [vehicle, { items }] = await Promise.all([getMyVehicle(vehicleId), listServiceCentres()])
       setLoad({ status: 'ready', vehicle, centres: items })
       setCity(items[0]?.city ?? '')
@@ -93,6 +106,29 @@ export default function BookServicePage() {
 
   if (load.status === 'loading') return <LoadingState />
   if (load.status === 'error') return <ErrorState message={load.message} onRetry={init} />
+  if (load.status === 'no_vehicle') {
+    return (
+      <View className='page garage-page book-page book-page--no-vehicle'>
+        <EmptyState text='您名下还没有车辆：车辆交付后会自动加入「我的车库」，即可预约保养。' />
+        <Button className='btn-primary book-page__to-models' onClick={() => Taro.switchTab({ url: '/pages/models/index' })}>
+          去选车
+        </Button>
+      </View>
+    )
+  }
+  if (load.status === 'choose') {
+    return (
+      <View className='page garage-page book-page book-page--choose'>
+        <Text className='book-page__vehicle'>为哪辆车预约保养？</Text>
+        {load.vehicles.map((v) => (
+          <View key={v.id} className='garage-card book-page__pick-vehicle' data-id={v.id} onClick={() => { setLoad({ status: 'loading' }); setVehicleId(v.id) }}>
+            <Text className='garage-card__title'>{v.modelName}</Text>
+            <Text className='garage-card__hint'>车架号 {v.vin}</Text>
+          </View>
+        ))}
+      </View>
+    )
+  }
   if (centres.length === 0) return <EmptyState text='暂无可预约的服务中心' />
   return (
     <View className='page garage-page book-page'>
