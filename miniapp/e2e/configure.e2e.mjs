@@ -110,9 +110,17 @@ async function main() {
     check((await total()) - beforePaint === paintDelta, 'the total did not change by the paint delta')
     console.log(`paint ${paint.name}: ${yuan(beforePaint)} -> ${yuan(await total())} (delta ${yuan(paintDelta)})`)
 
-    // 6. 性能包: the forged wheels are added automatically, with a notice saying so.
+    // 6. 性能包: it brings in the forged wheels, so the page first says so with the new total
+    //    (确认调整 / 取消), then adds them with a notice.
     const beforePerf = await total()
     await tap(`.option-item[data-code="${perf.code}"]`)
+    const adjust = '.taro-modal__foot >> text=确认调整' // Taro H5's showModal
+    await page.waitForSelector(adjust, { timeout: 5_000 }).catch(() => {
+      throw new E2EFailure(`choosing ${perf.name} did not ask first although it adds ${forged.name}`)
+    })
+    const dialog = (await page.textContent('.taro-modal__content').catch(() => '')) ?? ''
+    check(dialog.includes(forged.name) && dialog.includes('总价'), `the confirm dialog does not name ${forged.name} and the total: "${dialog}"`)
+    await page.click(adjust)
     const expectedNotice = `「${perf.name}」需要「${forged.name}」，已自动添加`
     await page.waitForFunction(
       ([sel, text]) => (document.querySelector(sel)?.textContent ?? '').includes(text),

@@ -26,6 +26,8 @@ const totalFen = (c: HTMLElement) => Number($(c, '.config-total')!.dataset.total
 const option = (c: HTMLElement, code: string) => $(c, `.option-item[data-code="${code}"]`)!
 const trimItem = (c: HTMLElement, code: string) => $(c, `.trim-item[data-code="${code}"]`)!
 const notice = (c: HTMLElement) => $(c, '.config-notice')?.textContent ?? ''
+/** Lets a choice that changes other options through its confirm dialog (the mock answers 确认). */
+const settle = () => act(async () => { await Promise.resolve(); await Promise.resolve() })
 const posts = (bff: ReturnType<typeof installFakeBff>, path = '/api/v1/configurations') =>
   bff.calls.filter((x) => x.method === 'POST' && x.path === path)
 const defaults = (trim: string) => {
@@ -107,22 +109,52 @@ describe('configurator page', () => {
 
     const expected = must(applyChoice(S5, onAwd, 'PKG_PERFORMANCE', AT))
     fireEvent.click(option(c, 'PKG_PERFORMANCE'))
+    await settle()
     expect(totalFen(c)).toBe(expected.totalFen)
     expect(option(c, 'WHEEL_21_FORGED').dataset.selected).toBe('true')
     expect(option(c, 'WHEEL_21_FORGED').textContent).toContain('自动添加')
     expect(notice(c)).toContain('「性能包」需要「21英寸锻造轮毂」，已自动添加')
   })
 
+  it('a choice that brings in other options says what it costs first, and 取消 changes nothing', async () => {
+    const { c } = await open({ code: 'yuanshan-s5', trim: AWD })
+    const before = totalFen(c)
+    // 性能包 brings in the 21-inch forged wheels.
+    const expected = must(applyChoice(S5, defaults(AWD), 'PKG_PERFORMANCE', AT))
+    expect(expected.selected).toContain('WHEEL_21_FORGED')
+    taroMock.showModal.mockImplementationOnce(() => Promise.resolve({ confirm: false, cancel: true }))
+    fireEvent.click(option(c, 'PKG_PERFORMANCE'))
+    await settle()
+    const modal = (taroMock.showModal.mock.calls.at(-1) as unknown as [{ title: string; content: string }])[0]
+    expect(modal.title).toBe('将同时调整其他配置')
+    expect(modal.content).toContain('21英寸锻造轮毂')
+    expect(modal.content).toContain(`总价 ${formatFen(before)} → ${formatFen(expected.totalFen)}（+${formatFen(expected.totalFen - before)}）`)
+    // Cancelled: nothing applied.
+    expect(totalFen(c)).toBe(before)
+    expect(option(c, 'PKG_PERFORMANCE').dataset.selected).toBe('false')
+    // Confirmed: applied as computed.
+    fireEvent.click(option(c, 'PKG_PERFORMANCE'))
+    await settle()
+    expect(totalFen(c)).toBe(expected.totalFen)
+    expect(option(c, 'WHEEL_21_FORGED').dataset.selected).toBe('true')
+    // A plain choice (another paint) asks nothing.
+    const asked = taroMock.showModal.mock.calls.length
+    fireEvent.click(option(c, 'PAINT_LAKE_BLUE'))
+    expect(taroMock.showModal.mock.calls.length).toBe(asked)
+  })
+
   it('a conflicting choice removes the other option with a notice', async () => {
     const { c } = await open({ code: 'yuanshan-s5', trim: AWD })
     expect(trimItem(c, AWD).dataset.selected).toBe('true')
     fireEvent.click(option(c, 'PKG_PERFORMANCE'))
+    await settle()
     const withPerf = must(applyChoice(S5, defaults(AWD), 'PKG_PERFORMANCE', AT))
     const expected = must(applyChoice(S5, withPerf, 'WHEEL_19_AERO', AT))
     const removed = expected.changes.removed.find((r) => r.code === 'PKG_PERFORMANCE')!
     expect(removed).toBeTruthy()
 
     fireEvent.click(option(c, 'WHEEL_19_AERO'))
+    await settle()
     expect(option(c, 'PKG_PERFORMANCE').dataset.selected).toBe('false')
     expect(option(c, 'WHEEL_19_AERO').dataset.selected).toBe('true')
     expect(notice(c)).toContain(removed.message)
@@ -169,6 +201,7 @@ describe('configurator page', () => {
     const { c, bff } = await open({ code: 'yuanshan-s5', trim: AWD })
     fireEvent.click(option(c, 'PAINT_LAKE_BLUE'))
     fireEvent.click(option(c, 'PKG_PERFORMANCE'))
+    await settle()
     fireEvent.click($(c, '.save-config')!)
     await waitFor(() => expect($(c, '.saved-short-id')).toBeTruthy())
 
@@ -260,6 +293,7 @@ describe('configurator page', () => {
   it('明细 lists every line item with its price', async () => {
     const { c } = await open({ code: 'yuanshan-s5', trim: AWD })
     fireEvent.click(option(c, 'PKG_COMFORT'))
+    await settle()
     fireEvent.click($(c, '.config-bar__total')!)
     const expected = must(applyChoice(S5, defaults(AWD), 'PKG_COMFORT', AT))
     const lines = Array.from(c.querySelectorAll<HTMLElement>('.line-item[data-code]')).map((l) => l.dataset.code)

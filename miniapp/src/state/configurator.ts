@@ -4,6 +4,7 @@
  */
 import {
   OPTION_GROUPS,
+  formatFen,
   type CatalogModel,
   type CatalogOption,
   type ConfigChanges,
@@ -38,6 +39,13 @@ export function changeNotices(changes: ConfigChanges, chosen?: string): ConfigNo
     out.push({ kind: 'removed', text: r.message })
   }
   return out
+}
+
+/** The confirm text for a choice that changes others: what changes, then the total before → after. */
+export function consequenceText(sideEffects: ConfigNotice[], beforeFen: number, afterFen: number): string {
+  const delta = afterFen - beforeFen
+  const sign = delta > 0 ? '+' : delta < 0 ? '-' : '±'
+  return `${sideEffects.map((n) => n.text).join('\n')}\n总价 ${formatFen(beforeFen)} → ${formatFen(afterFen)}（${sign}${formatFen(Math.abs(delta))}）`
 }
 
 export interface OptionGroupView {

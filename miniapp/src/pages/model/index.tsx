@@ -30,7 +30,7 @@ import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { TrimPicker } from '../../components/TrimPicker'
 import { AdvisorShareBar, withAdvisorShare } from '../../components/AdvisorShare'
 import { SimilarCars } from '../../components/SimilarCars'
-import { changeNotices, groupOptions, sameConfig, type ConfigNotice } from '../../state/configurator'
+import { changeNotices, consequenceText, groupOptions, sameConfig, type ConfigNotice } from '../../state/configurator'
 import { rememberSavedConfig } from '../../state/savedConfigs'
 import { openCompare, openViewerWithConfig } from '../../utils/navigation'
 import { track, usePageView, useTrackOnce } from '../../analytics'
@@ -187,8 +187,21 @@ export default function ModelPage() {
         setNotices([{ kind: 'error', text: r.error.message }])
         return
       }
-      commit(r.config, changeNotices(r.config.changes, optionCode))
-      track('configure', { modelCode: l.detail.model.code, option: optionCode })
+      const apply = () => {
+        commit(r.config, changeNotices(r.config.changes, optionCode))
+        track('configure', { modelCode: l.detail.model.code, option: optionCode })
+      }
+      // A tap that also adds or removes other options (座椅通风 brings in 舒适包): show what it does
+      // to the price before applying it, and let the buyer say no.
+      const sideEffects = changeNotices(r.config.changes, optionCode)
+      if (sideEffects.length === 0) return apply()
+      void Taro.showModal({ title: '将同时调整其他配置', content: consequenceText(sideEffects, current.totalFen, r.config.totalFen), confirmText: '确认调整', cancelText: '取消' }).then(
+        ({ confirm }) => {
+          // Applied only onto the configuration it was computed from.
+          if (confirm && live.current.config === current) apply()
+        },
+        () => undefined,
+      )
     },
     [commit],
   )
