@@ -39,12 +39,12 @@ export function LoginPanel({ method, onLoggedIn }: { method: LoginMethod; onLogg
   return (
     <View className='me-login'>
       {method === 'wechat' && (
-        <Button className='btn-primary me-login__wechat' loading={busy} disabled={busy} onClick={() => run(wechatLogin)}>
+        <Button className='btn-primary me-login__wechat' loading={busy} disabled={busy || undefined} onClick={() => run(wechatLogin)}>
           微信登录
         </Button>
       )}
       {method === 'alipay' && (
-        <Button className='btn-primary me-login__alipay' loading={busy} disabled={busy} onClick={() => run(alipayLogin)}>
+        <Button className='btn-primary me-login__alipay' loading={busy} disabled={busy || undefined} onClick={() => run(alipayLogin)}>
           支付宝登录
         </Button>
       )}

@@ -71,7 +71,7 @@ export function SubscribeReminder({ canSubscribe = CAN_SUBSCRIBE }: { canSubscri
   const ready = !!templates?.length
   return (
     <View className='subscribe-reminder'>
-      <Button className='btn-plain subscribe-reminder__btn' size='mini' loading={busy || (!templates && !loadFailed)} disabled={busy || !ready} data-ready={ready ? 'true' : 'false'} onClick={onTap}>
+      <Button className='btn-plain subscribe-reminder__btn' size='mini' loading={busy || (!templates && !loadFailed)} disabled={busy || !ready || undefined} data-ready={ready ? 'true' : 'false'} onClick={onTap}>
         订阅提醒
       </Button>
       <Text className='subscribe-reminder__hint'>

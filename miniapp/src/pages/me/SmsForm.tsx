@@ -100,12 +100,12 @@ export default function SmsForm({ submitText, onSubmit, hint, beforeSend }: Prop
           value={code}
           onInput={(e) => setCode(e.detail.value.replace(/\D/g, ''))}
         />
-        <Button className='btn-plain sms-form__send' size='mini' disabled={sending || countdown > 0} onClick={send}>
+        <Button className='btn-plain sms-form__send' size='mini' disabled={sending || countdown > 0 || undefined} onClick={send}>
           {countdown > 0 ? `${countdown} 秒后重发` : sentTo ? '重新发送' : '获取验证码'}
         </Button>
       </View>
       {sentTo && <Text className='sms-form__sent'>验证码已发送至 {sentTo}</Text>}
-      <Button className='btn-primary sms-form__submit' loading={submitting} disabled={submitting} onClick={submit}>
+      <Button className='btn-primary sms-form__submit' loading={submitting} disabled={submitting || undefined} onClick={submit}>
         {submitText}
       </Button>
       {error && <Text className='sms-form__error'>{error}</Text>}

@@ -392,7 +392,7 @@ export default function ModelPage() {
         <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
           保存配置
         </Button>
-        <OrderNowButton disabled={confirming} onClick={onOrder} modelCode={model.code} />
+        <OrderNowButton disabled={confirming || undefined} onClick={onOrder} modelCode={model.code} />
       </View>
     </View>
   )

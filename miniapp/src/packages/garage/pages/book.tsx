@@ -184,7 +184,7 @@ export default function BookServicePage() {
         })}
       </View>
       <Textarea className='book-page__note' placeholder='备注（选填），如：更换雨刮' maxlength={200} value={note} onInput={(e) => setNote(e.detail.value)} />
-      <Button className='btn-primary book-page__confirm' disabled={!picked || busy} loading={busy} onClick={onConfirm}>
+      <Button className='btn-primary book-page__confirm' disabled={!picked || busy || undefined} loading={busy} onClick={onConfirm}>
         {picked ? `预约 ${dayLabel(date, today)} ${picked.label}` : '请选择时段'}
       </Button>
     </View>

@@ -47,7 +47,7 @@ export default function MyServiceBookingsPage() {
             </Text>
             {b.note && <Text className='garage-card__hint'>备注：{b.note}</Text>}
             {b.cancellable && (
-              <Button className='btn-plain service-booking__cancel' size='mini' disabled={busyId === b.id} onClick={() => onCancel(b)}>
+              <Button className='btn-plain service-booking__cancel' size='mini' disabled={busyId === b.id || undefined} onClick={() => onCancel(b)}>
                 取消预约
               </Button>
             )}

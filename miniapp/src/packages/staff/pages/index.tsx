@@ -176,7 +176,7 @@ function PushTab({ onPushed }: { onPushed: (id: string) => void }) {
         <Textarea className='field__area campaign-body' placeholder='消息内容' maxlength={500} value={form.body} onInput={(e) => set({ body: e.detail.value })} />
       </View>
       {error && <Text className='staff-error'>{error}</Text>}
-      <Button className='btn-plain staff-preview' disabled={busy} onClick={onPreview}>
+      <Button className='btn-plain staff-preview' disabled={busy || undefined} onClick={onPreview}>
         预览
       </Button>
       {preview && (
@@ -192,7 +192,7 @@ function PushTab({ onPushed }: { onPushed: (id: string) => void }) {
               {s.batterySohPct != null ? ` · 电池 ${s.batterySohPct.toFixed(1)}%` : ''}
             </Text>
           ))}
-          <Button className='btn-primary staff-push' disabled={busy || preview.owners === 0} loading={busy} onClick={onPush}>
+          <Button className='btn-primary staff-push' disabled={busy || preview.owners === 0 || undefined} loading={busy} onClick={onPush}>
             推送
           </Button>
         </View>
@@ -252,7 +252,7 @@ function DeadLettersTab() {
           <Text className='garage-card__hint'>
             {d.failedAt ? formatDateTimeCN(d.failedAt) : ''} · 尝试 {d.attempts} 次 · {d.reason}
           </Text>
-          <Button className='btn-plain dead-letter__retry' size='mini' disabled={busy === d.jobId} onClick={() => onRetry(d)}>
+          <Button className='btn-plain dead-letter__retry' size='mini' disabled={busy === d.jobId || undefined} onClick={() => onRetry(d)}>
             重试
           </Button>
         </View>
