@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { compareQuotes, computeLoan, defaultConfiguration, formatFen, quoteProduct, type LoanProduct, type ProductLoanRequest } from '@carmall/shared-types'
 import ModelPage from '../src/pages/model/index'
-import FinancePage, { balloonOptions, downOptions, fitChoice, yearlySplit } from '../src/pages/finance/index'
+import FinancePage, { balloonOptions, downOptions, fitChoice, promiseNote, yearlySplit } from '../src/pages/finance/index'
 import { financePath } from '../src/api/finance'
 import { AT, installFakeBff, lineupModel, resolveOrThrow } from './fake-bff'
 import { ok } from './fixtures'
@@ -188,11 +188,39 @@ describe('finance page helpers', () => {
     expect(downOptions(PRODUCTS[1])).toEqual([3000, 4000, 5000, 6000, 7000, 8000])
     expect(balloonOptions(PRODUCTS[2])).toEqual([0, 1000, 2000, 3000, 4000])
     expect(balloonOptions(PRODUCTS[0])).toEqual([0])
-    expect(fitChoice(PRODUCTS[0])).toEqual({ productId: 'BANK-STD', method: 'equal_installment', termMonths: 36, downRatioBp: 3000, balloonRatioBp: 0 })
-    expect(fitChoice(PRODUCTS[2], { downRatioBp: 8000, termMonths: 60, method: 'equal_principal', balloonRatioBp: 3000 })).toEqual({
+    expect(fitChoice(PRODUCTS[0])).toEqual({ productId: 'BANK-STD', method: 'equal_installment', termMonths: 36, downRatioBp: 3000, balloonRatioBp: 0, notes: [] })
+    // Picked by the buyer: carried over where offered, else the nearest, and the notes say so.
+    const all = { downRatioBp: true, termMonths: true, method: true, balloonRatioBp: true } as const
+    expect(fitChoice(PRODUCTS[2], { downRatioBp: 8000, termMonths: 60, method: 'equal_principal', balloonRatioBp: 3000 }, all)).toEqual({
       productId: 'YS-BALLOON', method: 'equal_installment', termMonths: 36, downRatioBp: 6000, balloonRatioBp: 3000,
+      notes: ['首付由 80% 调整为 60%（该方案首付 20%–60%）', '期数由 60 期调整为 36 期（该方案可选 24、36 期）', '该方案仅支持等额本息'],
     })
-    expect(fitChoice(PRODUCTS[0], { balloonRatioBp: 3000, termMonths: 12 })).toMatchObject({ balloonRatioBp: 0, termMonths: 12 })
+    expect(fitChoice(PRODUCTS[0], { balloonRatioBp: 3000, termMonths: 12 }, all)).toMatchObject({ balloonRatioBp: 0, termMonths: 12, notes: ['该方案不支持尾款，已按无尾款计算'] })
+  })
+
+  it('defaults follow the product’s promise: 0息 on an interest-free term, 低月供 with the balloon', () => {
+    // As the bank's book has it: 12 and 24 months at 0, 36 months at 1.99%.
+    const ZERO: LoanProduct = { ...PRODUCTS[1], rates: [...PRODUCTS[1].rates, { termMonths: 36, annualRateBp: 199, standardRateBp: 385 }] }
+    // Not picked by the buyer: the 0息 plan starts on its longest 0-interest term, not on 36 months at 1.99%.
+    const zero = fitChoice(ZERO, { termMonths: 36, downRatioBp: 3000 })
+    expect(zero.termMonths).toBe(24)
+    expect(zero.notes).toEqual([])
+    // The buyer chose 36 months: kept, and the page says 0 息 does not cover it.
+    const kept = fitChoice(ZERO, { termMonths: 36 }, { termMonths: true })
+    expect(kept.termMonths).toBe(36)
+    expect(promiseNote(ZERO, 36)).toMatch(/^0 息仅限 12、24 期；36 期年利率 1\.99%$/)
+    expect(promiseNote(ZERO, 24)).toBeNull()
+    expect(promiseNote(PRODUCTS[0], 36)).toBeNull()
+    // The balloon plan starts with its largest balloon: a lower monthly than the standard loan.
+    const balloon = fitChoice(PRODUCTS[2], { termMonths: 36, downRatioBp: 3000 })
+    expect(balloon.balloonRatioBp).toBe(PRODUCTS[2].maxBalloonRatioBp)
+    const price = 25_000_000
+    const monthly = (p: (typeof PRODUCTS)[number], c: ReturnType<typeof fitChoice>) => {
+      const r = quoteProduct(p, { priceFen: price, downPayment: { ratioBp: c.downRatioBp }, termMonths: c.termMonths, method: c.method, balloon: { ratioBp: c.balloonRatioBp } })
+      if (!r.ok) throw new Error(r.error.message)
+      return r.quote.totals.monthlyPaymentFen
+    }
+    expect(monthly(PRODUCTS[2], balloon)).toBeLessThan(monthly(PRODUCTS[0], fitChoice(PRODUCTS[0], { termMonths: 36, downRatioBp: 3000 })))
   })
 
   it('builds the page path the configurator links to', () => {

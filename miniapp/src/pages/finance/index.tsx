@@ -46,17 +46,53 @@ export function balloonOptions(p: LoanProduct): number[] {
   return out
 }
 
-/** Keep a choice valid for a product: nearest offered down payment, a term it offers, no balloon it cannot take. */
-export function fitChoice(p: LoanProduct, prev?: Partial<Choice>): Choice {
+/** What the buyer picked themselves: only those carry over as they are; the rest follow the product. */
+export type Picked = Partial<Record<'termMonths' | 'downRatioBp' | 'balloonRatioBp' | 'method', true>>
+
+/**
+ * Keep a choice valid for a product. What the buyer picked carries over when the product offers it
+ * (else the nearest it offers, and `notes` say what changed); what they did not pick follows the
+ * product's promise: a 0息 product starts on its longest 0-interest term, a balloon product (低月供)
+ * on its largest balloon.
+ */
+export function fitChoice(p: LoanProduct, prev?: Partial<Choice>, picked: Picked = {}): Choice & { notes: string[] } {
+  const notes: string[] = []
   const downs = downOptions(p)
   const wantDown = prev?.downRatioBp ?? DEFAULT_DOWN_BP
   const downRatioBp = downs.reduce((best, bp) => (Math.abs(bp - wantDown) < Math.abs(best - wantDown) ? bp : best), downs[0])
+  if (picked.downRatioBp && prev?.downRatioBp !== undefined && downRatioBp !== prev.downRatioBp) {
+    notes.push(`首付由 ${pct(prev.downRatioBp)} 调整为 ${pct(downRatioBp)}（该方案首付 ${pct(p.minDownRatioBp)}–${pct(p.maxDownRatioBp)}）`)
+  }
   const terms = p.rates.map((r) => r.termMonths)
-  const wantTerm = prev?.termMonths ?? DEFAULT_TERM
-  const termMonths = terms.includes(wantTerm) ? wantTerm : terms.filter((t) => t <= wantTerm).pop() ?? terms[0]
+  const zeroTerms = p.rates.filter((r) => r.annualRateBp === 0).map((r) => r.termMonths)
+  let termMonths: number
+  if (picked.termMonths && prev?.termMonths !== undefined) {
+    termMonths = terms.includes(prev.termMonths) ? prev.termMonths : terms.filter((t) => t <= prev.termMonths!).pop() ?? terms[0]
+    if (termMonths !== prev.termMonths) notes.push(`期数由 ${prev.termMonths} 期调整为 ${termMonths} 期（该方案可选 ${terms.join('、')} 期）`)
+  } else if (zeroTerms.length > 0) {
+    termMonths = Math.max(...zeroTerms)
+  } else {
+    termMonths = terms.includes(DEFAULT_TERM) ? DEFAULT_TERM : terms.filter((t) => t <= DEFAULT_TERM).pop() ?? terms[0]
+  }
   const method = prev?.method && p.methods.includes(prev.method) ? prev.method : p.methods[0]
-  const balloonRatioBp = Math.min(prev?.balloonRatioBp ?? 0, p.maxBalloonRatioBp)
-  return { productId: p.id, method, termMonths, downRatioBp, balloonRatioBp: balloonOptions(p).includes(balloonRatioBp) ? balloonRatioBp : 0 }
+  if (picked.method && prev?.method && method !== prev.method) notes.push(`该方案仅支持${LOAN_METHOD_LABELS[method]}`)
+  const balloons = balloonOptions(p)
+  let balloonRatioBp: number
+  if (picked.balloonRatioBp && prev?.balloonRatioBp !== undefined) {
+    balloonRatioBp = balloons.filter((bp) => bp <= prev.balloonRatioBp!).pop() ?? 0
+    if (balloonRatioBp !== prev.balloonRatioBp) notes.push(balloonRatioBp === 0 ? '该方案不支持尾款，已按无尾款计算' : `尾款由 ${pct(prev.balloonRatioBp)} 调整为 ${pct(balloonRatioBp)}`)
+  } else {
+    balloonRatioBp = balloons[balloons.length - 1]
+  }
+  return { productId: p.id, method, termMonths, downRatioBp, balloonRatioBp, notes }
+}
+
+/** A 0息 product whose chosen term is not interest-free says so, instead of promising 0 息 above 1.99%. */
+export function promiseNote(p: LoanProduct, termMonths: number): string | null {
+  const zeroTerms = p.rates.filter((r) => r.annualRateBp === 0).map((r) => r.termMonths)
+  const rate = p.rates.find((r) => r.termMonths === termMonths)
+  if (zeroTerms.length === 0 || !rate || rate.annualRateBp === 0) return null
+  return `0 息仅限 ${zeroTerms.join('、')} 期；${termMonths} 期年利率 ${pct(rate.annualRateBp)}`
 }
 
 /** Principal and interest per year of the loan (the chart's bars). */
@@ -92,6 +128,9 @@ export default function FinancePage() {
 
   const [products, setProducts] = useState<Load<FinanceProducts>>({ status: 'loading' })
   const [choice, setChoice] = useState<Choice | null>(null)
+  const [picked, setPicked] = useState<Picked>({})
+  // What switching product changed of the buyer's own choices (shown until the next choice).
+  const [fitNotes, setFitNotes] = useState<string[]>([])
   const [quote, setQuote] = useState<Load<FinanceQuote> | null>(null)
   const [showAll, setShowAll] = useState(false)
   const seq = useRef(0)
@@ -103,7 +142,9 @@ export default function FinancePage() {
       setProducts({ status: 'ready', data })
       setChoice((prev) => {
         const p = data.products.find((x) => x.id === prev?.productId) ?? data.products[0]
-        return p ? fitChoice(p, prev ?? undefined) : null
+        if (!p) return null
+        const { notes: _notes, ...next } = fitChoice(p, prev ?? undefined, picked)
+        return next
       })
     } catch (err) {
       setProducts({ status: 'error', message: err instanceof ApiError ? err.message : '加载失败，请稍后重试', code: err instanceof ApiError ? err.code : undefined })
@@ -157,8 +198,18 @@ export default function FinancePage() {
   const totals: LoanTotals | null = server?.totals ?? estimate?.totals ?? null
   const schedule: ScheduleRow[] = server?.schedule ?? estimate?.schedule ?? []
   const rate = product.rates.find((r) => r.termMonths === choice.termMonths)
-  const pick = (patch: Partial<Choice>) => setChoice((prev) => (prev ? { ...prev, ...patch } : prev))
-  const pickProduct = (p: LoanProduct) => setChoice((prev) => fitChoice(p, prev ?? undefined))
+  const pick = (patch: Partial<Choice>) => {
+    setPicked((was) => ({ ...was, ...Object.fromEntries(Object.keys(patch).map((k) => [k, true])) }))
+    setFitNotes([])
+    setChoice((prev) => (prev ? { ...prev, ...patch } : prev))
+  }
+  const pickProduct = (p: LoanProduct) => {
+    if (p.id === choice.productId) return
+    const { notes, ...next } = fitChoice(p, choice, picked)
+    setFitNotes(notes)
+    setChoice(next)
+  }
+  const promise = promiseNote(product, choice.termMonths)
   const years = yearlySplit(schedule)
   const maxYear = Math.max(1, ...years.map((y) => y.principalFen + y.interestFen))
   const rows = showAll ? schedule : schedule.slice(0, SCHEDULE_PREVIEW)
@@ -236,6 +287,12 @@ export default function FinancePage() {
             </View>
           </>
         )}
+        {fitNotes.map((n) => (
+          <Text key={n} className='finance-notice finance-fit-note'>
+            {n}
+          </Text>
+        ))}
+        {promise && <Text className='finance-notice finance-promise'>{promise}</Text>}
         {rate && (
           <Text className='finance-rate'>
             年利率 {pct(rate.annualRateBp)}
