@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
+import { shipReadiness } from '@carmall/shared-types'
 import { fireEvent, render, waitFor } from '@testing-library/react'
 import { ANON_KEY, BACKOFF_BASE_MS, BATCH_SIZE, FLUSH_MS, QUEUE_KEY, SESSION_IDLE_MS, Tracker, type QueuedEvent, type SendOutcome, type TrackerDeps } from '../src/analytics/tracker'
 import { analytics, resetAnalyticsForTests } from '../src/analytics'
@@ -255,6 +256,28 @@ describe('operator dashboard', () => {
     expect(container.querySelector('.ops-ship')).toBeNull()
     fireEvent.click(container.querySelector('.ops-start')!)
     expect(onAction).toHaveBeenCalledWith('start')
+  })
+
+  it('warns before shipping on too little data or no significant difference (3 exposures, p = 1.0)', () => {
+    // 1,000 per arm and significant: no warning.
+    const { container, rerender } = render(<ExperimentCard x={experiment()} busy={false} onAction={vi.fn()} />)
+    expect(container.querySelector('.ops-ship__warn')).toBeNull()
+    const tiny = experiment({
+      results: {
+        variants: [
+          { key: 'control', label: '立即下定', weight: 50, exposed: 3, converted: 1, rate: 1 / 3, vsControl: null },
+          { key: 'lock', label: '立即锁定爱车', weight: 50, exposed: 3, converted: 1, rate: 1 / 3, vsControl: { diff: 0, lift: 0, z: 0, pValue: 1, ci: null, confidence: 0.95, significant: false } },
+        ],
+        srm: { chiSquare: 0, df: 1, pValue: 1, mismatch: false, expected: [3, 3] },
+        totalExposed: 6,
+      },
+    })
+    rerender(<ExperimentCard x={tiny} busy={false} onAction={vi.fn()} />)
+    const warn = container.querySelector('[data-variant="lock"] .ops-ship__warn')!.textContent!
+    expect(warn).toContain('样本不足：每个方案至少 100 次曝光，目前最少 3 次')
+    expect(warn).toContain('与对照的差异尚不显著（p = 1.00）')
+    expect(shipReadiness(tiny.results, 'lock')).toMatchObject({ ready: false })
+    expect(shipReadiness(experiment().results, 'lock')).toEqual({ ready: true, reasons: [] })
   })
 
   it('loads the funnel and experiments, stops an experiment after confirmation, and refuses non-operators', async () => {

@@ -159,3 +159,28 @@ export function sampleRatioMismatch(observed: readonly number[], weights: readon
   const pValue = total === 0 ? 1 : chiSquareSurvival(chiSquare, df);
   return { chiSquare, df, pValue, mismatch: pValue < threshold, expected };
 }
+
+/** Fewer exposures than this in any arm and a result is not a basis for shipping. */
+export const MIN_EXPOSED_PER_VARIANT_TO_SHIP = 100;
+
+/**
+ * Whether shipping a variant is backed by the data: every arm has enough exposures, the split is
+ * as configured (no SRM) and, for a variant other than the control, it differs significantly from
+ * the control. `reasons` (Chinese) say what is missing; the console warns with them.
+ */
+export function shipReadiness(
+  results: { variants: readonly { key: string; exposed: number; vsControl: { significant: boolean; pValue: number | null } | null }[]; srm: { mismatch: boolean } },
+  variantKey: string,
+  minExposed = MIN_EXPOSED_PER_VARIANT_TO_SHIP,
+): { ready: boolean; reasons: string[] } {
+  const reasons: string[] = [];
+  const fewest = Math.min(...results.variants.map((v) => v.exposed));
+  if (fewest < minExposed) reasons.push(`样本不足：每个方案至少 ${minExposed} 次曝光，目前最少 ${fewest} 次`);
+  if (results.srm.mismatch) reasons.push('分流比例异常（SRM），结果不可信');
+  const v = results.variants.find((x) => x.key === variantKey);
+  const isControl = results.variants[0]?.key === variantKey;
+  if (v && !isControl && !v.vsControl?.significant) {
+    reasons.push(`与对照的差异尚不显著${v.vsControl?.pValue != null ? `（p = ${v.vsControl.pValue.toFixed(2)}）` : ''}`);
+  }
+  return { ready: reasons.length === 0, reasons };
+}

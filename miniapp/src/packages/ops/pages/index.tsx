@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
+import { shipReadiness } from '@carmall/shared-types'
 import { ApiError } from '../../../api/client'
 import { experimentAction, funnelReport, listExperiments, listFunnels, type Experiment, type FunnelDef, type FunnelReport } from '../../../api/analytics'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
@@ -105,9 +106,14 @@ export function ExperimentCard({ x, busy, onAction }: { x: Experiment; busy: boo
             </Text>
           )}
           {(x.status === 'running' || x.status === 'stopped') && (
-            <Button className='btn-plain ops-ship' size='mini' disabled={busy || undefined} onClick={() => onAction('ship', v.key)}>
-              全量此方案
-            </Button>
+            <>
+              {!shipReadiness(x.results, v.key).ready && (
+                <Text className='ops-ship__warn'>⚠ {shipReadiness(x.results, v.key).reasons.join('；')}</Text>
+              )}
+              <Button className='btn-plain ops-ship' size='mini' disabled={busy || undefined} onClick={() => onAction('ship', v.key)}>
+                全量此方案
+              </Button>
+            </>
           )}
         </View>
       ))}
@@ -171,7 +177,13 @@ export default function OpsDashboard() {
 
   const onAction = async (x: Experiment, action: 'start' | 'stop' | 'ship', variant?: string) => {
     const what = action === 'start' ? '开始实验' : action === 'stop' ? '停止实验（所有人回到对照方案）' : `全量「${x.variants.find((v) => v.key === variant)?.label ?? variant}」`
-    const { confirm } = await Taro.showModal({ title: x.name, content: `确定${what}？` })
+    // Shipping on too little data is allowed, but never without saying so.
+    const readiness = action === 'ship' && variant ? shipReadiness(x.results, variant) : { ready: true, reasons: [] }
+    const { confirm } = await Taro.showModal({
+      title: x.name,
+      content: readiness.ready ? `确定${what}？` : `${readiness.reasons.join('；')}。仍要${what}？`,
+      ...(readiness.ready ? {} : { confirmText: '仍要全量', confirmColor: '#e4393c' }),
+    })
     if (!confirm) return
     setBusy(true)
     try {
