@@ -110,6 +110,35 @@ async function main() {
     check((await total()) - beforePaint === paintDelta, 'the total did not change by the paint delta')
     console.log(`paint ${paint.name}: ${yuan(beforePaint)} -> ${yuan(await total())} (delta ${yuan(paintDelta)})`)
 
+    // 5b. On a 390×844 phone the bottom bar shows the total in full, beside no button, for every
+    //     order-button text of the experiment and for a 7-digit price.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.waitForTimeout(200)
+    for (const [label, price] of [['立即下定', null], ['立即锁定爱车', null], ['立即锁定爱车', '¥1,234,567']]) {
+      // Measured on a copy of the bar (same classes, same place), so React's own nodes stay untouched.
+      const layout = await page.evaluate(([root, label, price]) => {
+        const real = document.querySelector(`${root} .config-bar`)
+        const bar = real.cloneNode(true)
+        real.parentElement.appendChild(bar)
+        const total = bar.querySelector('.config-total')
+        bar.querySelector('.order-now').textContent = label
+        if (price) total.textContent = price
+        const t = total.getBoundingClientRect()
+        const overlaps = [...bar.querySelectorAll('button, .order-now')].filter((b) => {
+          const r = b.getBoundingClientRect()
+          return r.left < t.right && r.right > t.left && r.top < t.bottom && r.bottom > t.top
+        }).map((b) => b.textContent)
+        const out = { width: t.width, clipped: total.scrollWidth > total.clientWidth + 1, overlaps }
+        bar.remove()
+        return out
+      }, [PAGE, label, price])
+      check(layout.width > 0 && !layout.clipped && layout.overlaps.length === 0,
+        `at 390 px with 「${label}」${price ? ` and ${price}` : ''} the total is ${layout.clipped ? 'clipped' : `${Math.round(layout.width)} px wide`}${layout.overlaps.length ? `, under ${layout.overlaps.join(', ')}` : ''}`)
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, 'configurator-390.png') })
+    await page.setViewportSize({ width: 414, height: 896 })
+    await page.waitForTimeout(200)
+
     // 6. 性能包: it brings in the forged wheels, so the page first says so with the new total
     //    (确认调整 / 取消), then adds them with a notice.
     const beforePerf = await total()

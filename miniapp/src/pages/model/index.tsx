@@ -371,14 +371,10 @@ export default function ModelPage() {
       <AdvisorShareBar config={config} autoOpen={params.share === '1'} />
       <SimilarCars code={model.code} />
 
+      {/* Two rows, so the total never shares its row with more than the order button: on a phone
+          four buttons beside it covered it (「¥18[对比]0」) or squeezed it to nothing. */}
       <View className='config-bar'>
-        <View className='config-bar__total' onClick={() => setShowBreakdown((v) => !v)}>
-          <Text className='config-bar__label'>总价{confirming ? '（确认中）' : ''}</Text>
-          <Text className='config-total' data-total-fen={String(config.totalFen)}>
-            {formatFen(config.totalFen)}
-          </Text>
-          <Text className='config-bar__toggle'>{showBreakdown ? '收起明细' : '明细'}</Text>
-        </View>
+        <View className='config-bar__actions'>
         <Button className='btn-plain config-bar__btn compare-entry' size='mini' onClick={onCompare}>
           对比
         </Button>
@@ -392,7 +388,17 @@ export default function ModelPage() {
         <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
           保存配置
         </Button>
-        <OrderNowButton disabled={confirming || undefined} onClick={onOrder} modelCode={model.code} />
+        </View>
+        <View className='config-bar__main'>
+          <View className='config-bar__total' onClick={() => setShowBreakdown((v) => !v)}>
+            <Text className='config-bar__label'>总价{confirming ? '（确认中）' : ''}</Text>
+            <Text className='config-total' data-total-fen={String(config.totalFen)}>
+              {formatFen(config.totalFen)}
+            </Text>
+            <Text className='config-bar__toggle'>{showBreakdown ? '收起明细' : '明细'}</Text>
+          </View>
+          <OrderNowButton disabled={confirming || undefined} onClick={onOrder} modelCode={model.code} />
+        </View>
       </View>
     </View>
   )
