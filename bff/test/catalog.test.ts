@@ -106,6 +106,15 @@ describe('GET /media/models/:code.svg', () => {
     expect(res.body).toContain(m.coverColor);
     expect(res.body).toContain(m.name);
   });
+  it('draws the car in a chosen paint (?paint=), and 404s for a paint the model lacks', async () => {
+    const m = LINEUP[0];
+    const paint = m.options.find((o) => o.group === 'paint' && o.swatch && o.swatch !== m.coverColor)!;
+    const res = await t.api(`/media/models/${m.code}.svg?paint=${paint.code}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toContain(paint.swatch);
+    expect(res.body).not.toContain(m.coverColor);
+    expect((await t.api(`/media/models/${m.code}.svg?paint=PAINT_NOPE`)).status).toBe(404);
+  });
   it('404s for unknown models and odd names', async () => {
     expect((await t.api('/media/models/nope.svg')).status).toBe(404);
     expect((await t.api('/media/models/..%2Fetc.svg')).status).toBe(404);

@@ -143,6 +143,15 @@ describe('configurator page', () => {
     expect(taroMock.showModal.mock.calls.length).toBe(asked)
   })
 
+  it('the cover picture follows the chosen paint', async () => {
+    const { c } = await open({ code: 'yuanshan-s5', trim: AWD })
+    const cover = () => $(c, '.model-page__cover img')?.getAttribute('src') ?? $(c, '.model-page__cover')!.getAttribute('src') ?? ''
+    fireEvent.click(option(c, 'PAINT_LAKE_BLUE'))
+    await waitFor(() => expect(cover()).toContain('/media/models/yuanshan-s5.svg?paint=PAINT_LAKE_BLUE'))
+    fireEvent.click(option(c, 'PAINT_MIST_GREY'))
+    await waitFor(() => expect(cover()).toContain('?paint=PAINT_MIST_GREY'))
+  })
+
   it('a conflicting choice removes the other option with a notice', async () => {
     const { c } = await open({ code: 'yuanshan-s5', trim: AWD })
     expect(trimItem(c, AWD).dataset.selected).toBe('true')

@@ -17,9 +17,13 @@ export function mediaRouter(catalog: CatalogService) {
       : null;
     const model = detail?.model;
     if (!model) throw notFound('图片');
+    // ?paint=<code>: the car in the paint the buyer chose (the configurator's cover follows the choice).
+    const paintCode = typeof ctx.query.paint === 'string' ? ctx.query.paint : undefined;
+    const paint = paintCode ? model.options.find((o) => o.group === 'paint' && o.code === paintCode) : undefined;
+    if (paintCode && !paint?.swatch) throw notFound('图片', { paint: paintCode });
     ctx.type = 'image/svg+xml';
     ctx.set('Cache-Control', 'public, max-age=3600');
-    ctx.body = renderCoverSvg({ name: model.name, bodyType: model.bodyType, color: model.coverColor ?? '#5b6b7f' });
+    ctx.body = renderCoverSvg({ name: model.name, bodyType: model.bodyType, color: paint?.swatch ?? model.coverColor ?? '#5b6b7f' });
   });
   carModelRoutes(router);
   return router;

@@ -68,6 +68,12 @@ function sharePath(shortId: string): string {
   return path
 }
 
+/** The cover picture in the chosen paint (the BFF draws it with the paint's swatch). */
+export function coverUrl(coverImage: string, model: { options: { code: string; group: string }[] }, selected: string[]): string {
+  const paint = model.options.find((o) => o.group === 'paint' && selected.includes(o.code))
+  return mediaUrl(paint ? `${coverImage}?paint=${encodeURIComponent(paint.code)}` : coverImage)
+}
+
 export default function ModelPage() {
   const { params } = useRouter()
   usePageView('pages/model/index')
@@ -317,7 +323,8 @@ export default function ModelPage() {
 
   return (
     <View className='page model-page' data-model={model.code}>
-      <Image className='model-page__cover' src={mediaUrl(summary.coverImage)} mode='aspectFill' />
+      {/* The cover follows the chosen paint. */}
+      <Image className='model-page__cover' src={coverUrl(summary.coverImage, model, config.selected)} mode='aspectFill' />
       <View className='model-page__header'>
         <Text className='model-page__name'>{model.name}</Text>
         <Text className='model-page__tagline'>{model.tagline}</Text>
