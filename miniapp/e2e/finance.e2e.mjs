@@ -103,6 +103,10 @@ async function main() {
       throw new E2EFailure('金融方案 did not open the finance page')
     })
     await page.waitForTimeout(300) // Taro's page transition
+    // H5 has a title bar with 返回 on a subpage (no browser chrome inside an in-app webview).
+    const back = await page.$('#taro-navigation-bar.taro-navigation-bar-show .taro-navigation-bar-back')
+    check(back !== null && (await back.isVisible()), 'the H5 finance page has no visible back control in its title bar')
+    check((await page.textContent('#taro-navigation-bar .taro-navigation-bar-title'))?.trim() === '金融方案', 'the H5 title bar does not say 金融方案')
     const params = new URLSearchParams(page.url().split('?')[1] ?? '')
     check(params.get('modelCode') === MODEL && params.get('trimCode') && params.get('totalFen') === String(carTotal),
       `the finance page was opened with ${page.url()}, expected this configuration and total ${carTotal}`)

@@ -45,6 +45,9 @@ export default defineAppConfig({
     navigationBarTitleText: '车商城',
     navigationBarTextStyle: 'black',
     backgroundColor: '#f5f6f8',
+    // The mini-programs draw their own title bar; on H5 Taro draws one (title, 返回 on subpages,
+    // 首页 on a page opened directly) only when the style is named explicitly.
+    navigationStyle: 'default',
   },
   // Text-only tab bar: WeChat accepts items without iconPath.
   tabBar: {
