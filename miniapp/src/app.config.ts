@@ -38,6 +38,8 @@ export default defineAppConfig({
     { root: 'packages/garage', pages: ['pages/index', 'pages/vehicle', 'pages/book', 'pages/bookings', 'pages/messages'] },
     // 服务工作台 (service staff / admins): campaigns, dead letters, a centre's bookings.
     { root: 'packages/staff', pages: ['pages/index', 'pages/bookings'] },
+    // The privacy policy in full (linked from the login panel and 我的).
+    { root: 'packages/legal', pages: ['pages/privacy'] },
   ],
   window: {
     backgroundTextStyle: 'light',

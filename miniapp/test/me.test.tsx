@@ -1,4 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import PrivacyPolicyPage from '../src/packages/legal/pages/privacy'
+import { privacyPolicyPath } from '../src/utils/privacy-policy'
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import Taro from '@tarojs/taro'
 import { alipayLogin, logout, smsLogin, smsSend, wechatLogin } from '../src/api/auth'
@@ -159,6 +161,19 @@ describe('login panel per target', () => {
     expect(taroMock.login).not.toHaveBeenCalled()
     expect(bff.calls).toHaveLength(0)
     expect(onLoggedIn).not.toHaveBeenCalled()
+  })
+})
+
+describe('privacy policy', () => {
+  it('the login panel and 我的 link the full policy, which has every section and its version', () => {
+    const panel = render(<LoginPanel method='sms' onLoggedIn={vi.fn()} />)
+    fireEvent.click(screen.getByText(/《隐私政策》全文/))
+    expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: privacyPolicyPath })
+    panel.unmount()
+    const page = render(<PrivacyPolicyPage />)
+    expect(page.container.textContent).toContain(`版本 ${PRIVACY_POLICY_VERSION}`)
+    for (const title of ['一、我们收集哪些信息', '二、我们如何使用这些信息', '三、与谁共享', '四、如何保存与保护', '五、您的权利']) expect(page.container.textContent).toContain(title)
+    expect(page.container.textContent).toContain('138****1234')
   })
 })
 

@@ -1,9 +1,11 @@
 import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { alipayLogin, smsLogin, wechatLogin, type LoginMethod, type LoginResponse } from '../api/auth'
 import { ApiError } from '../api/client'
 import SmsForm from '../pages/me/SmsForm'
 import { hasPrivacyConsent, promptPrivacyConsent } from '../utils/privacy'
+import { privacyPolicyPath } from '../utils/privacy-policy'
 import './LoginPanel.scss'
 
 const errorText = (err: unknown, fallback: string) => (err instanceof ApiError ? err.message : fallback)
@@ -61,6 +63,9 @@ export function LoginPanel({ method, onLoggedIn }: { method: LoginMethod; onLogg
         />
       )}
       {error && <Text className='sms-form__error'>{error}</Text>}
+      <Text className='me-login__policy' onClick={() => Taro.navigateTo({ url: privacyPolicyPath })}>
+        登录前请阅读《隐私政策》全文 ›
+      </Text>
     </View>
   )
 }

@@ -6,6 +6,7 @@ import { LoginPanel } from '../../components/LoginPanel'
 import { ApiError, clearSession, getToken } from '../../api/client'
 import { bindPhone, deleteAccount, exportMyData, getMe, type MyDataExport, type Profile } from '../../api/me'
 import { PRIVACY_POLICY_VERSION, PRIVACY_SUMMARY, hasPrivacyConsent, promptPrivacyConsent, readConsent } from '../../utils/privacy'
+import { privacyPolicyPath } from '../../utils/privacy-policy'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import SmsForm from './SmsForm'
 import './index.scss'
@@ -198,6 +199,9 @@ export default function MePage() {
         <Text className='me-entry__value'>{privacyStatus}</Text>
       </View>
       {!consentGranted && <Text className='me-page__notice'>{PRIVACY_SUMMARY}</Text>}
+      <Text className='me-page__policy-link' onClick={() => Taro.navigateTo({ url: privacyPolicyPath })}>
+        阅读《隐私政策》全文 ›
+      </Text>
 
       {loggedIn && (
         <>
