@@ -8,6 +8,8 @@ import { OrderNowButton } from '../src/analytics/OrderNowButton'
 import { OpsEntry } from '../src/components/OpsEntry'
 import OpsDashboard, { ExperimentCard, FunnelChart } from '../src/packages/ops/pages/index'
 import { barWidth, ciText, lastDays, pct, pp, significanceText, srmText } from '../src/packages/ops/lib/format'
+import { ExperimentForm } from '../src/packages/ops/components/ExperimentForm'
+import { emptyExperimentForm, validateExperiment } from '../src/packages/ops/lib/experiment-form'
 import type { Experiment, FunnelReport } from '../src/api/analytics'
 import { PRIVACY_CONSENT_KEY, PRIVACY_POLICY_VERSION } from '../src/utils/privacy'
 import { ok } from './fixtures'
@@ -330,4 +332,44 @@ it('the app tracker sends only with privacy consent', async () => {
   await analytics().flush()
   expect(taroMock.request).toHaveBeenCalledTimes(1)
   expect(taroMock.request.mock.calls[0][0]).toMatchObject({ method: 'POST', data: { events: [{ name: 'page_view' }] } })
+})
+
+describe('新建实验 (ops console)', () => {
+  const type = (c: HTMLElement, sel: string, value: string) => {
+    const el = c.querySelector<HTMLElement>(sel)!
+    fireEvent.input(el.tagName === 'INPUT' ? el : el.querySelector('input')!, { target: { value } })
+  }
+
+  it('checks the form like the BFF, posts a draft, and shows a refusal', async () => {
+    expect(validateExperiment(emptyExperimentForm()).errors).toMatchObject({ key: expect.any(String), name: expect.any(String) })
+    expect(validateExperiment({ ...emptyExperimentForm(), key: 'x-test', name: 'x', variants: [{ key: 'a', label: '', weight: '50' }, { key: 'a', label: '', weight: '50' }] }).errors.variants).toBe('方案 key 不能重复')
+    expect(validateExperiment({ ...emptyExperimentForm(), key: 'x-test', name: 'x', variants: [{ key: 'a', label: '', weight: '0' }, { key: 'b', label: '', weight: '50' }] }).errors.variants).toBe('流量比例为 1-100 的整数')
+
+    const posted: unknown[] = []
+    let answer = ok(experiment({ key: 'cta-color', status: 'draft', statusText: '草稿' }), 201)
+    taroMock.request.mockImplementation(async (o: { url: string; method?: string; data?: unknown }) => {
+      posted.push(o.data)
+      return answer
+    })
+    const onCreated = vi.fn()
+    const { container: c } = render(<ExperimentForm onCreated={onCreated} />)
+    fireEvent.click(c.querySelector('.ops-new-exp')!)
+    fireEvent.click(c.querySelector('.ops-exp-form__save')!)
+    await waitFor(() => expect(c.querySelector('.ops-exp-form__error--key')).toBeTruthy())
+    expect(posted).toHaveLength(0)
+
+    type(c, '.ops-exp-form__key', 'cta-color')
+    type(c, '.ops-exp-form__name', '按钮颜色')
+    fireEvent.click(c.querySelector('.ops-exp-form__target[data-value="order_created"]')!)
+    type(c, '.ops-exp-form__variant[data-index="1"] .ops-exp-form__vkey', 'orange')
+    type(c, '.ops-exp-form__variant[data-index="1"] .ops-exp-form__vlabel', '橙色按钮')
+    answer = ok({ error: { code: 'CONFLICT', message: '该实验已存在且定义不同', requestId: 'r1' } }, 409)
+    fireEvent.click(c.querySelector('.ops-exp-form__save')!)
+    await waitFor(() => expect(c.textContent).toContain('该实验已存在且定义不同'))
+    expect(posted.at(-1)).toEqual({ key: 'cta-color', name: '按钮颜色', targetEvent: 'order_created', variants: [{ key: 'control', weight: 50, label: '对照' }, { key: 'orange', weight: 50, label: '橙色按钮' }] })
+    answer = ok(experiment({ key: 'cta-color', status: 'draft', statusText: '草稿' }), 201)
+    fireEvent.click(c.querySelector('.ops-exp-form__save')!)
+    await waitFor(() => expect(onCreated).toHaveBeenCalled())
+    expect(c.querySelector('.ops-exp-form')).toBeNull()
+  })
 })

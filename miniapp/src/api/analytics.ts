@@ -1,4 +1,5 @@
 import { get, request } from './client'
+import type { CreateExperimentRequest } from '../packages/ops/lib/experiment-form'
 
 /** Operator dashboard API (operator/admin only; others get 403). */
 
@@ -49,6 +50,8 @@ export interface Experiment {
 export const listFunnels = () => get<{ items: FunnelDef[] }>('/api/v1/admin/analytics/funnels')
 export const funnelReport = (key: string, q: { from: string; to: string; platform?: string; model?: string; city?: string }) =>
   get<FunnelReport>(`/api/v1/admin/analytics/funnels/${encodeURIComponent(key)}/report`, q)
+/** `POST /api/v1/admin/experiments`: a new experiment, as a draft (started from its card). */
+export const createExperiment = (body: CreateExperimentRequest) => request<Experiment>('/api/v1/admin/experiments', { method: 'POST', body })
 export const listExperiments = () => get<{ items: Experiment[] }>('/api/v1/admin/experiments')
 export const experimentAction = (key: string, action: 'start' | 'stop' | 'ship', variant?: string) =>
   request<Experiment>(`/api/v1/admin/experiments/${encodeURIComponent(key)}/${action}`, { method: 'POST', body: action === 'ship' ? { variant } : {} })

@@ -9,6 +9,9 @@
  */
 export const PERSONAL_DATA_PATTERN = /(?:^|\D)1[3-9]\d{9}(?!\d)|(?:^|[^\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
 export const EVENT_NAME_PATTERN = /^[a-z][a-z0-9_]{1,47}$/;
+/** Experiment and variant keys (the BFF's schema and the console's form check the same). */
+export const EXPERIMENT_KEY_PATTERN = /^[a-z][a-z0-9-]{2,40}$/;
+export const VARIANT_KEY_PATTERN = /^[a-z][a-z0-9_-]{0,30}$/;
 export const EVENT_PROPERTY_KEY_PATTERN = /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/;
 export const MAX_EVENT_PROPERTIES = 20;
 export const MAX_EVENT_STRING = 200;

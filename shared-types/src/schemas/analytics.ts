@@ -8,7 +8,7 @@
  *   POST /api/v1/admin/experiments/:key/{start,stop,ship}  operator/admin: lifecycle
  */
 import { z } from 'zod';
-import { EVENT_NAME_PATTERN, EVENT_PROPERTY_KEY_PATTERN, MAX_EVENT_PROPERTIES, MAX_EVENT_STRING, PERSONAL_DATA_PATTERN } from '../analytics/events';
+import { EVENT_NAME_PATTERN, EXPERIMENT_KEY_PATTERN, VARIANT_KEY_PATTERN, EVENT_PROPERTY_KEY_PATTERN, MAX_EVENT_PROPERTIES, MAX_EVENT_STRING, PERSONAL_DATA_PATTERN } from '../analytics/events';
 
 export const EVENT_PLATFORMS = ['weapp', 'alipay', 'h5'] as const;
 export const eventNameSchema = z.string().regex(EVENT_NAME_PATTERN, '事件名只能是小写字母、数字和下划线');
@@ -48,8 +48,8 @@ export const eventBatchSchema = z
   .strict();
 export const eventBatchResultSchema = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
 
-export const experimentKeySchema = z.string().regex(/^[a-z][a-z0-9-]{2,40}$/, '实验 key 只能是小写字母、数字和连字符（3-41 位）');
-const variantKeySchema = z.string().regex(/^[a-z][a-z0-9_-]{0,30}$/, '变体 key 格式不正确');
+export const experimentKeySchema = z.string().regex(EXPERIMENT_KEY_PATTERN, '实验 key 只能是小写字母、数字和连字符（3-41 位）');
+const variantKeySchema = z.string().regex(VARIANT_KEY_PATTERN, '变体 key 格式不正确');
 export const experimentInputSchema = z
   .object({
     key: experimentKeySchema,

@@ -6,6 +6,7 @@ import { ApiError } from '../../../api/client'
 import { experimentAction, funnelReport, listExperiments, listFunnels, type Experiment, type FunnelDef, type FunnelReport } from '../../../api/analytics'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { LaunchAdmin } from '../components/LaunchAdmin'
+import { ExperimentForm } from '../components/ExperimentForm'
 import { barWidth, ciText, eventLabel, lastDays, pct, significanceText, srmText } from '../lib/format'
 import './index.scss'
 
@@ -228,6 +229,7 @@ export default function OpsDashboard() {
         <Text className='ops-card__title'>A/B 实验</Text>
         {experiments.status === 'loading' && <LoadingState />}
         {experiments.status === 'error' && <ErrorState message={experiments.message} onRetry={loadExperiments} />}
+        <ExperimentForm onCreated={() => void loadExperiments()} />
         {experiments.status === 'ready' && experiments.data.length === 0 && <Text className='ops-hint'>还没有实验</Text>}
         {experiments.status === 'ready' && experiments.data.map((x) => <ExperimentCard key={x.key} x={x} busy={busy} onAction={(a, v) => void onAction(x, a, v)} />)}
       </View>
