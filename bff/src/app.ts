@@ -2,7 +2,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
-import serve from 'koa-static';
+import { serveH5 } from './infra/static';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
@@ -394,7 +394,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   koa.use(api.routes()).use(api.allowedMethods());
   const media = mediaRouter(catalog);
   koa.use(media.routes());
-  if (config.STATIC_H5_DIR) koa.use(serve(config.STATIC_H5_DIR, { maxage: 60_000, index: 'index.html' }));
+  if (config.STATIC_H5_DIR) koa.use(serveH5(config.STATIC_H5_DIR));
 
   const fast = fastLane(routes, {
     prefix: '/api/v1',
