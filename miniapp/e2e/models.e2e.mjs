@@ -71,10 +71,12 @@ async function main() {
       const url = new URL(r.url())
       if (url.origin === new URL(BASE).origin && url.pathname.endsWith('.js')) scripts.push({ path: url.pathname, bytes: Number(r.headers()['content-length'] ?? 0), encoding: r.headers()['content-encoding'] ?? 'identity' })
     }
-    page.on('response', onResponse)
-    await page.goto(`${BASE}/`, { waitUntil: 'networkidle' })
-    await page.waitForSelector('.taro_page_stationed', { timeout: 20_000 })
-    page.off('response', onResponse)
+    // In a page of its own, closed after, so the home tab does not stay beside the 车型 tab below.
+    const probe = await context.newPage()
+    probe.on('response', onResponse)
+    await probe.goto(`${BASE}/`, { waitUntil: 'networkidle' })
+    await probe.waitForSelector('.taro_page_stationed', { timeout: 20_000 })
+    await probe.close()
     const h5Dir = process.env.H5_DIR ?? path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist', 'h5')
     const gzipBytes = scripts.reduce((n, s) => n + gzipSync(readFileSync(path.join(h5Dir, s.path))).length, 0)
     const wire = scripts.reduce((n, s) => n + s.bytes, 0)
