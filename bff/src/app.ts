@@ -280,6 +280,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     // Outlives one delivery (an access-token fetch and a send, each bounded by the upstream
     // timeout) but not by much, so a killed worker's lock does not hold its reminders up for long.
     deliveryLockMs: 3 * config.UPSTREAM_TIMEOUT_MS + 5_000,
+    // Called during scans only, after serviceBookings below exists.
+    bookedIn: (ids, now) => serviceBookings.carsWithUpcomingVisit(ids, now),
   });
   const reminderQueue = createReminderQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
   reminders.jobs = reminderQueue;

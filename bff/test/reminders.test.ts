@@ -233,6 +233,27 @@ describe('due-service reminders', () => {
     expect((await t.api('/api/v1/me/subscriptions', { token: erin.token })).body.templates[0].remaining).toBe(0);
   });
 
+  it('a car already booked in for its service gets no "please book" reminder; the owner’s other due car does', async () => {
+    const admin = await withRoles(t, 'oAdminRemBook', ['admin']);
+    const allDay = Array.from({ length: 7 }, () => ({ open: '00:00', close: '23:00' }));
+    expect((await t.api('/api/v1/admin/sites/T-REM-SC', { method: 'PUT', token: admin, json: { name: '提醒测试服务中心', city: '上海', kind: 'service', address: '上海市测试路 2 号', weeklyHours: allDay, slotMinutes: 60, capacity: 5 } })).status).toBe(200);
+    const ivy = await owner(t, 'oIvyRemBook');
+    const booked = await registerCar(t, ivy.id);
+    const notBooked = await registerCar(t, ivy.id);
+    const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
+    const slots = (await t.api(`/api/v1/sites/T-REM-SC/slots?date=${tomorrow}`)).body.slots as { start: string; full: boolean }[];
+    const slot = slots.find((x) => !x.full)!;
+    const res = await t.api('/api/v1/me/service-bookings', { method: 'POST', token: ivy.token, json: { vehicleId: booked.id, siteCode: 'T-REM-SC', slotStart: slot.start }, headers: { 'idempotency-key': randomUUID() } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await scan(t);
+    await settled(t, [reminderKey(notBooked.id, null)]);
+    expect(await t.conn.collection('reminder_deliveries').countDocuments({ vehicleId: booked.id })).toBe(0);
+    const inbox = (await t.api('/api/v1/me/messages', { token: ivy.token })).body;
+    expect(inbox.total).toBe(1);
+    // The body reads 「您的远山 S5 预计 …」, with the space.
+    expect(inbox.items[0].body).toMatch(/^您的远山 S5 (预计|已到)/);
+  });
+
   it('a due date moved by usage reports is the same service (no second reminder); a recorded service starts the next', async () => {
     const kim = await owner(t, 'oKimRem');
     await optIn(t, kim, 3);

@@ -58,7 +58,14 @@ export class ReminderService {
     private readonly locks: Locks,
     private readonly logger: Logger,
     /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress). */
-    private readonly opts: { templateId: string; leadDays: number; extraTemplates?: Array<{ templateId: string; name: string }>; deliveryLockMs?: number },
+    private readonly opts: {
+      templateId: string;
+      leadDays: number;
+      extraTemplates?: Array<{ templateId: string; name: string }>;
+      deliveryLockMs?: number;
+      /** Of these cars, those already booked in for a service: no "please book" reminder for them (service-bookings module). */
+      bookedIn?: (vehicleIds: string[], now: Date) => Promise<Set<string>>;
+    },
     public jobs: ReminderJobs | null = null,
   ) {}
 
@@ -158,20 +165,26 @@ export class ReminderService {
     const synced = await this.vehicles.syncDeliveredOrders();
     const limit = addDays(shanghaiDate(now), this.opts.leadDays);
     const cursor = this.vehicles.dueBy(limit);
-    let batch: DeliveryJob[] = [];
+    let batch: Parameters<typeof serviceDueJob>[0][] = [];
     let candidates = 0;
+    let alreadyBooked = 0;
+    // A car already booked in for its service gets no "please book" reminder (checked per 1,000 cars).
+    const flush = async () => {
+      const booked = this.opts.bookedIn ? await this.opts.bookedIn(batch.map((v) => String(v._id)), now) : new Set<string>();
+      const jobs = batch.filter((v) => !booked.has(String(v._id))).map(serviceDueJob);
+      alreadyBooked += batch.length - jobs.length;
+      if (jobs.length) await this.jobs!.enqueueDeliveries(jobs);
+      batch = [];
+    };
     for await (const v of cursor as AsyncIterable<Parameters<typeof serviceDueJob>[0]>) {
       candidates += 1;
-      batch.push(serviceDueJob(v));
-      if (batch.length >= 1000) {
-        await this.jobs!.enqueueDeliveries(batch);
-        batch = [];
-      }
+      batch.push(v);
+      if (batch.length >= 1000) await flush();
     }
-    if (batch.length) await this.jobs!.enqueueDeliveries(batch);
+    if (batch.length) await flush();
     const resumed = await this.resumeStuckCampaigns(now);
-    this.logger.info({ synced, candidates, limit, resumed }, 'reminder scan');
-    return { synced, candidates, dueBy: limit, resumedCampaigns: resumed };
+    this.logger.info({ synced, candidates, alreadyBooked, limit, resumed }, 'reminder scan');
+    return { synced, candidates, alreadyBooked, dueBy: limit, resumedCampaigns: resumed };
   }
 
   /** Campaigns saved but still not built after a while (their build was never queued, or failed): queue the build again. */
@@ -331,7 +344,7 @@ export function serviceDueJob(v: {
     userId: v.ownerId,
     vehicleId: String(v._id),
     title: overdue ? '保养已到期' : '保养提醒',
-    body: overdue ? `您的${v.modelName}已到保养时间（${due}），请尽快预约服务中心。` : `您的${v.modelName}预计 ${due} 前后需要保养，请提前预约服务中心。`,
+    body: overdue ? `您的${v.modelName}已到保养时间（${due}），请尽快预约服务中心。` : `您的${v.modelName} 预计 ${due} 前后需要保养，请提前预约服务中心。`,
     wx: { thing1: clip(v.modelName), date2: due, thing3: overdue ? '保养已到期，请尽快预约' : '保养即将到期，请提前预约' },
   };
 }

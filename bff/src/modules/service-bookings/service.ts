@@ -49,6 +49,11 @@ export class ServiceBookingService {
     return { created: result.created, booking: await this.present(result.booking, new Map([[String(vehicle._id), vehicle]]), now) };
   }
 
+  /** Of these cars, those already booked in for a service (the due-service reminder skips them). */
+  async carsWithUpcomingVisit(vehicleIds: string[], now = new Date()): Promise<Set<string>> {
+    return this.slots.refsWithUpcoming(SERVICE_PURPOSE, vehicleIds, now);
+  }
+
   async mine(userId: string, now = new Date()) {
     const bookings = await this.slots.listForUser(userId, { purpose: SERVICE_PURPOSE });
     return Promise.all(bookings.map((b) => this.present(b, undefined, now)));

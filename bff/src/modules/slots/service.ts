@@ -397,6 +397,14 @@ export class SlotService {
       .map(presentBooking);
   }
 
+  /** Of these refs (e.g. vehicle ids), those with a booking of this purpose that has not ended yet. */
+  async refsWithUpcoming(purpose: string, refIds: string[], now = new Date()): Promise<Set<string>> {
+    if (refIds.length === 0) return new Set();
+    const { Bookings } = await this.models();
+    const docs = await Bookings.find({ refId: { $in: refIds }, purpose, status: 'booked' }, { refId: 1, slotEnd: 1 }).lean<{ refId: string; slotEnd: Date | string }[]>();
+    return new Set(docs.filter((d) => new Date(d.slotEnd).getTime() > now.getTime()).map((d) => d.refId));
+  }
+
   async activeForRef(purpose: string, refId: string): Promise<BookingView[]> {
     const { Bookings } = await this.models();
     const docs = await Bookings.find({ refId, purpose, status: 'booked' }).lean<BookingDoc[]>();
