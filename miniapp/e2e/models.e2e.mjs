@@ -111,6 +111,21 @@ async function main() {
 
     await page.waitForTimeout(300)
     await page.screenshot({ path: path.join(ARTIFACTS, 'models.png'), fullPage: true })
+
+    // 我的 (signed out, H5: the SMS form) and the 车型 tab: no button that can be pressed looks dead.
+    // Taro H5 greys out any element with a `disabled` attribute, even disabled="false".
+    for (const url of ['#/pages/me/index', '#/pages/models/index']) {
+      await page.goto(`${BASE}/${url}`, { waitUntil: 'domcontentloaded' })
+      await page.waitForSelector('.taro_page_stationed', { timeout: 20_000 })
+      await page.waitForTimeout(500)
+      const buttons = await page.$$eval('.taro_page_stationed button, .taro_page_stationed taro-button-core', (els) =>
+        els.filter((e) => e.offsetParent !== null).map((e) => ({ text: (e.textContent ?? '').trim(), disabled: e.getAttribute('disabled'), opacity: getComputedStyle(e).opacity })),
+      )
+      check(buttons.length > 0, `${url} shows no buttons to check`)
+      const dead = buttons.filter((b) => b.disabled === 'false' || (b.disabled === null && (b.text === '' || Number(b.opacity) < 0.9)))
+      check(dead.length === 0, `${url}: enabled buttons that look dead or blank: ${JSON.stringify(dead)}`)
+      console.log(`${url}: ${buttons.length} buttons, none enabled-but-greyed or blank`)
+    }
     checkNoPageErrors(pageErrors)
     console.log(`PASS: screenshots in ${ARTIFACTS}`)
   } catch (err) {
