@@ -57,6 +57,18 @@ export default defineConfig<'webpack5'>(async () => {
         filename: 'js/[name].[hash:8].js',
         chunkFilename: 'js/[name].[chunkhash:8].js',
       },
+      // Code every page needs (Taro's H5 components, hammer.js, React, shared-types) in shared
+      // chunks, not copied into each page's chunk: a page switch then downloads only the page.
+      webpackChain(chain: { optimization: { splitChunks: (opts: object) => void } }) {
+        chain.optimization.splitChunks({
+          chunks: 'all',
+          cacheGroups: {
+            taro: { name: 'taro-vendors', chunks: 'async', test: /[\\/]node_modules[\\/](@tarojs|hammerjs|react|react-dom|scheduler)[\\/]/, priority: 30, reuseExistingChunk: true },
+            shared: { name: 'shared-types', chunks: 'async', test: /shared-types[\\/]src[\\/]/, priority: 20, minChunks: 2, reuseExistingChunk: true },
+            common: { name: 'common', chunks: 'async', minChunks: 3, priority: 10, reuseExistingChunk: true },
+          },
+        })
+      },
       miniCssExtractPluginOption: {
         ignoreOrder: true,
         filename: 'css/[name].[hash].css',
