@@ -128,7 +128,8 @@ export default function FinancePage() {
 
   const [products, setProducts] = useState<Load<FinanceProducts>>({ status: 'loading' })
   const [choice, setChoice] = useState<Choice | null>(null)
-  const [picked, setPicked] = useState<Picked>({})
+  // Which fields the buyer chose themselves (never shown; a ref, so a reload of the products reads the latest).
+  const picked = useRef<Picked>({})
   // What switching product changed of the buyer's own choices (shown until the next choice).
   const [fitNotes, setFitNotes] = useState<string[]>([])
   const [quote, setQuote] = useState<Load<FinanceQuote> | null>(null)
@@ -143,7 +144,7 @@ export default function FinancePage() {
       setChoice((prev) => {
         const p = data.products.find((x) => x.id === prev?.productId) ?? data.products[0]
         if (!p) return null
-        const { notes: _notes, ...next } = fitChoice(p, prev ?? undefined, picked)
+        const { notes: _notes, ...next } = fitChoice(p, prev ?? undefined, picked.current)
         return next
       })
     } catch (err) {
@@ -199,13 +200,13 @@ export default function FinancePage() {
   const schedule: ScheduleRow[] = server?.schedule ?? estimate?.schedule ?? []
   const rate = product.rates.find((r) => r.termMonths === choice.termMonths)
   const pick = (patch: Partial<Choice>) => {
-    setPicked((was) => ({ ...was, ...Object.fromEntries(Object.keys(patch).map((k) => [k, true])) }))
+    picked.current = { ...picked.current, ...Object.fromEntries(Object.keys(patch).map((k) => [k, true])) }
     setFitNotes([])
     setChoice((prev) => (prev ? { ...prev, ...patch } : prev))
   }
   const pickProduct = (p: LoanProduct) => {
     if (p.id === choice.productId) return
-    const { notes, ...next } = fitChoice(p, choice, picked)
+    const { notes, ...next } = fitChoice(p, choice, picked.current)
     setFitNotes(notes)
     setChoice(next)
   }

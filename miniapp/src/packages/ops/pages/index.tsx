@@ -76,6 +76,7 @@ export function FunnelChart({ report }: { report: FunnelReport }) {
 export function ExperimentCard({ x, busy, onAction }: { x: Experiment; busy: boolean; onAction: (action: 'start' | 'stop' | 'ship', variant?: string) => void }) {
   const srm = srmText(x.results.srm)
   const maxRate = Math.max(0, ...x.results.variants.map((v) => v.rate))
+  const readiness = new Map(x.results.variants.map((v) => [v.key, shipReadiness(x.results, v.key)]))
   return (
     <View className='ops-exp' data-key={x.key} data-status={x.status}>
       <View className='ops-exp__head'>
@@ -108,9 +109,7 @@ export function ExperimentCard({ x, busy, onAction }: { x: Experiment; busy: boo
           )}
           {(x.status === 'running' || x.status === 'stopped') && (
             <>
-              {!shipReadiness(x.results, v.key).ready && (
-                <Text className='ops-ship__warn'>⚠ {shipReadiness(x.results, v.key).reasons.join('；')}</Text>
-              )}
+              {!readiness.get(v.key)!.ready && <Text className='ops-ship__warn'>⚠ {readiness.get(v.key)!.reasons.join('；')}</Text>}
               <Button className='btn-plain ops-ship' size='mini' disabled={busy || undefined} onClick={() => onAction('ship', v.key)}>
                 全量此方案
               </Button>
