@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { act, fireEvent, render } from '@testing-library/react'
+import { fireEvent, render } from '@testing-library/react'
 import { TOKEN_KEY } from '../src/api/client'
 import { orderDetailPath } from '../src/api/orders'
 import CheckoutPage from '../src/pages/checkout/index'
@@ -7,16 +7,9 @@ import { placementProgress } from '../src/components/PlacementProgress'
 import { apiError, installFakeOrders, makeOrder, priced, type FakeOrdersBff } from './fake-orders'
 import { ok } from './fixtures'
 import { routerParams, taroMock } from './taro-mock'
+import { advance, settle } from './fake-timers'
 
 const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
-const settle = () =>
-  act(async () => {
-    for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0)
-  })
-const advance = (ms: number) =>
-  act(async () => {
-    await vi.advanceTimersByTimeAsync(ms)
-  })
 const creates = (bff: FakeOrdersBff) => bff.calls.filter((x) => x.method === 'POST' && x.path === '/api/v1/orders')
 const placementCalls = (bff: FakeOrdersBff) => bff.calls.filter((x) => x.method === 'GET' && x.path.endsWith('/placement'))
 

@@ -1,16 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { act, fireEvent, render } from '@testing-library/react'
+import { fireEvent, render } from '@testing-library/react'
 import { LaunchBanner } from '../src/components/LaunchBanner'
 import HomePage from '../src/pages/index/index'
 import { installFakeLaunches } from './fake-launches'
 import { apiError } from './fake-orders'
 import { ok } from './fixtures'
 import { taroMock } from './taro-mock'
+import { advance, settle } from './fake-timers'
 
-const settle = () =>
-  act(async () => {
-    for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0)
-  })
 
 beforeEach(() => {
   vi.useFakeTimers()
@@ -29,9 +26,7 @@ describe('首发抢购 banner on the home page', () => {
     expect(banner.dataset.phase).toBe('scheduled')
     expect(banner.textContent).toContain('远山 S5 首发抢购')
     expect(banner.querySelector('.launch-banner__countdown')!.textContent).toBe('距开售 01:00:00 · 2026-11-20 13:05 开售')
-    await act(async () => {
-      await vi.advanceTimersByTimeAsync(61_000)
-    })
+    await advance(61_000)
     expect(banner.querySelector('.launch-banner__countdown')!.textContent).toBe('距开售 00:58:59 · 2026-11-20 13:05 开售')
     fireEvent.click(banner)
     expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/launch/index?code=s5-launch' })

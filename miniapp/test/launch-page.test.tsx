@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { act, fireEvent, render } from '@testing-library/react'
+import { fireEvent, render } from '@testing-library/react'
 import { formatFen } from '@carmall/shared-types'
 import { analytics } from '../src/analytics'
 import { TOKEN_KEY } from '../src/api/client'
@@ -12,19 +12,11 @@ import { V1, V1_PRICE, V2, admitted, callsTo, installFakeLaunches, waiting, type
 import { apiError } from './fake-orders'
 import { ok } from './fixtures'
 import { routerParams, taroMock, triggerDidHide, triggerDidShow } from './taro-mock'
+import { advance, settle } from './fake-timers'
 
 const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
 const $$ = (c: HTMLElement, sel: string) => Array.from(c.querySelectorAll<HTMLElement>(sel))
 const signIn = () => taroMock.setStorageSync(TOKEN_KEY, 'tok-buyer')
-/** Let pending requests answer and React render (fake timers: nothing moves by itself). */
-const settle = () =>
-  act(async () => {
-    for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0)
-  })
-const advance = (ms: number) =>
-  act(async () => {
-    await vi.advanceTimersByTimeAsync(ms)
-  })
 const variant = (c: HTMLElement, v: { trimCode: string; paintCode: string }) => $(c, `.launch-variant[data-trim="${v.trimCode}"][data-paint="${v.paintCode}"]`)!
 const status = (c: HTMLElement) => $(c, '.launch-queue')!.dataset.status
 const joins = (bff: FakeLaunchBff) => callsTo(bff, 'POST', '/s5-launch/queue')

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { act, fireEvent, render, waitFor } from '@testing-library/react'
+import { fireEvent, render, waitFor } from '@testing-library/react'
 import type { LaunchView } from '@carmall/shared-types'
 import { TOKEN_KEY } from '../src/api/client'
 import type { AdminLaunch } from '../src/api/launches'
@@ -9,6 +9,7 @@ import { detailOf, lineupModel } from './fake-bff'
 import { apiError } from './fake-orders'
 import { model as summary, ok, paged } from './fixtures'
 import { taroMock } from './taro-mock'
+import { advance, settle } from './fake-timers'
 
 const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
 const $$ = (c: HTMLElement, sel: string) => Array.from(c.querySelectorAll<HTMLElement>(sel))
@@ -175,9 +176,7 @@ describe('运营看板 · 首发抢购', () => {
       const fake = installFake([adminLaunch(), adminLaunch({ code: 'old-launch', title: '往期首发', phase: 'ended', stats: { joined: 10, admitted: 10, ordered: 9 }, available: 0 })])
       taroMock.setStorageSync(TOKEN_KEY, 'tok-operator')
       const { container: c } = render(<LaunchAdmin refreshMs={5000} />)
-      await act(async () => {
-        for (let i = 0; i < 5; i++) await vi.advanceTimersByTimeAsync(0)
-      })
+      await settle()
       const row = $(c, '.ops-launch[data-code="s5-launch"]')!
       expect(row.dataset.phase).toBe('open')
       expect(row.textContent).toContain('抢购中')
@@ -189,17 +188,13 @@ describe('运营看板 · 首发抢购', () => {
       const lists = () => fake.calls.filter((x) => x.path === '/api/v1/admin/launches').length
       expect(lists()).toBe(1)
       fake.items = [adminLaunch({ stats: { joined: 20_000, admitted: 80, ordered: 50 }, available: 0, phase: 'sold_out' })]
-      await act(async () => {
-        await vi.advanceTimersByTimeAsync(5000)
-      })
+      await advance(5000)
       expect(lists()).toBe(2)
       const updated = $(c, '.ops-launch[data-code="s5-launch"]')!
       expect(stat(updated, 'joined')).toBe('20,000')
       expect(updated.textContent).toContain('已售罄')
       // Nothing live any more: no more refreshes.
-      await act(async () => {
-        await vi.advanceTimersByTimeAsync(20_000)
-      })
+      await advance(20_000)
       expect(lists()).toBe(2)
     } finally {
       vi.useRealTimers()
