@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type { Context } from 'koa';
 import type { AuthedUser } from '../modules/auth/session';
 import type { Logger } from './logger';
-import { errorResponse, requestIdOf } from './middleware';
+import { errorResponse, requestIdOf, requestLog } from './middleware';
 import type { Limit, RateLimiter } from './rate-limit';
 import { invoke, type AnyRoute, type Authenticate } from './route';
 
@@ -49,7 +49,6 @@ export function fastLane(routes: AnyRoute[], opts: FastLaneOptions): (req: Incom
       return { spec, method: spec.method.toUpperCase(), re: new RegExp(`^${opts.prefix}${pattern}$`), names };
     });
   const { koa, logger } = opts;
-  const infoLogs = logger.isLevelEnabled('info');
 
   return (req, res) => {
     const url = req.url ?? '';
@@ -75,13 +74,12 @@ export function fastLane(routes: AnyRoute[], opts: FastLaneOptions): (req: Incom
   };
 
   async function serve(spec: AnyRoute, params: Record<string, string>, req: IncomingMessage, res: ServerResponse) {
-    const started = performance.now();
     const requestId = requestIdOf(header(req, 'x-request-id'));
-    let log: Logger | undefined;
+    const rl = requestLog(logger, requestId);
     const state = {
       requestId,
       get log() {
-        return (log ??= logger.child({ requestId }));
+        return rl.log;
       },
     };
     const headers: Record<string, string> = { 'X-Request-Id': requestId };
@@ -108,7 +106,7 @@ export function fastLane(routes: AnyRoute[], opts: FastLaneOptions): (req: Incom
     const json = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(status, { ...headers, ...(json ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), 'Content-Length': Buffer.byteLength(json) });
     res.end(json);
-    if (infoLogs) state.log.info({ method: req.method, path: req.url, status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+    rl.done(req.method, req.url, status);
   }
 }
 

@@ -16,21 +16,35 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 /** The caller's (or gateway's) request id when it is a sane one, else a new one. */
 export const requestIdOf = (incoming: string) => (REQUEST_ID.test(incoming) ? incoming : randomUUID());
 
+/**
+ * A request's logger, made when first used (most requests log nothing at the production level),
+ * and its access-log line. Koa's requests and the fast lane's (infra/fast-lane.ts) log alike.
+ */
+export function requestLog(logger: Logger, requestId: string) {
+  const started = performance.now();
+  let log: Logger | undefined;
+  return {
+    get log(): Logger {
+      return (log ??= logger.child({ requestId }));
+    },
+    done(method: string | undefined, path: string | undefined, status: number) {
+      if (logger.isLevelEnabled('info')) this.log.info({ method, path, status, ms: Math.round((performance.now() - started) * 10) / 10 }, 'request');
+    },
+  };
+}
+
 /** Give every request an id (or keep a sane one from the caller/gateway), a child logger, and an access log line. */
 export function requestContext(logger: Logger) {
   return async (ctx: Context, next: Next) => {
     const requestId = requestIdOf(ctx.get('x-request-id'));
+    const rl = requestLog(logger, requestId);
     ctx.state.requestId = requestId;
-    // The child logger is made when first used: most requests log nothing at the production level.
-    let log: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', { get: () => (log ??= logger.child({ requestId })), configurable: true, enumerable: true });
+    Object.defineProperty(ctx.state, 'log', { get: () => rl.log, configurable: true, enumerable: true });
     ctx.set('X-Request-Id', requestId);
-    const started = performance.now();
     try {
       await next();
     } finally {
-      const ms = performance.now() - started;
-      if (logger.isLevelEnabled('info')) ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      rl.done(ctx.method, ctx.path, ctx.status);
     }
   };
 }
