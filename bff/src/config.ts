@@ -111,6 +111,13 @@ const envSchema = z
     STATIC_H5_DIR: z.string().min(1).optional(),
     CORS_ORIGINS: z.string().optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /**
+     * How long a client may take to send a request's headers, and the whole request. Node's
+     * defaults (60 s, 300 s) let a body shorter than its Content-Length hold a connection for
+     * five minutes; our requests are small JSON.
+     */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
     TRUST_PROXY: bool.default(false),
     /** Maintenance reminders: the one-time subscribe-message template (WeChat MP console) used for reminders and campaigns. */
     /**

@@ -13,7 +13,16 @@ export interface RunningServer {
 
 export async function startServer(config: Config): Promise<RunningServer> {
   const app = createApp(config);
-  const server = createServer(app.listener);
+  const server = createServer(
+    {
+      // Node refuses a headers timeout above the request timeout.
+      headersTimeout: Math.min(config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS),
+      requestTimeout: config.HTTP_REQUEST_TIMEOUT_MS,
+      // The timeouts are checked this often (Node's default is 30 s, which would stretch a 1 s timeout to 30).
+      connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
+    },
+    app.listener,
+  );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

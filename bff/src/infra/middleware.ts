@@ -105,6 +105,14 @@ export function errorHandler() {
       if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api/')) {
         throw new AppError(404, 'NOT_FOUND', '接口不存在', { method: ctx.method, path: ctx.path });
       }
+      // The router answers a method it has no route for with a plain-text 405 (known method) or
+      // 501 (TRACE, CONNECT, ...), with `Allow` set: the same 405 in our envelope for both.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.path.startsWith('/api/')) {
+        const allow = (ctx.response.get('Allow') || '').split(',').map((m) => m.trim()).filter(Boolean);
+        // No method at all on this path: it does not exist.
+        if (allow.length === 0) throw new AppError(404, 'NOT_FOUND', '接口不存在', { method: ctx.method, path: ctx.path });
+        throw new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法', { method: ctx.method, allow });
+      }
     } catch (err) {
       const { status, body, headers } = errorResponse(err, ctx.state.requestId, ctx.state.log);
       ctx.status = status;
