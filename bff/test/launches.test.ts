@@ -195,4 +195,60 @@ describe('launch waiting room', () => {
     const rejoin = await join(b, code);
     expect(rejoin.body.ticket).toBe(2);
   }, 30_000);
+
+  it('early arrivals join before the open and get a random order at it, ahead of everyone later', async () => {
+    const code = 'early-draw';
+    const paint = 'PAINT_CARBON_BLACK';
+    await t.api('/api/v1/admin/stock', { method: 'PUT', token: operator, json: { modelCode: MODEL, trimCode: TRIM, paintCode: paint, total: 2, reason: '首发备货' } });
+    const early: { token: string; device: string }[] = [];
+    for (let i = 0; i < 11; i++) early.push({ token: (await t.login(`oEarlyBuyer${i}`)).token, device: `early-${i}-${randomUUID().slice(0, 8)}` });
+    const launch = await schedule(code, 6000, { preQueueSeconds: 4, admitBurst: 1, variants: [{ trimCode: TRIM, paintCode: paint, stock: 2 }] });
+    expect(Date.parse(launch.startsAt) - Date.parse(launch.preQueueAt)).toBe(4000);
+
+    // Before the early joining opens: refused, saying when it does.
+    const tooEarly = await join(early[0], code);
+    expect(tooEarly.status).toBe(409);
+    expect(tooEarly.body.error).toMatchObject({ code: 'LAUNCH_NOT_OPEN', details: { startsAt: launch.startsAt, preQueueAt: launch.preQueueAt } });
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(launch.preQueueAt) - Date.now() + 100)));
+
+    // Ten join early in this order: no ticket yet, the count of early arrivals, a poll after the open.
+    for (const [i, b] of early.slice(0, 10).entries()) {
+      const r = await join(b, code);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(r.body).toMatchObject({ status: 'early', opensAt: launch.startsAt, joined: i + 1 });
+      expect(Date.now() + r.body.pollAfterMs).toBeGreaterThanOrEqual(Date.parse(launch.startsAt) - 200);
+    }
+    expect((await join(early[3], code)).body).toMatchObject({ status: 'early', joined: 10 });
+    expect((await poll(early[3], code)).body).toMatchObject({ status: 'early', joined: 10 });
+    const notIn = await poll(early[10], code);
+    expect(notIn.status).toBe(404);
+    expect(notIn.body.error.code).toBe('NOT_IN_QUEUE');
+    const sameDevice = await join({ token: early[10].token, device: early[0].device }, code);
+    expect(sameDevice.body.error.code).toBe('DEVICE_LIMIT');
+    expect((await t.api('/api/v1/admin/launches', { token: operator })).body.items.find((l: any) => l.code === code).stats).toEqual({ joined: 10, admitted: 0, ordered: 0 });
+
+    // The open: the early arrivals hold tickets 1-10 in a drawn order (not their arrival order),
+    // a later joiner comes after them, and admissions go lowest ticket first.
+    await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(launch.startsAt) - Date.now() + 100)));
+    const late = await join(early[10], code);
+    expect(late.body).toMatchObject({ ticket: 11 });
+    const drawn = [];
+    for (const b of early.slice(0, 10)) drawn.push((await poll(b, code)).body);
+    const tickets = drawn.map((d) => d.ticket);
+    expect([...tickets].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(tickets).not.toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]); // 1 in 10! by chance
+    for (const d of drawn) expect(['waiting', 'admitted']).toContain(d.status);
+    await vi.waitFor(
+      async () => {
+        const admitted = [];
+        for (const b of early.slice(0, 10)) {
+          const s = (await poll(b, code)).body;
+          if (s.status === 'admitted') admitted.push(s.ticket);
+        }
+        expect(admitted.sort((a, b) => a - b)).toEqual([1, 2]);
+      },
+      { timeout: 10_000, interval: 300 },
+    );
+    expect((await t.api('/api/v1/admin/launches', { token: operator })).body.items.find((l: any) => l.code === code).stats).toEqual({ joined: 11, admitted: 2, ordered: 0 });
+  }, 40_000);
 });

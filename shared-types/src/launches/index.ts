@@ -45,6 +45,11 @@ export interface LaunchView {
   admitPerSecond: number;
   /** How long an admitted buyer has to place the order. */
   admissionSeconds: number;
+  /**
+   * ISO UTC, or null when the launch has none: from then until the open buyers may join early;
+   * at the open the early arrivals are put in a random order ahead of everyone later.
+   */
+  preQueueAt: string | null;
   variants: LaunchVariant[];
   /** Cars left over all variants. */
   available: number;
@@ -60,6 +65,16 @@ export interface LaunchList {
  * ticket) and GET /launches/:code/queue (poll).
  */
 export type QueueStatus =
+  | {
+      /** Joined before the open: no place yet (the early arrivals are shuffled at the open). */
+      status: 'early';
+      /** ISO UTC: the open, when the place is drawn. */
+      opensAt: string;
+      /** Buyers who joined early so far, this one included. */
+      joined: number;
+      /** When to ask again (just after the open, spread so early buyers do not all ask at once). */
+      pollAfterMs: number;
+    }
   | {
       status: 'waiting';
       ticket: number;
@@ -99,6 +114,18 @@ export type OrderPlacement<O> =
 export function admissionAllowance(elapsedMs: number, admitPerSecond: number, burst: number): number {
   if (elapsedMs < 0) return 0;
   return burst + Math.floor((elapsedMs / 1000) * admitPerSecond);
+}
+
+/**
+ * When an early buyer should ask again: every 30 s (jittered) while the open is far, else just
+ * after the open, at a random moment within a spread that grows with the early crowd (about
+ * 3,000 polls a second at most), so ten thousand early buyers do not all ask in the same instant.
+ * `random` is in [0, 1).
+ */
+export function earlyPollAfterMs(msToOpen: number, joined: number, random: number): number {
+  if (msToOpen > 35_000) return Math.round(30_000 * (0.8 + random * 0.4));
+  const spread = Math.min(10_000, Math.max(500, joined / 3));
+  return Math.max(0, Math.round(msToOpen)) + Math.round(random * spread);
 }
 
 /** The phase of a launch at `now`, given whether every car is held. */

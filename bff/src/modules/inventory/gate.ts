@@ -344,7 +344,7 @@ export class StockGate {
 }
 
 /** The Redis keys of a launch's waiting room (launches/waiting-room.ts); the gate uses some of them. */
-export function launchKeys(code: string): LaunchKeys & { seq: string; admitted: string; devices: string; ips: string } {
+export function launchKeys(code: string): LaunchKeys & { seq: string; admitted: string; devices: string; ips: string; early: string } {
   const p = `launch:${code}:`;
-  return { code, seq: `${p}seq`, admitted: `${p}admitted`, live: `${p}live`, used: `${p}used`, buyers: `${p}buyers`, tickets: `${p}tickets`, devices: `${p}devices`, ips: `${p}ips` };
+  return { code, seq: `${p}seq`, admitted: `${p}admitted`, live: `${p}live`, used: `${p}used`, buyers: `${p}buyers`, tickets: `${p}tickets`, devices: `${p}devices`, ips: `${p}ips`, early: `${p}early` };
 }

@@ -25,6 +25,8 @@ const launchSchema = new Schema(
     /** Admitted at once at the open, and the most that pile up while nobody is waiting. */
     admitBurst: { type: Number, required: true },
     admissionSeconds: { type: Number, required: true },
+    /** Buyers may join this long before the open (the early arrivals, shuffled at the open); 0: none. */
+    preQueueSeconds: { type: Number, default: 0 },
     variants: { type: [variantSchema], required: true },
     createdBy: { type: String, required: true },
     /** Set when the launch's stock went back to normal sale (after endsAt or an operator's end). */

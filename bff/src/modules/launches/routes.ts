@@ -40,13 +40,13 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       method: 'post',
       path: '/launches/:code/queue',
       tag: 'launches',
-      summary: 'Join the waiting room (a repeat returns the same ticket; after an unused admission expired, a new ticket at the end). Needs X-Device-Id.',
+      summary: 'Join the waiting room (a repeat returns the same ticket; after an unused admission expired, a new ticket at the end). From preQueueAt until the open: join early (status early; the early arrivals are put in a random order at the open, ahead of later ones). Needs X-Device-Id.',
       auth: 'user',
       fast: true,
       params: codeParams,
       response: queueStatusSchema,
       errors: [
-        { status: 409, code: 'LAUNCH_NOT_OPEN', when: 'before the launch opens; details.startsAt' },
+        { status: 409, code: 'LAUNCH_NOT_OPEN', when: 'before the launch opens (before preQueueAt when it has early joining); details.startsAt, details.preQueueAt' },
         { status: 409, code: 'LAUNCH_ENDED', when: 'the launch is over' },
         { status: 409, code: 'DEVICE_LIMIT', when: 'another account already queued from this device' },
         { status: 429, code: 'RATE_LIMITED', when: 'too many buyers from this network' },
@@ -120,6 +120,8 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
           admitPerSecond: z.number().int().min(1).max(10_000),
           admitBurst: z.number().int().min(1).max(100_000).optional(),
           admissionSeconds: z.number().int().min(10).max(3600),
+          /** Early joining: buyers on the page this long before the open join, and are shuffled at the open (0: none). */
+          preQueueSeconds: z.number().int().min(0).max(24 * 3600).optional(),
           variants: z
             .array(z.object({ trimCode: z.string().min(1).max(60), paintCode: z.string().min(1).max(60), stock: z.number().int().min(0).max(1_000_000) }).strict())
             .min(1)

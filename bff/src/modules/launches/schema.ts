@@ -13,6 +13,7 @@ export const launchViewSchema = z.object({
   phase: z.enum(['scheduled', 'open', 'sold_out', 'ended']),
   admitPerSecond: z.number().int(),
   admissionSeconds: z.number().int(),
+  preQueueAt: z.string().nullable(),
   variants: z.array(
     z.object({
       trimCode: z.string(),
@@ -30,6 +31,7 @@ export const launchViewSchema = z.object({
 export const launchListSchema = z.object({ items: z.array(launchViewSchema) });
 
 export const queueStatusSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('early'), opensAt: z.string(), joined: z.number().int(), pollAfterMs: z.number().int() }),
   z.object({ status: z.literal('waiting'), ticket: z.number().int(), ahead: z.number().int(), pollAfterMs: z.number().int(), available: z.number().int() }),
   z.object({ status: z.literal('admitted'), ticket: z.number().int(), admissionToken: z.string(), admittedUntil: z.string(), available: z.number().int() }),
   z.object({ status: z.literal('ordered'), ticket: z.number().int(), orderNo: z.string() }),

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import {
+  earlyPollAfterMs,
   launchPhase,
   type LaunchView,
   type OrderPlacement,
@@ -28,6 +29,8 @@ export interface LaunchDoc {
   admitPerSecond: number;
   admitBurst: number;
   admissionSeconds: number;
+  /** 0 or absent: no early joining. */
+  preQueueSeconds?: number;
   variants: { trimCode: string; paintCode: string; stockKey: string; stock: number }[];
   createdBy: string;
   closedAt?: Date | null;
@@ -42,6 +45,7 @@ export interface ScheduleLaunch {
   admitPerSecond: number;
   admitBurst?: number;
   admissionSeconds: number;
+  preQueueSeconds?: number;
   variants: { trimCode: string; paintCode: string; stock: number }[];
 }
 
@@ -50,6 +54,11 @@ function pollAfterMs(ahead: number, admitPerSecond: number): number {
   const eta = (ahead / Math.max(1, admitPerSecond)) * 1000;
   const base = Math.min(5000, Math.max(1000, eta / 2));
   return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** From when buyers may join early (the open itself when the launch has no early joining). */
+function preQueueFrom(l: LaunchDoc): Date {
+  return new Date(new Date(l.startsAt).getTime() - (l.preQueueSeconds ?? 0) * 1000);
 }
 
 /**
@@ -93,7 +102,7 @@ export class LaunchService {
   }
 
   private settings(l: LaunchDoc): RoomSettings {
-    return { code: l.code, startsAt: new Date(l.startsAt), admitPerSecond: l.admitPerSecond, burst: l.admitBurst, admissionSeconds: l.admissionSeconds, stockKeys: l.variants.map((v) => v.stockKey) };
+    return { code: l.code, startsAt: new Date(l.startsAt), preQueueFrom: preQueueFrom(l), admitPerSecond: l.admitPerSecond, burst: l.admitBurst, admissionSeconds: l.admissionSeconds, stockKeys: l.variants.map((v) => v.stockKey) };
   }
 
   /** Operators: schedule a launch. Its stock is set aside at once (only its admitted buyers may order it). */
@@ -198,6 +207,7 @@ export class LaunchService {
       phase: l.closedAt ? 'ended' : launchPhase(l, now, available === 0),
       admitPerSecond: l.admitPerSecond,
       admissionSeconds: l.admissionSeconds,
+      preQueueAt: l.preQueueSeconds ? preQueueFrom(l).toISOString() : null,
       variants,
       available,
     };
@@ -215,6 +225,8 @@ export class LaunchService {
     const l = await this.openLaunch(code, now);
     const r = await this.room.enter(this.settings(l), user.id, mode, who);
     switch (r.kind) {
+      case 'early':
+        return { status: 'early', opensAt: new Date(l.startsAt).toISOString(), joined: r.joined, pollAfterMs: earlyPollAfterMs(new Date(l.startsAt).getTime() - now, r.joined, Math.random()) };
       case 'waiting':
         return { status: 'waiting', ticket: r.ticket, ahead: r.ahead, pollAfterMs: pollAfterMs(r.ahead, l.admitPerSecond), available: r.available };
       case 'admitted':
@@ -226,7 +238,10 @@ export class LaunchService {
       case 'expired':
         return { status: 'expired', ticket: r.ticket };
       case 'not_open':
-        throw new AppError(409, 'LAUNCH_NOT_OPEN', '抢购尚未开始', { startsAt: new Date(l.startsAt).toISOString() });
+        throw new AppError(409, 'LAUNCH_NOT_OPEN', l.preQueueSeconds ? '排队尚未开始' : '抢购尚未开始', {
+          startsAt: new Date(l.startsAt).toISOString(),
+          ...(l.preQueueSeconds ? { preQueueAt: preQueueFrom(l).toISOString() } : {}),
+        });
       case 'not_in_queue':
         throw new AppError(404, 'NOT_IN_QUEUE', '您还没有排队');
       case 'device_limit':
