@@ -73,15 +73,22 @@ if (!base) {
   }
 }
 
+// The BFF takes device/session ids of 32 hex digits and refuses any id with 11 digits in a row
+// (they read as a phone number): a letter every ten characters keeps random ids clear of that.
+const LETTERS = 'abcdef'
+const letterEvery = (s, positions) => [...s].map((c, i) => (positions.includes(i) ? LETTERS[Math.floor(Math.random() * 6)] : c)).join('')
+const hexId = () => letterEvery(randomUUID().replace(/-/g, ''), [9, 19, 29])
+const eventId = () => letterEvery(randomUUID(), [30]) // only the last group is long enough to hold 11 digits
+
 function batch() {
-  const anonymousId = `load_${randomUUID().replace(/-/g, '').slice(0, 20)}`
-  const sessionId = `s_${randomUUID().replace(/-/g, '').slice(0, 16)}`
+  const anonymousId = hexId()
+  const sessionId = hexId()
   const platform = ['weapp', 'alipay', 'h5'][Math.floor(Math.random() * 3)]
   const props = { modelCode: MODELS[Math.floor(Math.random() * MODELS.length)], city: CITIES[Math.floor(Math.random() * CITIES.length)] }
   const t0 = Date.now() - BATCH * 1000
   return {
     events: Array.from({ length: BATCH }, (_, i) => ({
-      id: randomUUID(), name: STEPS[Math.min(i, STEPS.length - 1)], ts: new Date(t0 + i * 1000).toISOString(),
+      id: eventId(), name: STEPS[Math.min(i, STEPS.length - 1)], ts: new Date(t0 + i * 1000).toISOString(),
       anonymousId, sessionId, platform, page: 'pages/model/index', properties: props,
     })),
   }

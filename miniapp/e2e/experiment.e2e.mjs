@@ -68,7 +68,7 @@ async function main() {
     const text = (await page.textContent(button)).trim()
     console.log(`buyer sees variant ${variant}: ${text}`)
     check(text === TEXT[variant], `variant ${variant} should read ${TEXT[variant]}, the page shows ${text}`)
-    const api = await http('GET', `${BASE}/api/v1/experiments/assignments?anonymousId=e2eOtherDevice01`, { token: buyer.token })
+    const api = await http('GET', `${BASE}/api/v1/experiments/assignments?anonymousId=e2ed0e0de1ce0a0b0c0d0e0f0a0b0c0d`, { token: buyer.token })
     check(api.assignments[KEY]?.variant === variant, `the page shows ${variant}, the API assigns ${JSON.stringify(api.assignments[KEY])} to this buyer`)
     await page.screenshot({ path: path.join(ARTIFACTS, 'experiment-buyer.png') })
 

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { shipReadiness } from '@carmall/shared-types'
 import { fireEvent, render, waitFor } from '@testing-library/react'
-import { ANON_KEY, BACKOFF_BASE_MS, BATCH_SIZE, FLUSH_MS, QUEUE_KEY, SESSION_IDLE_MS, Tracker, type QueuedEvent, type SendOutcome, type TrackerDeps } from '../src/analytics/tracker'
+import { ANON_KEY, BACKOFF_BASE_MS, BATCH_SIZE, FLUSH_MS, QUEUE_KEY, SESSION_IDLE_MS, Tracker, isUsableId, uuid, type QueuedEvent, type SendOutcome, type TrackerDeps } from '../src/analytics/tracker'
 import { analytics, resetAnalyticsForTests } from '../src/analytics'
 import { resetAssignmentsForTests } from '../src/analytics/experiments'
 import { OrderNowButton } from '../src/analytics/OrderNowButton'
@@ -77,6 +77,43 @@ describe('tracker', () => {
     expect(e.properties).toEqual({ modelCode: 'x', ok: 1 })
     expect(JSON.stringify(r.storage.get(QUEUE_KEY))).not.toMatch(/13812345678|11010519491231002X/)
     expect(r.tracker.track('Bad Name')).toBeNull()
+  })
+
+  it("checks names, pages and property keys with the BFF's personal-data check, in every spelling", () => {
+    const r = rig()
+    expect(r.tracker.track('call_13800138000')).toBeNull()
+    const e = r.tracker.track('configure', { note: '+86 138 0013 8000', wide: '１３８００１３８０００', tel13800138000: 1, mail: 'a@example.com', id: '110105 19491231 002X', ok: 'yuanshan-s5' }, 'pages/13800138000')!
+    expect(e.properties).toEqual({ ok: 'yuanshan-s5' })
+    expect(e).not.toHaveProperty('page')
+    expect(JSON.stringify(r.storage.get(QUEUE_KEY))).not.toMatch(/138|@/)
+  })
+
+  it('ids are what the BFF takes: 32 hex digits, redrawn when one reads as a number; a stored one the BFF would refuse is replaced', () => {
+    // A random source that first spells the given hex digits, then goes on pseudo-randomly.
+    const scripted = (hex: string) => {
+      const queue = [...hex].map((c) => (parseInt(c, 16) + 0.5) / 16)
+      let seed = 7
+      return () => queue.shift() ?? (seed = (seed * 16807) % 2147483647) / 2147483647
+    }
+    const phoneUuid = scripted('1a2b3c4d1a2b4c3d8e4fa13800138000')
+    const id = uuid(phoneUuid)
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)
+    expect(id).not.toContain('13800138000') // the first draw was refused
+    const storage = new Map<string, unknown>()
+    const r = rig({ storage })
+    const deps = { ...r.deps, random: scripted('13800138000aaaaaaaaaaaaaaaaaaaaa') }
+    const fresh = new Tracker(deps)
+    expect(isUsableId(fresh.anonId)).toBe(true)
+    expect(fresh.anonId).not.toContain('13800138000')
+    for (const stored of ['13800138000aaaaaaaaaaaaaaaaaaaaa', 'dev_0123456789abcdef', 'ABCDEF0123456789ABCDEF0123456789']) {
+      const again = rig({ storage: new Map<string, unknown>([[ANON_KEY, stored]]) })
+      expect(again.tracker.anonId).not.toBe(stored)
+      expect(isUsableId(again.tracker.anonId)).toBe(true)
+      expect(again.storage.get(ANON_KEY)).toBe(again.tracker.anonId)
+    }
+    const kept = rig({ storage: new Map<string, unknown>([[ANON_KEY, '0f1e2d3c4b5a69788796a5b4c3d2e1f0']]) })
+    expect(kept.tracker.anonId).toBe('0f1e2d3c4b5a69788796a5b4c3d2e1f0')
+    expect(isUsableId(kept.tracker.track('page_view')!.sessionId)).toBe(true)
   })
 
   it('keeps events across restarts (offline) and sends them on the next launch', async () => {

@@ -1,6 +1,7 @@
 export * from './money';
 export * from './time';
 export * from './privacy';
+export * from './personal-data';
 export * from './catalog';
 export * from './errors';
 export * from './configurator';

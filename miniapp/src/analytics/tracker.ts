@@ -1,4 +1,4 @@
-import { EVENT_NAME_PATTERN, sanitizeEventProperties, type EventPropertyValue } from '@carmall/shared-types'
+import { ANONYMOUS_ID_PATTERN, EVENT_NAME_PATTERN, containsPersonalData, findPersonalData, sanitizeEventProperties, type EventPropertyValue } from '@carmall/shared-types'
 
 /**
  * The tracking SDK's engine, free of Taro so it can be tested with fake storage, clock and
@@ -7,8 +7,10 @@ import { EVENT_NAME_PATTERN, sanitizeEventProperties, type EventPropertyValue } 
  * exponential backoff, and removed only once the BFF took them. Each event has a UUID, so a
  * batch that reached the BFF but whose answer was lost is deduplicated when sent again.
  * No personal data: the device has an anonymous id, the signed-in user is attached by the BFF
- * from the session (an opaque id), and property values that look like phone or ID numbers are
- * dropped before they are stored.
+ * from the session (an opaque id), and whatever holds a phone or ID number or an e-mail address
+ * (the same check the BFF refuses by, `findPersonalData`) is never stored: such properties are
+ * dropped, such an event name is not tracked, such a page is left out, and an id that happens to
+ * read as a number is drawn again.
  */
 
 export type Platform = 'weapp' | 'alipay' | 'h5'
@@ -52,8 +54,7 @@ export const SESSION_IDLE_MS = 30 * 60_000
 export const BACKOFF_BASE_MS = 2_000
 export const BACKOFF_MAX_MS = 5 * 60_000
 
-/** RFC 4122 v4 UUID from the given random source (crypto is not available on every target). */
-export function uuid(random: () => number): string {
+function rawUuid(random: () => number): string {
   const h = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16))
   h[12] = '4'
   h[16] = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16)
@@ -61,7 +62,29 @@ export function uuid(random: () => number): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`
 }
 
-const opaqueId = (random: () => number) => uuid(random).replace(/-/g, '')
+/**
+ * RFC 4122 v4 UUID from the given random source (crypto is not available on every target). About
+ * 1 in 4,000 random UUIDs holds 11 digits that read as a mobile number; the BFF refuses those, so
+ * another is drawn.
+ */
+export function uuid(random: () => number): string {
+  for (;;) {
+    const id = rawUuid(random)
+    if (!findPersonalData(id, { joinGroups: false })) return id
+  }
+}
+
+/** An id the BFF takes as a device or session id: 32 hex digits, none that read as a number (about 1 in 700 would). */
+export function isUsableId(id: unknown): id is string {
+  return typeof id === 'string' && ANONYMOUS_ID_PATTERN.test(id) && !containsPersonalData(id)
+}
+
+function opaqueId(random: () => number): string {
+  for (;;) {
+    const id = rawUuid(random).replace(/-/g, '')
+    if (isUsableId(id)) return id
+  }
+}
 
 export class Tracker {
   private queue: QueuedEvent[]
@@ -75,10 +98,11 @@ export class Tracker {
 
   constructor(private readonly d: TrackerDeps) {
     const anon = d.load(ANON_KEY)
-    this.anonymousId = typeof anon === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(anon) ? anon : opaqueId(d.random)
+    // A stored id the BFF would refuse (one that reads as a phone number) is replaced: a new device to analytics.
+    this.anonymousId = isUsableId(anon) ? anon : opaqueId(d.random)
     if (anon !== this.anonymousId) d.save(ANON_KEY, this.anonymousId)
     const s = d.load(SESSION_KEY) as { id?: unknown; lastAt?: unknown } | null
-    this.session = s && typeof s.id === 'string' && typeof s.lastAt === 'number' ? { id: s.id, lastAt: s.lastAt } : { id: opaqueId(d.random), lastAt: 0 }
+    this.session = s && isUsableId(s.id) && typeof s.lastAt === 'number' ? { id: s.id, lastAt: s.lastAt } : { id: opaqueId(d.random), lastAt: 0 }
     const q = d.load(QUEUE_KEY)
     this.queue = Array.isArray(q) ? (q as QueuedEvent[]).filter((e) => e && typeof e.id === 'string') : []
     if (this.queue.length) this.schedule(0) // left over from the last run
@@ -107,7 +131,7 @@ export class Tracker {
   }
 
   track(name: string, properties: Record<string, unknown> = {}, page?: string): QueuedEvent | null {
-    if (!EVENT_NAME_PATTERN.test(name)) return null
+    if (!EVENT_NAME_PATTERN.test(name) || containsPersonalData(name)) return null
     const { properties: props } = sanitizeEventProperties({ ...this.superProps, ...properties })
     const event: QueuedEvent = {
       id: uuid(this.d.random),
@@ -116,7 +140,7 @@ export class Tracker {
       anonymousId: this.anonymousId,
       sessionId: this.sessionId(),
       platform: this.d.platform,
-      ...(page && /^[A-Za-z0-9/_-]{1,120}$/.test(page) ? { page } : {}),
+      ...(page && /^[A-Za-z0-9/_-]{1,120}$/.test(page) && !containsPersonalData(page) ? { page } : {}),
       properties: props,
     }
     this.queue.push(event)

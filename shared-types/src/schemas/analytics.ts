@@ -8,35 +8,60 @@
  *   POST /api/v1/admin/experiments/:key/{start,stop,ship}  operator/admin: lifecycle
  */
 import { z } from 'zod';
-import { EVENT_NAME_PATTERN, EXPERIMENT_KEY_PATTERN, VARIANT_KEY_PATTERN, EVENT_PROPERTY_KEY_PATTERN, MAX_EVENT_PROPERTIES, MAX_EVENT_STRING, PERSONAL_DATA_PATTERN } from '../analytics/events';
+import { ANONYMOUS_ID_PATTERN, EVENT_NAME_PATTERN, EXPERIMENT_KEY_PATTERN, VARIANT_KEY_PATTERN, EVENT_PROPERTY_KEY_PATTERN, MAX_EVENT_PROPERTIES, MAX_EVENT_STRING, findPersonalDataInEvent } from '../analytics/events';
+import { containsPersonalData } from '../personal-data';
 
 export const EVENT_PLATFORMS = ['weapp', 'alipay', 'h5'] as const;
-export const eventNameSchema = z.string().regex(EVENT_NAME_PATTERN, '事件名只能是小写字母、数字和下划线');
-/** Device/session ids the SDK generates: opaque, no personal data. */
-export const opaqueIdSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'id 格式不正确');
+/** How every refusal for personal data reads (the BFF reports `reason: PERSONAL_DATA`). */
+export const PERSONAL_DATA_MESSAGE = '不能包含手机号、身份证号、邮箱等个人信息';
+const personalData = { message: PERSONAL_DATA_MESSAGE, params: { reason: 'PERSONAL_DATA' } };
+export const eventNameSchema = z
+  .string()
+  .regex(EVENT_NAME_PATTERN, '事件名只能是小写字母、数字和单个下划线（2-48 位）')
+  .refine((v) => !containsPersonalData(v), personalData);
+/**
+ * Device (anonymous) and session ids the SDK generates: 32 lowercase hex digits, nothing else, and
+ * none that reads as a phone or ID number (the SDK draws another id when one does).
+ */
+export const anonymousIdSchema = z
+  .string()
+  .regex(ANONYMOUS_ID_PATTERN, 'id 必须是 32 位小写十六进制')
+  .refine((v) => !containsPersonalData(v), personalData);
 const propertyKey = z.string().regex(EVENT_PROPERTY_KEY_PATTERN);
 const propertyValue = z.union([z.string().max(MAX_EVENT_STRING), z.number().finite(), z.boolean(), z.null()]);
 
 
-export const trackingEventSchema = z
+const trackingEventShape = z
   .object({
     /** UUID made by the SDK: the dedup key of retried batches. */
     id: z.uuid(),
     name: eventNameSchema,
     /** When it happened on the device. */
     ts: z.iso.datetime({ offset: true }),
-    anonymousId: opaqueIdSchema,
-    sessionId: opaqueIdSchema,
+    anonymousId: anonymousIdSchema,
+    sessionId: anonymousIdSchema,
     platform: z.enum(EVENT_PLATFORMS),
     page: z.string().max(120).regex(/^[A-Za-z0-9/_-]*$/).optional(),
     properties: z
       .record(propertyKey, propertyValue)
       .refine((p) => Object.keys(p).length <= MAX_EVENT_PROPERTIES, `最多 ${MAX_EVENT_PROPERTIES} 个属性`)
-      .refine((p) => !Object.values(p).some((v) => v !== null && PERSONAL_DATA_PATTERN.test(String(v))), { message: '事件不能包含手机号、身份证号等个人信息', params: { reason: 'PERSONAL_DATA' } })
       .default({}),
   })
   .strict();
-export type TrackingEvent = z.output<typeof trackingEventSchema>;
+/**
+ * One tracking event. Personal data is looked for first, in every key and string or number value
+ * of the raw event (name, page, ids, property keys and values, unknown fields too), so such an event
+ * is refused as PERSONAL_DATA (with its path) whatever else is wrong with it; then its shape.
+ */
+export const trackingEventSchema = z
+  .unknown()
+  .superRefine((raw, ctx) => {
+    const hit = findPersonalDataInEvent(raw);
+    // A key that carries it is not named in the answer: the path stops at the object holding it.
+    if (hit) ctx.addIssue({ code: 'custom', path: hit.inKey ? hit.path.slice(0, -1) : hit.path, message: PERSONAL_DATA_MESSAGE, params: { reason: 'PERSONAL_DATA', kind: hit.kind } });
+  })
+  .pipe(trackingEventShape);
+export type TrackingEvent = z.output<typeof trackingEventShape>;
 
 /** The envelope only: each event is checked by the service so a bad one names its index (EVENT_BATCH_INVALID). */
 export const eventBatchSchema = z
@@ -88,5 +113,5 @@ export const funnelReportQuerySchema = z
   .refine((q) => q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'] });
 
 export const assignmentsQuerySchema = z
-  .object({ anonymousId: opaqueIdSchema, keys: z.string().regex(/^[a-z0-9,-]{1,400}$/).optional() })
+  .object({ anonymousId: anonymousIdSchema, keys: z.string().regex(/^[a-z0-9,-]{1,400}$/).optional() })
   .strict();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  anonymousIdSchema,
   assignmentsQuerySchema,
   eventBatchResultSchema,
   eventBatchSchema,
@@ -23,7 +24,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       path: '/events',
       tag: 'analytics',
       summary:
-        'Tracking events (1-100 per batch, one device): each event is checked (schema, time within 30 days, no phone/ID numbers); any bad event refuses the whole batch (400 EVENT_BATCH_INVALID, details.problems[].index), nothing written. Deduplicated by event id; the signed-in user is attached as an opaque id',
+        'Tracking events (1-100 per batch, one device): each event is checked (schema, time within 30 days, no phone or ID number or e-mail address in any key or value, however spelt; device and session ids of 32 hex digits); any bad event refuses the whole batch (400 EVENT_BATCH_INVALID, details.problems[].index), nothing written. Deduplicated by event id; the signed-in user is attached as an opaque id',
       body: eventBatchSchema,
       response: eventBatchResultSchema,
       errors: [
@@ -31,8 +32,10 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
         { status: 429, code: 'RATE_LIMITED', when: 'too many batches from one device' },
       ],
       handler: async (ctx, { body, user }) => {
-        const device = (body.events[0] as { anonymousId?: unknown })?.anonymousId;
-        if (typeof device === 'string') await limiter.enforce(ctx, [{ key: `events:device:${device.slice(0, 64)}`, limit: limits.batchesPerDevicePerMin, windowSeconds: 60 }]);
+        // Counted per device only for a well-formed device id: a key name never carries free text
+        // (a refused batch still counts against the IP's write limit).
+        const device = anonymousIdSchema.safeParse((body.events[0] as { anonymousId?: unknown })?.anonymousId);
+        if (device.success) await limiter.enforce(ctx, [{ key: `events:device:${device.data}`, limit: limits.batchesPerDevicePerMin, windowSeconds: 60 }]);
         return analytics.ingest(body.events, user?.id ?? null, body.sentAt);
       },
     }),
