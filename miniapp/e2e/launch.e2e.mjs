@@ -8,10 +8,11 @@
  *
  * An operator schedules a launch through POST /api/v1/admin/launches opening ~10 s later, with 2
  * cars of one seeded variant (远山 S7, its first trim in a paint other than the default; no other
- * browser test orders it). A buyer signed in as order.e2e does opens
- * #/pages/launch/index?code=…: the countdown runs and the button says when it opens and does
- * nothing; the buyer picks the variant, taps 立即抢购 when it opens, waits in the queue or is
- * admitted at once, the page places the order with that variant (Idempotency-Key, X-Device-Id),
+ * browser test orders it) and early joining open from the start. A buyer signed in as order.e2e
+ * does opens #/pages/launch/index?code=…: the countdown runs and the button says 提前排队; the
+ * buyer picks the variant and joins early (「已提前进入排队」, drawn at the open), the page asks
+ * again after the open, waits in the queue or is admitted at once, and places the order with
+ * that variant (Idempotency-Key, X-Device-Id),
  * the order page opens and asks for the WeChat payment; the test plays the buyer paying in WeChat
  * (the simulator's /__sim/wxpay/pay) and waits for 已付意向金. The launch's figures then say one
  * joined, one ordered, one car left. Cleanup: the deposit is refunded and the launch ended, so the
@@ -86,6 +87,8 @@ async function main() {
       startsAt,
       admitPerSecond: 5,
       admissionSeconds: 120,
+      // Early joining is open from now: the buyer queues during the countdown (the usual way).
+      preQueueSeconds: 60,
       variants: [{ trimCode: firstTrim.code, paintCode: paint.code, stock: STOCK }],
     })
     check(scheduled.code === code && scheduled.phase === 'scheduled', `POST /admin/launches answered ${JSON.stringify(scheduled).slice(0, 300)}`)
@@ -105,8 +108,8 @@ async function main() {
     const variantText = await textOf(v)
     check(variantText.includes(yuan(variant.priceFen)) && variantText.includes(`剩余 ${STOCK} / ${STOCK} 辆`), `the variant reads "${variantText}"`)
     const before = (await textOf(`${PAGE} .launch-join`)).trim()
-    check(/开售$/.test(before), `before the open the button says "${before}"`)
-    check((await page.getAttribute(`${PAGE} .launch-join`, 'data-open')) === 'false', 'the button is live before the open')
+    check(before === '提前排队', `before the open, with early joining on, the button says "${before}"`)
+    check((await page.getAttribute(`${PAGE} .launch-join`, 'data-open')) === 'true', 'the early-join button is not live')
     await tap(v)
     await page.waitForSelector(`${v}[data-selected="true"]`, { timeout: 5_000 }).catch(() => {
       throw new E2EFailure('tapping the variant did not select it')
@@ -114,12 +117,7 @@ async function main() {
     await page.screenshot({ path: path.join(ARTIFACTS, 'launch-countdown.png') })
     console.log(`countdown "${countdown}", button "${before}"`)
 
-    // 4. At the open: 立即抢购 joins the queue.
-    await page.waitForSelector(`${PAGE} .launch-join[data-open="true"]`, { timeout: OPENS_IN_MS + 10_000 }).catch(async () => {
-      throw new E2EFailure(`the button never opened; it says "${(await textOf(`${PAGE} .launch-join`)).trim()}"`)
-    })
-    const openText = (await textOf(`${PAGE} .launch-join`)).trim()
-    check(openText === '立即抢购', `at the open the button says "${openText}"`)
+    // 4. During the countdown: 提前排队 joins the early queue; the place is drawn at the open.
     await page.screenshot({ path: path.join(ARTIFACTS, 'launch-open.png') })
     const joined = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/launches/${code}/queue`, { timeout: 15_000 })
     const ordered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/launches/${code}/orders`, { timeout: 60_000 })
@@ -134,15 +132,17 @@ async function main() {
       new MutationObserver(seen).observe(document.body, { subtree: true, attributes: true, childList: true })
     })
     await tap(`${PAGE} .launch-join`)
-    const joinRes = await joined.catch(() => { throw new E2EFailure('立即抢购 sent no POST /launches/:code/queue') })
+    const joinRes = await joined.catch(() => { throw new E2EFailure('提前排队 sent no POST /launches/:code/queue') })
     check(joinRes.status() === 200, `POST /queue -> ${joinRes.status()}: ${(await joinRes.text()).slice(0, 300)}`)
     check(/^[A-Za-z0-9_-]{8,64}$/.test(joinRes.request().headers()['x-device-id'] ?? ''), 'POST /queue had no valid X-Device-Id')
     const joinBody = await joinRes.json()
     console.log(`joined: ${JSON.stringify(joinBody).replace(/"admissionToken":"[^"]+"/, '"admissionToken":"…"')}`)
-    check(joinBody.status === 'waiting' || joinBody.status === 'admitted', `joining answered ${joinBody.status}`)
-    if (joinBody.status === 'waiting') {
-      await page.waitForSelector(`${PAGE} .launch-ahead`, { timeout: 5_000 }).catch(() => {})
-    }
+    check(joinBody.status === 'early' && joinBody.joined >= 1 && joinBody.opensAt === startsAt, `joining early answered ${JSON.stringify(joinBody)}`)
+    await page.waitForSelector(`${PAGE} .launch-early`, { timeout: 5_000 }).catch(async () => {
+      throw new E2EFailure(`the page does not say the buyer joined early; it shows: ${(await textOf(`${PAGE} .launch-queue`)).slice(0, 300)}`)
+    })
+    const earlyText = (await textOf(`${PAGE} .launch-early`)).trim()
+    check(earlyText.includes('已提前进入排队') && earlyText.includes('随机排序'), `the early panel reads "${earlyText}"`)
     await page.screenshot({ path: path.join(ARTIFACTS, 'launch-queue.png') })
 
     // 5. Admitted: the page orders at once, with the chosen variant.
@@ -170,7 +170,8 @@ async function main() {
     })
     const statuses = await page.evaluate(() => window.__launchStatuses ?? [])
     console.log(`the launch page went through [${statuses.join(' → ')}]`)
-    check(statuses.includes('waiting') || statuses.includes('admitted') || statuses.includes('creating'), `the launch page never showed the queue or the admission: [${statuses}]`)
+    const afterEarly = statuses.slice(statuses.indexOf('early') + 1)
+    check(statuses.includes('early') && ['waiting', 'admitted', 'creating'].some((st) => afterEarly.includes(st)), `the launch page did not go from the early queue to the admission: [${statuses}]`)
     await page.waitForSelector(`${PAGE} .pay-wechat`, { timeout: 15_000 }).catch(() => {
       throw new E2EFailure('the order page does not show 请在微信中完成支付')
     })

@@ -48,6 +48,7 @@ export interface FakeLaunchBff {
 }
 
 export const waiting = (ahead: number, pollAfterMs = 3000, ticket = 1235, available = 10): QueueStatus => ({ status: 'waiting', ticket, ahead, pollAfterMs, available })
+export const early = (joined: number, pollAfterMs: number, opensAt: string): QueueStatus => ({ status: 'early', opensAt, joined, pollAfterMs })
 export const admitted = (ticket = 1235, untilMs = Date.now() + 300_000): QueueStatus => ({
   status: 'admitted',
   ticket,
@@ -72,6 +73,7 @@ export function installFakeLaunches(opts: { startsInMs?: number; serverOffsetMs?
       phase: 'scheduled',
       admitPerSecond: 20,
       admissionSeconds: 300,
+      preQueueAt: null,
       variants: [
         { ...V1, trimName: '520 长续航后驱版', paintName: '冰川白', priceFen: V1_PRICE, stock: 6, available: 6 },
         { ...V2, trimName: '620 超长续航后驱版', paintName: '澜湖蓝', priceFen: V2_PRICE, stock: 4, available: 4 },

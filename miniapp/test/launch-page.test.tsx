@@ -8,7 +8,7 @@ import LaunchPage from '../src/pages/launch/index'
 import { formatLaunchCountdown, launchMemoryKey, opensAtLabel, type LaunchMemory } from '../src/utils/launch'
 import { backoffMs } from '../src/utils/placement'
 import { ApiError } from '../src/api/client'
-import { V1, V1_PRICE, V2, admitted, callsTo, installFakeLaunches, waiting, type FakeLaunchBff } from './fake-launches'
+import { V1, V1_PRICE, V2, admitted, callsTo, early, installFakeLaunches, waiting, type FakeLaunchBff } from './fake-launches'
 import { apiError } from './fake-orders'
 import { ok } from './fixtures'
 import { routerParams, taroMock, triggerDidHide, triggerDidShow } from './taro-mock'
@@ -109,6 +109,64 @@ describe('首发抢购 page', () => {
     await settle()
     expect(joins(bff)).toHaveLength(1)
     expect(status(c)).toBe('waiting')
+  })
+
+  it('early joining: from preQueueAt the buyer joins before the open, is told the draw, and polls after the open', async () => {
+    // Opens in 90 s; early joining from 60 s before the open.
+    const { bff, c, view } = await open({
+      startsInMs: 90_000,
+      setup: (b) => {
+        b.launch.preQueueAt = new Date(Date.parse(b.launch.startsAt) - 60_000).toISOString()
+      },
+    })
+    expect($(c, '.launch-hero__prequeue')!.textContent).toBe('2026-11-20 12:00 起可提前排队，开售时随机排序')
+    expect($(c, '.launch-join')!.dataset.open).toBe('false')
+    fireEvent.click(variant(c, V2))
+    fireEvent.click($(c, '.launch-join')!)
+    await settle()
+    expect(joins(bff)).toHaveLength(0)
+
+    await advance(30_000)
+    expect($(c, '.launch-hero__prequeue')).toBeNull()
+    expect($(c, '.launch-join')!.textContent).toBe('提前排队')
+    expect($(c, '.launch-join')!.dataset.open).toBe('true')
+    expect($(c, '.launch-join')!.hasAttribute('disabled')).toBe(false)
+    bff.joinReplies.push(ok(early(321, 61_500, bff.launch.startsAt)))
+    bff.pollReplies.push(ok(waiting(40, 3000, 40)))
+    fireEvent.click($(c, '.launch-join')!)
+    await settle()
+    expect(joins(bff)).toHaveLength(1)
+    expect(status(c)).toBe('early')
+    expect($(c, '.launch-early__count')!.textContent).toBe('已有 321 人提前排队')
+    expect($(c, '.launch-early')!.textContent).toContain('随机排序')
+    expect($(c, '.launch-early')!.textContent).toContain('620 超长续航后驱版 · 澜湖蓝')
+    expect($(c, '.launch-join')).toBeNull() // joined: no second button
+    expect($(c, '.launch-countdown')!.textContent).toBe('距开售00:01:00')
+    expect(JSON.parse(JSON.stringify(taroMock.getStorageSync(launchMemoryKey('s5-launch'))))).toMatchObject({ early: true })
+
+    // Not a poll before the time the server gave (after the open), then the drawn place.
+    await advance(61_499)
+    expect(polls(bff)).toHaveLength(0)
+    await advance(1)
+    expect(polls(bff)).toHaveLength(1)
+    expect(status(c)).toBe('waiting')
+    expect($(c, '.launch-ahead')!.textContent).toBe('前面还有 40 人')
+    expect((taroMock.getStorageSync(launchMemoryKey('s5-launch')) as LaunchMemory).early).toBeUndefined()
+    view.unmount()
+  })
+
+  it('an early buyer who reopens the page before the open is put back in the early queue', async () => {
+    taroMock.setStorageSync(launchMemoryKey('s5-launch'), { early: true, trimCode: V2.trimCode, paintCode: V2.paintCode } satisfies LaunchMemory)
+    const { bff, c } = await open({
+      startsInMs: 20_000,
+      setup: (b) => {
+        b.launch.preQueueAt = new Date(Date.parse(b.launch.startsAt) - 60_000).toISOString()
+        b.pollReplies.push(ok(early(900, 21_000, b.launch.startsAt)))
+      },
+    })
+    expect(polls(bff)).toHaveLength(1)
+    expect(status(c)).toBe('early')
+    expect($(c, '.launch-early__count')!.textContent).toBe('已有 900 人提前排队')
   })
 
   it('join → 前面还有 N 人 with progress, polled at pollAfterMs → admitted → the order with the chosen variant → order page', async () => {

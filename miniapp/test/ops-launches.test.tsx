@@ -32,6 +32,7 @@ const adminLaunch = (over: Partial<AdminLaunch> = {}): AdminLaunch => ({
   phase: 'open',
   admitPerSecond: 20,
   admissionSeconds: 300,
+  preQueueAt: null,
   variants: [{ trimCode: 'S5_520_RWD', trimName: '520 长续航后驱版', paintCode: 'PAINT_GLACIER_WHITE', paintName: '冰川白', priceFen: 18_980_000, stock: 50, available: 12 }],
   available: 12,
   stats: { joined: 12_345, admitted: 60, ordered: 38 },
@@ -82,6 +83,7 @@ function fill(c: HTMLElement) {
   type(c, '.launch-start-time', '20:00')
   type(c, '.launch-rate', '50')
   type(c, '.launch-minutes', '3')
+  type(c, '.launch-prequeue', '15')
   type(c, '.ops-launch-variant[data-trim="S5_520_RWD"][data-paint="PAINT_LAKE_BLUE"]', '20')
   type(c, '.ops-launch-variant[data-trim="S5_700_AWD"][data-paint="PAINT_AURORA_PURPLE"]', '5')
 }
@@ -98,7 +100,7 @@ describe('schedule form rules', () => {
   it('says what is wrong per field', () => {
     const f: LaunchForm = {
       code: 'S5 Launch', title: 'x', modelCode: '', startDate: '2026-11-20', startTime: '11:00', endDate: '2026-11-20', endTime: '10:00',
-      admitPerSecond: '0', admissionMinutes: '90', stock: { 'A/B': '' },
+      admitPerSecond: '0', admissionMinutes: '90', preQueueMinutes: '2 h', stock: { 'A/B': '' },
     }
     const now = Date.parse('2026-11-20T04:00:00Z') // 12:00 Shanghai
     expect(launchFormProblems(f, now)).toEqual({
@@ -109,6 +111,7 @@ describe('schedule form rules', () => {
       endsAt: '结束时间须晚于开售时间',
       admitPerSecond: '每秒放行人数为 1-10,000 的整数',
       admissionMinutes: '下单时限为 1-60 分钟的整数',
+      preQueueMinutes: '提前排队为 0-1,440 分钟的整数，不设请留空',
       variants: '请至少为一个版本与颜色填写库存',
     })
   })
@@ -129,6 +132,7 @@ describe('运营看板 · 首发抢购', () => {
       startsAt: '2027-12-08T12:00:00.000Z',
       admitPerSecond: 50,
       admissionSeconds: 180,
+      preQueueSeconds: 900,
       variants: [
         { trimCode: 'S5_520_RWD', paintCode: 'PAINT_LAKE_BLUE', stock: 20 },
         { trimCode: 'S5_700_AWD', paintCode: 'PAINT_AURORA_PURPLE', stock: 5 },

@@ -91,6 +91,8 @@ export interface ScheduleLaunchRequest {
   endsAt?: string
   admitPerSecond: number
   admissionSeconds: number
+  /** Early joining before the open (0 or absent: none). */
+  preQueueSeconds?: number
   variants: { trimCode: string; paintCode: string; stock: number }[]
 }
 

@@ -65,6 +65,8 @@ export interface LaunchMemory {
   /** The ticket held and how many were ahead when it was taken (the start of the progress bar). */
   ticket?: number
   joinedAhead?: number
+  /** Joined before the open (no ticket until the open's draw). */
+  early?: boolean
   /** The variant the buyer picked. */
   trimCode?: string
   paintCode?: string

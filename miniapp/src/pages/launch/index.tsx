@@ -37,6 +37,8 @@ interface Admission {
 type Stage =
   | { kind: 'idle' }
   | { kind: 'joining' }
+  /** Joined before the open: the place is drawn at the open among everyone who joined early. */
+  | { kind: 'early'; joined: number }
   | { kind: 'waiting'; ticket: number; ahead: number; joinedAhead: number }
   /** Admitted: the order is placed at once (`ordering`); after 已抢完 the buyer picks again and retries. */
   | { kind: 'admitted'; admission: Admission; ordering: boolean }
@@ -60,6 +62,7 @@ const variantKey = (v: Choice) => `${v.trimCode}/${v.paintCode}`
 /** What the buyer reads for each error of the launch endpoints. */
 export const LAUNCH_ERROR_TEXT: Record<string, string> = {
   LAUNCH_NOT_OPEN: '抢购尚未开始，请在开售后再试',
+  PRE_QUEUE_NOT_OPEN: '提前排队尚未开始',
   LAUNCH_ENDED: '本次首发抢购已结束',
   DEVICE_LIMIT: '此设备已有其他账号参与本次抢购，每台设备仅限一个账号参与',
   RATE_LIMITED: '当前参与人数过多，请稍后再试',
@@ -307,6 +310,11 @@ export default function LaunchPage() {
   /** Act on a queue answer; `fresh` = this page just joined or polled (not a resume after reopening). */
   const onStatus = (g: number, s: QueueStatus, fresh: boolean) => {
     switch (s.status) {
+      case 'early':
+        writeLaunchMemory(code, { early: true })
+        setStage({ kind: 'early', joined: s.joined })
+        void pollQueue(g, s.pollAfterMs)
+        return
       case 'waiting':
         showWaiting(s)
         void pollQueue(g, s.pollAfterMs)
@@ -353,7 +361,7 @@ export default function LaunchPage() {
           return showLogin()
         }
         if (err instanceof ApiError && err.code === 'NOT_IN_QUEUE') {
-          writeLaunchMemory(code, { ticket: undefined, joinedAhead: undefined })
+          writeLaunchMemory(code, { ticket: undefined, joinedAhead: undefined, early: undefined })
           setStage({ kind: 'idle' })
           return setNotice({ code: err.code, text: LAUNCH_ERROR_TEXT.NOT_IN_QUEUE })
         }
@@ -371,8 +379,14 @@ export default function LaunchPage() {
       if (stale(g)) return
       failures = 0
       setNotice((n) => (n?.code === 'RETRYING' ? null : n))
-      if (s.status !== 'waiting') return onStatus(g, s, true)
-      showWaiting(s)
+      if (s.status === 'early') {
+        setStage({ kind: 'early', joined: s.joined })
+      } else if (s.status !== 'waiting') {
+        return onStatus(g, s, true)
+      } else {
+        writeLaunchMemory(code, { early: undefined })
+        showWaiting(s)
+      }
       normal = delay = Math.max(MIN_POLL_MS, s.pollAfterMs)
     }
   }
@@ -404,8 +418,12 @@ export default function LaunchPage() {
       const c = err instanceof ApiError ? err.code : 'NETWORK'
       if (c === 'LAUNCH_ENDED') return setStage({ kind: 'ended' })
       if (c === 'LAUNCH_NOT_OPEN') {
-        const startsAt = ((err as ApiError).details as { startsAt?: unknown } | undefined)?.startsAt
-        setNotice({ code: c, text: typeof startsAt === 'string' ? `抢购尚未开始，将于 ${formatDateTimeCN(startsAt)}（北京时间）开售` : LAUNCH_ERROR_TEXT.LAUNCH_NOT_OPEN })
+        const { startsAt, preQueueAt } = ((err as ApiError).details ?? {}) as { startsAt?: unknown; preQueueAt?: unknown }
+        setNotice(
+          typeof preQueueAt === 'string'
+            ? { code: 'PRE_QUEUE_NOT_OPEN', text: `提前排队将于 ${formatDateTimeCN(preQueueAt)}（北京时间）开始` }
+            : { code: c, text: typeof startsAt === 'string' ? `抢购尚未开始，将于 ${formatDateTimeCN(startsAt)}（北京时间）开售` : LAUNCH_ERROR_TEXT.LAUNCH_NOT_OPEN },
+        )
         void fetchView().catch(() => undefined) // the clock may have drifted: take the server's again
         return
       }
@@ -437,13 +455,14 @@ export default function LaunchPage() {
       .then((view) => {
         if (!live || !getToken() || view.phase === 'ended') return
         const m = readLaunchMemory(code)
-        if (!m.ticket || Date.parse(view.serverTime) < Date.parse(view.startsAt)) return
+        // A ticket counts from the open; an early join from preQueueAt.
+        if (!(m.ticket && Date.parse(view.serverTime) >= Date.parse(view.startsAt)) && !m.early) return
         const g = ++gen.current
         getQueue(code)
           .then((s) => !stale(g) && onStatus(g, s, false))
           .catch((err) => {
             if (stale(g)) return
-            if (err instanceof ApiError && err.code === 'NOT_IN_QUEUE') writeLaunchMemory(code, { ticket: undefined, joinedAhead: undefined })
+            if (err instanceof ApiError && err.code === 'NOT_IN_QUEUE') writeLaunchMemory(code, { ticket: undefined, joinedAhead: undefined, early: undefined })
             else if (err instanceof ApiError && err.status === 401) setLoggedIn(false)
           })
       })
@@ -489,8 +508,12 @@ export default function LaunchPage() {
         ? 'sold_out'
         : launchPhase(view, new Date(now), left === 0)
 
+  const preQueueMs = view?.preQueueAt ? Date.parse(view.preQueueAt) : NaN
+  /** Before the open, from preQueueAt: buyers may join early. */
+  const preQueueOpen = phase === 'scheduled' && now >= preQueueMs
+
   function canJoinNow() {
-    return phase === 'open' && (stage.kind === 'idle' || stage.kind === 'expired' || (stage.kind === 'failed' && !stage.pending))
+    return (phase === 'open' || preQueueOpen) && (stage.kind === 'idle' || stage.kind === 'expired' || (stage.kind === 'failed' && !stage.pending))
   }
 
   if (load.status === 'error') {
@@ -536,6 +559,9 @@ export default function LaunchPage() {
             <Text className='launch-countdown__time'>{formatLaunchCountdown(remaining)}</Text>
           </View>
         )}
+        {phase === 'scheduled' && view.preQueueAt && !preQueueOpen && (
+          <Text className='launch-hero__prequeue'>{formatDateTimeCN(view.preQueueAt)} 起可提前排队，开售时随机排序</Text>
+        )}
         <Text className='launch-available' data-available={String(left)}>
           {left > 0 ? `剩余 ${left.toLocaleString('en-US')} 辆` : '已全部售出'}
         </Text>
@@ -570,6 +596,16 @@ export default function LaunchPage() {
 
       <View className={`launch-queue launch-queue--${status}`} data-status={status}>
         {stage.kind === 'joining' && <Text className='launch-queue__title'>正在进入排队…</Text>}
+        {stage.kind === 'early' && (
+          <View className='launch-early' data-joined={String(stage.joined)}>
+            <Text className='launch-queue__title'>已提前进入排队</Text>
+            <Text className='launch-early__count'>已有 {stage.joined.toLocaleString('en-US')} 人提前排队</Text>
+            <Text className='launch-queue__hint'>
+              开售时，所有提前排队的用户将随机排序，排在开售后进入的用户之前，早到几秒不会更靠前。
+              {chosen ? `轮到您时将自动为您下单「${chosen.trimName} · ${chosen.paintName}」。` : ''}请保持本页打开。
+            </Text>
+          </View>
+        )}
         {stage.kind === 'waiting' && (
           <>
             <Text className='launch-queue__title'>排队中</Text>
@@ -667,16 +703,18 @@ export default function LaunchPage() {
                 Text (changing a Button's own text replaces nodes the component still refers to), and the
                 button is a new one once the sale opens. */}
             <Button
-              key={phase === 'open' ? 'open' : 'scheduled'}
+              key={phase === 'open' ? 'open' : preQueueOpen ? 'prequeue' : 'scheduled'}
               className={`btn-primary launch-join${stage.kind === 'expired' || stage.kind === 'failed' ? ' launch-rejoin' : ''}`}
-              data-open={phase === 'open' ? 'true' : 'false'}
+              data-open={phase === 'open' || preQueueOpen ? 'true' : 'false'}
               loading={stage.kind === 'joining'}
-              disabled={phase !== 'open' || stage.kind === 'joining' || undefined}
+              disabled={!(phase === 'open' || preQueueOpen) || stage.kind === 'joining' || undefined}
               onClick={() => void onJoin()}
             >
               <Text className='launch-join__text'>
                 {phase === 'scheduled'
-                  ? `${opensAtLabel(view.startsAt, now)} 开售`
+                  ? preQueueOpen
+                    ? '提前排队'
+                    : `${opensAtLabel(view.startsAt, now)} 开售`
                   : stage.kind === 'expired' || stage.kind === 'failed'
                     ? '重新排队'
                     : '立即抢购'}

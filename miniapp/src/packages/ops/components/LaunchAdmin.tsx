@@ -22,6 +22,7 @@ const emptyForm = (): LaunchForm => ({
   endTime: '',
   admitPerSecond: '20',
   admissionMinutes: '5',
+  preQueueMinutes: '10',
   stock: {},
 })
 
@@ -139,6 +140,9 @@ function ScheduleForm({ onScheduled }: { onScheduled: (code: string) => void }) 
         <Field label='下单时限（分钟）' field='admissionMinutes' errors={errors}>
           <Input className='ops-input launch-minutes' type='number' value={form.admissionMinutes} onInput={(e) => set({ admissionMinutes: e.detail.value })} />
         </Field>
+        <Field label='提前排队（开售前分钟，开售时随机排序）' field='preQueueMinutes' errors={errors}>
+          <Input className='ops-input launch-prequeue' type='number' placeholder='不设' value={form.preQueueMinutes} onInput={(e) => set({ preQueueMinutes: e.detail.value })} />
+        </Field>
       </View>
       <Field label='版本与颜色（填写库存的参与活动）' field='variants' errors={errors}>
         {!form.modelCode && <Text className='ops-hint'>先选择车型</Text>}
@@ -194,7 +198,7 @@ function LaunchRow({ l }: { l: AdminLaunch }) {
         </View>
         <Text className='ops-hint'>
           {l.code} · {l.modelName} · {formatDateTimeCN(l.startsAt)} 开售{l.endsAt ? ` · ${formatDateTimeCN(l.endsAt)} 结束` : ''} · 每秒放行 {l.admitPerSecond} 人 · 下单时限{' '}
-          {Math.round(l.admissionSeconds / 60)} 分钟
+          {Math.round(l.admissionSeconds / 60)} 分钟{l.preQueueAt ? ` · ${formatDateTimeCN(l.preQueueAt)} 起提前排队` : ''}
         </Text>
         <Text className='ops-hint'>
           {l.variants.map((v) => `${v.trimName}·${v.paintName} ${formatFen(v.priceFen)} 剩 ${v.available}/${v.stock}`).join('；')}

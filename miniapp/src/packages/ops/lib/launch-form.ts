@@ -6,7 +6,7 @@ import { LAUNCH_CODE_RE } from '@carmall/shared-types'
 import { ApiError } from '../../../api/client'
 import type { ScheduleLaunchRequest } from '../../../api/launches'
 
-export type LaunchField = 'code' | 'title' | 'modelCode' | 'startsAt' | 'endsAt' | 'admitPerSecond' | 'admissionMinutes' | 'variants' | 'form'
+export type LaunchField = 'code' | 'title' | 'modelCode' | 'startsAt' | 'endsAt' | 'admitPerSecond' | 'admissionMinutes' | 'preQueueMinutes' | 'variants' | 'form'
 
 export interface LaunchForm {
   code: string
@@ -20,6 +20,8 @@ export interface LaunchForm {
   endTime: string
   admitPerSecond: string
   admissionMinutes: string
+  /** Early joining: buyers may queue this many minutes before the open (blank or 0: none). */
+  preQueueMinutes: string
   /** Stock per `trimCode/paintCode`; blank or 0 = not in the launch. */
   stock: Record<string, string>
 }
@@ -70,6 +72,8 @@ export function launchFormProblems(f: LaunchForm, now: number): FieldErrors {
   }
   if (!isInt(f.admitPerSecond) || Number(f.admitPerSecond) < 1 || Number(f.admitPerSecond) > 10_000) e.admitPerSecond = '每秒放行人数为 1-10,000 的整数'
   if (!isInt(f.admissionMinutes) || Number(f.admissionMinutes) < 1 || Number(f.admissionMinutes) > 60) e.admissionMinutes = '下单时限为 1-60 分钟的整数'
+  const pre = f.preQueueMinutes.trim()
+  if (pre !== '' && (!isInt(pre) || Number(pre) > 1440)) e.preQueueMinutes = '提前排队为 0-1,440 分钟的整数，不设请留空'
   const bad = Object.values(f.stock).some((v) => v.trim() !== '' && (!isInt(v) || Number(v) > 1_000_000))
   const variants = variantsOf(f.stock)
   if (bad) e.variants = '库存为 0-1,000,000 的整数'
@@ -90,6 +94,7 @@ export function launchRequestOf(f: LaunchForm): ScheduleLaunchRequest {
     ...(end !== null ? { endsAt: new Date(end).toISOString() } : {}),
     admitPerSecond: Number(f.admitPerSecond),
     admissionSeconds: Number(f.admissionMinutes) * 60,
+    ...(Number(f.preQueueMinutes.trim() || 0) > 0 ? { preQueueSeconds: Number(f.preQueueMinutes) * 60 } : {}),
     variants: variantsOf(f.stock),
   }
 }
@@ -103,6 +108,7 @@ const FIELD_OF_PATH: Record<string, LaunchField> = {
   admitPerSecond: 'admitPerSecond',
   admitBurst: 'admitPerSecond',
   admissionSeconds: 'admissionMinutes',
+  preQueueSeconds: 'preQueueMinutes',
   variants: 'variants',
 }
 
