@@ -22,7 +22,7 @@ import { SmsClient } from './modules/auth/sms-client';
 import { SmsCodes } from './modules/auth/sms-codes';
 import { PiiCipher, parseKeyring } from './infra/crypto';
 import { RateLimiter } from './infra/rate-limit';
-import { writeLimits, writeRateLimit } from './modules/auth/write-limit';
+import { proxyWarning, writeLimits, writeRateLimit } from './modules/auth/write-limit';
 import { AuditLog } from './modules/audit/service';
 import { UserService } from './modules/users/service';
 import { userRoutes } from './modules/users/routes';
@@ -377,7 +377,9 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ctx.body = openapi;
   });
 
-  const koa = new Koa({ proxy: config.TRUST_PROXY });
+  const koa = new Koa({ proxy: config.TRUST_PROXY, maxIpsCount: config.TRUST_PROXY_HOPS });
+  const proxyWarned = proxyWarning(config);
+  if (proxyWarned) logger.warn(proxyWarned);
   koa.silent = true; // errors are logged by our error handler, once, with the request id
   koa.use(requestContext(logger));
   koa.use(errorHandler());

@@ -118,7 +118,13 @@ const envSchema = z
      */
     HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    /** Behind a load balancer: take the client's address from X-Forwarded-For (else every client has the balancer's). */
     TRUST_PROXY: bool.default(false),
+    /**
+     * How many proxies in front of the BFF append to X-Forwarded-For: the client address is taken
+     * that many entries from the right, so an X-Forwarded-For the client sent itself is not believed.
+     */
+    TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     /** Maintenance reminders: the one-time subscribe-message template (WeChat MP console) used for reminders and campaigns. */
     /**
      * subscribeMessage.send calls per day (Asia/Shanghai) the mini-program's account may make: WeChat's
