@@ -81,9 +81,11 @@ export const shareCreateRequestSchema = z
     configurationId: shortIdSchema.optional(),
   })
   .strict()
-  .superRefine((b, ctx) => {
-    if (b.kind === 'model' && !b.modelCode) ctx.addIssue({ code: 'custom', path: ['modelCode'], message: '请提供车型编码' });
-    if (b.kind === 'configuration' && !b.configurationId) ctx.addIssue({ code: 'custom', path: ['configurationId'], message: '请提供配置编号' });
+  .refine((b) => b.kind !== 'model' || !!b.modelCode, { path: ['modelCode'], message: '请提供车型编码', params: { rule: "kind 'model' needs modelCode" } })
+  .refine((b) => b.kind !== 'configuration' || !!b.configurationId, {
+    path: ['configurationId'],
+    message: '请提供配置编号',
+    params: { rule: "kind 'configuration' needs configurationId" },
   });
 export type ShareCreateRequest = z.infer<typeof shareCreateRequestSchema>;
 
@@ -91,6 +93,8 @@ export const shareSchema = z.object({
   shareId: z.string(),
   kind: z.enum(SHARE_KINDS),
   modelCode: z.string(),
+  /** The model's name now (the name it was shared under once it is delisted). */
+  modelName: z.string(),
   configurationId: z.string().nullable(),
   /** Mini-program page path for onShareAppMessage: `pages/share/index?s=<shareId>`. */
   path: z.string(),
@@ -215,7 +219,6 @@ export const testDriveIdParamsSchema = z.object({ id: z.string().regex(/^[0-9a-f
 // Advisor workspace
 
 export const advisorShareSchema = shareSchema.extend({
-  modelName: z.string(),
   stats: z.object({
     visits: z.number().int(),
     visitors: z.number().int(),

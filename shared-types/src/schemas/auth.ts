@@ -47,7 +47,7 @@ export const sessionResponseSchema = z.object({
 export const idCardSchema = z
   .string()
   .trim()
-  .refine(isValidCnIdCard, '身份证号码不正确')
+  .refine(isValidCnIdCard, { message: '身份证号码不正确', params: { rule: 'an 18-character mainland ID-card number with a valid GB 11643 check digit' } })
   .transform((v) => v.toUpperCase());
 /** Chinese driver-licence numbers are the holder's ID-card number. */
 export const driverLicenceSchema = idCardSchema;
@@ -65,7 +65,7 @@ export const profileUpdateBodySchema = z
     driverLicenceNo: driverLicenceSchema.nullable().optional(),
   })
   .strict()
-  .refine((v) => Object.keys(v).length > 0, '没有要修改的内容');
+  .refine((v) => Object.keys(v).length > 0, { message: '没有要修改的内容', params: { rule: 'at least one field' } });
 
 export const ROLE_NAMES = ['buyer', 'advisor', 'service', 'operator', 'admin'] as const;
 export const rolesBodySchema = z

@@ -26,6 +26,7 @@ export const modelListQuerySchema = z
   .refine((q) => q.minPriceFen === undefined || q.maxPriceFen === undefined || q.minPriceFen <= q.maxPriceFen, {
     message: 'minPriceFen 不能大于 maxPriceFen',
     path: ['minPriceFen'],
+    params: { rule: 'minPriceFen is not above maxPriceFen' },
   });
 export type ModelListQuery = z.infer<typeof modelListQuerySchema>;
 
@@ -127,6 +128,7 @@ export const priceEntrySchema = z
   .refine((p) => p.effectiveTo === undefined || Date.parse(p.effectiveTo) > Date.parse(p.effectiveFrom), {
     message: 'effectiveTo 必须晚于 effectiveFrom',
     path: ['effectiveTo'],
+    params: { rule: 'effectiveTo, when given, is after effectiveFrom' },
   });
 
 /** Operator: replace a trim's or an option's price list (schedule a change by adding an entry). */

@@ -8,7 +8,7 @@ const ratioSchema = z
   .number()
   .min(0, '比例不能小于 0')
   .max(1, '比例不能大于 1')
-  .refine((v) => Math.abs(v * 10_000 - Math.round(v * 10_000)) < 1e-6, '比例最多保留 4 位小数');
+  .refine((v) => Math.abs(v * 10_000 - Math.round(v * 10_000)) < 1e-6, { message: '比例最多保留 4 位小数', params: { rule: 'a ratio has at most 4 decimals (whole basis points)' } });
 
 export const productIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, '贷款方案编号不正确');
 
@@ -29,12 +29,20 @@ export const financeQuoteRequestSchema = z
     balloonRatio: ratioSchema.optional(),
   })
   .strict()
-  .superRefine((body, ctx) => {
-    const byConfig = body.modelCode !== undefined || body.trimCode !== undefined || body.selections !== undefined;
-    if (body.priceFen !== undefined && byConfig)
-      ctx.addIssue({ code: 'custom', path: ['priceFen'], message: 'priceFen 与车型配置只能二选一' });
-    else if (body.priceFen === undefined && (body.modelCode === undefined || body.trimCode === undefined))
-      ctx.addIssue({ code: 'custom', path: body.modelCode === undefined ? ['modelCode'] : ['trimCode'], message: '请提供 priceFen，或 modelCode 与 trimCode' });
+  .refine((b) => b.priceFen === undefined || (b.modelCode === undefined && b.trimCode === undefined && b.selections === undefined), {
+    path: ['priceFen'],
+    message: 'priceFen 与车型配置只能二选一',
+    params: { rule: 'priceFen excludes a configuration (modelCode, trimCode, selections)' },
+  })
+  .refine((b) => b.priceFen !== undefined || b.modelCode !== undefined, {
+    path: ['modelCode'],
+    message: '请提供 priceFen，或 modelCode 与 trimCode',
+    params: { rule: 'without priceFen, modelCode is required' },
+  })
+  .refine((b) => b.priceFen !== undefined || b.modelCode === undefined || b.trimCode !== undefined, {
+    path: ['trimCode'],
+    message: '请提供 priceFen，或 modelCode 与 trimCode',
+    params: { rule: 'with modelCode, trimCode is required' },
   });
 export type FinanceQuoteRequest = z.infer<typeof financeQuoteRequestSchema>;
 

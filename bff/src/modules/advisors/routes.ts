@@ -20,18 +20,17 @@ import {
   testDriveSlotsQuerySchema,
   testDriveSlotsResponseSchema,
 } from '@carmall/shared-types/schemas';
-import { AppError } from '../../infra/errors';
-import { route } from '../../infra/route';
+import { idempotencyKeyHeader, lockBusy, route, type RouteError } from '../../infra/route';
 import type { TestDriveService } from './test-drives';
 import type { LeadService } from './leads';
 import type { ShareService } from './service';
 
-const shareErrors = [
+const shareErrors: RouteError[] = [
   { status: 404, code: 'SHARE_NOT_FOUND', when: 'no share has this id (forged, mistyped or malformed)' },
   { status: 410, code: 'SHARE_EXPIRED', when: 'the share has expired; details.modelCode still names the car' },
 ];
-// Opening a share (card, poster) also needs the car to still be on sale.
-const shareOpenErrors = [...shareErrors, { status: 410, code: 'SHARE_MODEL_UNAVAILABLE', when: 'the shared model has been delisted; details.modelCode names it' }];
+// Opening a share (card, poster) also needs the car to still be on sale (read through the catalog).
+const shareOpenErrors: RouteError[] = [...shareErrors, { status: 410, code: 'SHARE_MODEL_UNAVAILABLE', when: 'the shared model has been delisted; details.modelCode names it' }, lockBusy];
 
 export function advisorRoutes(shares: ShareService, leads: LeadService) {
   return [
@@ -74,6 +73,8 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
       tag: 'advisors',
       summary: 'The share poster (PNG): car, configuration, price, advisor, mini-program code (scene = share id); cached by content',
       params: z.object({ shareId: z.string().min(1).max(64) }),
+      contentType: 'image/png',
+      responseHeaders: { 'Cache-Control': 'public, max-age=600' },
       errors: [...shareOpenErrors, { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: "WeChat's code service is unreachable or refused" }],
       handler: async (ctx, { params }) => {
         const png = await shares.poster(params.shareId);
@@ -89,6 +90,7 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
       summary: 'Advisor: my shares with visits, visitors, leads and orders credited through each (my own visits excluded)',
       auth: ['advisor', 'admin'],
       response: z.object({ items: z.array(advisorShareSchema) }),
+      errors: [lockBusy],
       handler: async (_ctx, { user }) => shares.listForAdvisor(user!.id),
     }),
     route({
@@ -118,8 +120,6 @@ export function advisorRoutes(shares: ShareService, leads: LeadService) {
     }),
   ];
 }
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Called after a test drive is booked (recommendations record it; never throws). */
 export type TestDriveBookedHook = (userId: string, booking: { id: string; modelCode: string }) => Promise<void>;
@@ -154,17 +154,16 @@ export function testDriveRoutes(testDrives: TestDriveService, onBooked?: TestDri
       auth: 'user',
       status: 201,
       body: testDriveCreateRequestSchema,
+      headers: idempotencyKeyHeader,
       response: testDriveSchema,
       errors: [
-        { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
-        { status: 409, code: 'SLOT_UNAVAILABLE', when: 'the slot is full, taken or past' },
+        { status: 409, code: 'SLOT_UNAVAILABLE', when: 'the slot is full, past or not offered (details.reason: SLOT_FULL | SLOT_IN_PAST | SLOT_NOT_OFFERED)' },
         { status: 409, code: 'IDEMPOTENCY_KEY_REUSED', when: 'the key was used for another booking' },
         { status: 404, code: 'NOT_FOUND', when: 'unknown store or model' },
+        { status: 400, code: 'VALIDATION_FAILED', when: 'no phone given and none verified on the account' },
       ],
-      handler: async (ctx, { body, user }) => {
-        const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        const booking = await testDrives.book(user!, key, body);
+      handler: async (_ctx, { body, user, headers }) => {
+        const booking = await testDrives.book(user!, headers['Idempotency-Key'], body);
         if (onBooked) await onBooked(user!.id, booking);
         return booking;
       },

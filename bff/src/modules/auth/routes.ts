@@ -7,11 +7,14 @@ import {
   wechatLoginBodySchema,
 } from '@carmall/shared-types/schemas';
 import { z } from 'zod';
-import { route } from '../../infra/route';
+import { route, type RouteError } from '../../infra/route';
 import type { AuthService } from './service';
 import type { SessionStore } from './session';
 
-const rateLimited = { status: 429, code: 'RATE_LIMITED', when: 'too many attempts from this IP (Retry-After says when to retry)' };
+const rateLimited: RouteError = { status: 429, code: 'RATE_LIMITED', when: 'too many attempts from this IP (Retry-After says when to retry)' };
+/** An account half-way through its erasure signs in again (users.login). */
+const accountConflict: RouteError = { status: 409, code: 'CONFLICT', when: 'the account is being erased; retry later' };
+const notConfigured = (what: string): RouteError => ({ status: 503, code: 'LOGIN_METHOD_NOT_CONFIGURED', when: `${what} is not set up on this server` });
 
 export function authRoutes(service: AuthService, sessions: SessionStore) {
   return [
@@ -24,8 +27,10 @@ export function authRoutes(service: AuthService, sessions: SessionStore) {
       response: sessionResponseSchema,
       errors: [
         { status: 400, code: 'WECHAT_CODE_INVALID', when: 'the code is unknown, expired or already used' },
+        { status: 403, code: 'FORBIDDEN', when: 'WeChat blocks this account as high-risk (errcode 40226)' },
         { status: 429, code: 'RATE_LIMITED', when: 'WeChat rate-limited the login, or too many logins from this IP' },
         { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'WeChat is unreachable or busy' },
+        accountConflict,
       ],
       handler: async (ctx, { body }) => service.loginWithWechat(ctx, body.code),
     }),
@@ -40,7 +45,8 @@ export function authRoutes(service: AuthService, sessions: SessionStore) {
         { status: 400, code: 'ALIPAY_CODE_INVALID', when: 'the auth code is invalid, expired or used' },
         rateLimited,
         { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'Alipay is unreachable, busy, or its answer is not signed by Alipay' },
-        { status: 503, code: 'LOGIN_METHOD_NOT_CONFIGURED', when: 'Alipay is not set up on this server' },
+        notConfigured('Alipay'),
+        accountConflict,
       ],
       handler: async (ctx, { body }) => service.loginWithAlipay(ctx, body.authCode),
     }),
@@ -55,7 +61,7 @@ export function authRoutes(service: AuthService, sessions: SessionStore) {
         { status: 400, code: 'SMS_SEND_REFUSED', when: 'the provider refuses this number' },
         { status: 429, code: 'RATE_LIMITED', when: 'one code per phone per minute, ten per day; per-IP hourly limit' },
         { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the SMS provider is unreachable or refuses our credentials' },
-        { status: 503, code: 'LOGIN_METHOD_NOT_CONFIGURED', when: 'SMS is not set up on this server' },
+        notConfigured('SMS'),
       ],
       handler: async (ctx, { body }) => service.sendSmsCode(ctx, body.phone),
     }),
@@ -70,6 +76,8 @@ export function authRoutes(service: AuthService, sessions: SessionStore) {
         { status: 400, code: 'SMS_CODE_INVALID', when: 'wrong or expired code' },
         { status: 400, code: 'SMS_CODE_LOCKED', when: 'too many wrong attempts: ask for a new code' },
         rateLimited,
+        notConfigured('SMS'),
+        accountConflict,
       ],
       handler: async (ctx, { body }) => service.loginWithSms(ctx, body.phone, body.code),
     }),

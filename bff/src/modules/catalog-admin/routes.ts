@@ -6,13 +6,15 @@ import {
   priceListUpdateSchema,
   trimCodeSchema,
 } from '@carmall/shared-types/schemas';
-import { route } from '../../infra/route';
+import { route, type RouteError } from '../../infra/route';
 import type { Role } from '../auth/session';
 import type { CatalogAdminService } from './service';
 
 const OPERATORS: Role[] = ['operator', 'admin'];
-const writeErrors = [
-  { status: 404, code: 'NOT_FOUND | UNKNOWN_TRIM | UNKNOWN_OPTION', when: 'the model, trim or option does not exist' },
+const writeErrors: RouteError[] = [
+  { status: 404, code: 'NOT_FOUND', when: 'the model does not exist' },
+  { status: 404, code: 'UNKNOWN_TRIM', when: 'the trim does not exist' },
+  { status: 404, code: 'UNKNOWN_OPTION', when: 'the option does not exist' },
   { status: 409, code: 'VERSION_CONFLICT', when: 'expectedVersion is not the current version (someone else changed it)' },
   { status: 422, code: 'CATALOG_INVALID', when: 'the change would break the catalog rules; details.problems lists them' },
 ];

@@ -7,7 +7,7 @@ import {
   modelSummarySchema,
   type ModelListQuery,
 } from '@carmall/shared-types/schemas';
-import { route } from '../../infra/route';
+import { lockBusy, route } from '../../infra/route';
 import type { AuthedUser } from '../auth/session';
 import type { CatalogService } from './service';
 
@@ -27,6 +27,7 @@ export function catalogRoutes(service: CatalogService, hooks: CatalogActivityHoo
       summary: 'List models with filters (body type, energy, price, seats, range, text) and paging',
       query: modelListQuerySchema,
       response: modelListResponseSchema,
+      errors: [lockBusy],
       handler: async (_ctx, { query, user }) => {
         const list = await service.listModels(query);
         if (user && hooks.onFilter) await hooks.onFilter(user, query);
@@ -40,7 +41,7 @@ export function catalogRoutes(service: CatalogService, hooks: CatalogActivityHoo
       summary: 'One model with its trims, options, rules and price lists: the configurator input',
       params: modelCodeParamsSchema,
       response: z.object({ summary: modelSummarySchema, model: z.any(), version: z.number().int(), pricedAt: z.string() }),
-      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }],
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }, lockBusy],
       handler: async (_ctx, { params, user }) => {
         const detail = await service.getModel(params.code);
         if (user && hooks.onView) await hooks.onView(user, params.code);
@@ -56,6 +57,7 @@ export function catalogRoutes(service: CatalogService, hooks: CatalogActivityHoo
       errors: [
         { status: 404, code: 'NOT_FOUND', when: 'a model code is unknown' },
         { status: 404, code: 'UNKNOWN_TRIM', when: 'a trim code is unknown' },
+        lockBusy,
       ],
       handler: async (_ctx, { query, user }) => {
         const result = await service.compare(query.trims);

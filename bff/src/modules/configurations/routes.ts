@@ -5,14 +5,17 @@ import {
   savedConfigurationSchema,
   shortIdParamsSchema,
 } from '@carmall/shared-types/schemas';
-import { route } from '../../infra/route';
+import { route, type RouteError } from '../../infra/route';
 import type { AuthedUser } from '../auth/session';
 import type { ConfigurationService } from './service';
 
-const ruleErrors = [
+/** What pricing a configuration (ConfigurationService.price) can answer; routes that price one list these. */
+export const configuratorErrors: RouteError[] = [
   { status: 404, code: 'NOT_FOUND', when: 'the model is unknown' },
   { status: 404, code: 'UNKNOWN_TRIM', when: 'the trim is not one of the model' },
-  { status: 422, code: 'UNKNOWN_OPTION | OPTION_NOT_AVAILABLE | OPTION_CONFLICT | REQUIREMENT_UNMET | GROUP_CARDINALITY', when: 'the choices break a rule; details.codes names the options' },
+  ...(['UNKNOWN_OPTION', 'OPTION_NOT_AVAILABLE', 'OPTION_CONFLICT', 'REQUIREMENT_UNMET', 'GROUP_CARDINALITY'] as const).map(
+    (code): RouteError => ({ status: 422, code, when: 'the choices break a rule; details.codes names the options' }),
+  ),
   { status: 409, code: 'NO_PRICE', when: 'the trim or an option has no price in force (not on sale)' },
 ];
 
@@ -28,7 +31,7 @@ export function configurationRoutes(service: ConfigurationService, onSaved?: Sav
       summary: 'Validate and price a configuration (required options added, conflicts explained)',
       body: configurationRequestSchema,
       response: z.object({ config: resolvedConfigSchema, modelVersion: z.number().int() }),
-      errors: ruleErrors,
+      errors: configuratorErrors,
       handler: async (_ctx, { body }) => {
         const { config, modelVersion } = await service.price(body);
         return { config, modelVersion };
@@ -42,7 +45,7 @@ export function configurationRoutes(service: ConfigurationService, onSaved?: Sav
       body: configurationRequestSchema,
       status: 201,
       response: savedConfigurationSchema,
-      errors: ruleErrors,
+      errors: configuratorErrors,
       handler: async (_ctx, { body, user }) => {
         const saved = await service.save(body, user?.id ?? null);
         if (user && onSaved) await onSaved(user, { shortId: saved.shortId, modelCode: body.modelCode });

@@ -1,9 +1,10 @@
 import { financeProductsResponseSchema, financeQuoteRequestSchema, financeQuoteResponseSchema } from '@carmall/shared-types/schemas';
-import { route } from '../../infra/route';
+import { route, type RouteError } from '../../infra/route';
 import type { AuthedUser } from '../auth/session';
+import { configuratorErrors } from '../configurations/routes';
 import type { FinanceService } from './service';
 
-const ratesUnavailable = { status: 503, code: 'FINANCE_RATES_UNAVAILABLE', when: 'the bank has never been reached (no last known rates to fall back to)' };
+const ratesUnavailable: RouteError = { status: 503, code: 'FINANCE_RATES_UNAVAILABLE', when: 'the bank has never been reached (no last known rates to fall back to)' };
 
 /** Called after a signed-in buyer's quote of a model (the advisors module makes it a lead; never throws). */
 export type FinanceQuoteHook = (user: AuthedUser, quote: { modelCode: string; modelName: string; priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string }) => Promise<void>;
@@ -16,6 +17,7 @@ export function financeRoutes(service: FinanceService, onQuote?: FinanceQuoteHoo
       tag: 'finance',
       summary: "Loan products and rates from the bank (cached; the last known rates with stale=true and their asOf while the bank is down)",
       response: financeProductsResponseSchema,
+      responseHeaders: { 'Cache-Control': 'no-store' },
       errors: [ratesUnavailable],
       handler: async (ctx) => {
         const rates = await service.products();
@@ -31,10 +33,9 @@ export function financeRoutes(service: FinanceService, onQuote?: FinanceQuoteHoo
       body: financeQuoteRequestSchema,
       response: financeQuoteResponseSchema,
       errors: [
-        { status: 404, code: 'NOT_FOUND', when: 'unknown productId (details.offered lists the products) or model' },
+        { status: 404, code: 'NOT_FOUND', when: 'unknown productId (details.offered lists the products)' },
         { status: 422, code: 'LOAN_TERMS_INVALID', when: "the choices break the product's limits; details.reason: TERM_NOT_OFFERED | METHOD_NOT_OFFERED | DOWN_PAYMENT_OUT_OF_RANGE | BALLOON_OUT_OF_RANGE | FINANCED_TOO_SMALL | INVALID_PRICE" },
-        { status: 422, code: 'UNKNOWN_OPTION | OPTION_CONFLICT | …', when: 'the configuration is invalid (as POST /configurations)' },
-        { status: 409, code: 'NO_PRICE', when: 'the configuration has no price in force' },
+        ...configuratorErrors,
         ratesUnavailable,
       ],
       handler: async (_ctx, { body, user }) => {

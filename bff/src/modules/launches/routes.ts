@@ -1,23 +1,20 @@
 import { z } from 'zod';
 import { DELIVERY_CENTRES, LAUNCH_CODE_RE } from '@carmall/shared-types';
-import { AppError } from '../../infra/errors';
-import { route, withStatus } from '../../infra/route';
+import { idempotencyKeyHeader, lockBusy, route, withStatus, type RouteError } from '../../infra/route';
 import type { RateLimiter } from '../../infra/rate-limit';
+import { configuratorErrors } from '../configurations/routes';
 import { presentOrder } from '../orders/service';
+import { placementCreatingSchema } from '../orders/schema';
 import type { LaunchService } from './service';
 import { launchListSchema, launchViewSchema, orderPlacementSchema, queueStatusSchema } from './schema';
 
 const codeParams = z.object({ code: z.string().regex(LAUNCH_CODE_RE, '活动编号不正确') });
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 // The install's id (the mini-program keeps one random id per install): one buyer per device and launch.
-const DEVICE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+const deviceIdHeader = z.object({ 'X-Device-Id': z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).describe("the install's random id (8-64 characters [A-Za-z0-9_-]): one buyer per device and launch") });
+const noSuchLaunch: RouteError = { status: 404, code: 'NOT_FOUND', when: 'no launch has this code' };
+const ended: RouteError = { status: 409, code: 'LAUNCH_ENDED', when: 'the launch is over' };
 
 export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limits: { pollsPerUserPerMin: number }) {
-  const who = (ctx: { get(h: string): string; ip: string }) => {
-    const deviceId = ctx.get('x-device-id');
-    if (!DEVICE_ID.test(deviceId)) throw new AppError(400, 'VALIDATION_FAILED', '缺少或格式错误的 X-Device-Id 请求头', { header: 'X-Device-Id' });
-    return { deviceId, ip: ctx.ip };
-  };
   return [
     route({
       method: 'get',
@@ -25,6 +22,7 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       tag: 'launches',
       summary: 'Upcoming and open launches (首发抢购), soonest first',
       response: launchListSchema,
+      errors: [lockBusy],
       handler: async () => ({ items: await launches.list() }),
     }),
     route({
@@ -34,6 +32,7 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       summary: 'One launch: its variants with cars left, its phase and the server clock for the countdown',
       params: codeParams,
       response: launchViewSchema,
+      errors: [noSuchLaunch, lockBusy],
       handler: async (_ctx, { params }) => launches.view(params.code),
     }),
     route({
@@ -44,14 +43,16 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       auth: 'user',
       fast: true,
       params: codeParams,
+      headers: deviceIdHeader,
       response: queueStatusSchema,
       errors: [
+        noSuchLaunch,
         { status: 409, code: 'LAUNCH_NOT_OPEN', when: 'before the launch opens (before preQueueAt when it has early joining); details.startsAt, details.preQueueAt' },
-        { status: 409, code: 'LAUNCH_ENDED', when: 'the launch is over' },
+        ended,
         { status: 409, code: 'DEVICE_LIMIT', when: 'another account already queued from this device' },
         { status: 429, code: 'RATE_LIMITED', when: 'too many buyers from this network' },
       ],
-      handler: async (ctx, { params, user }) => launches.enter(user!, params.code, 'join', who(ctx)),
+      handler: async (ctx, { params, user, headers }) => launches.enter(user!, params.code, 'join', { deviceId: headers['X-Device-Id'], ip: ctx.ip }),
     }),
     route({
       method: 'get',
@@ -62,7 +63,12 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       fast: true,
       params: codeParams,
       response: queueStatusSchema,
-      errors: [{ status: 404, code: 'NOT_IN_QUEUE', when: 'this buyer has not joined' }],
+      errors: [
+        noSuchLaunch,
+        { status: 404, code: 'NOT_IN_QUEUE', when: 'this buyer has not joined' },
+        ended,
+        { status: 429, code: 'RATE_LIMITED', when: 'more polls than LAUNCH_POLLS_PER_USER_PER_MIN (Retry-After)' },
+      ],
       handler: async (ctx, { params, user }) => {
         await limiter.enforce(ctx, [{ key: `launch-poll:${params.code}:${user!.id}`, limit: limits.pollsPerUserPerMin, windowSeconds: 60 }]);
         return launches.enter(user!, params.code, 'poll', { deviceId: '', ip: ctx.ip });
@@ -84,21 +90,23 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
           deliveryCentreCode: z.enum(DELIVERY_CENTRES).optional(),
         })
         .strict(),
+      headers: idempotencyKeyHeader,
       response: orderPlacementSchema,
+      otherResponses: [{ status: 202, description: 'The car is held, the order is still being written: follow /orders/{orderNo}/placement', schema: placementCreatingSchema }],
       errors: [
-        { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
+        noSuchLaunch,
+        ...configuratorErrors,
+        { status: 400, code: 'VALIDATION_FAILED', when: 'the trim and paint are not a variant of this launch' },
         { status: 403, code: 'ADMISSION_INVALID', when: 'the token was not issued to this buyer for this launch, or is from an older ticket' },
         { status: 409, code: 'ADMISSION_USED', when: 'the admission already bought a car' },
         { status: 409, code: 'ADMISSION_EXPIRED', when: 'the admission ran out; queue again' },
         { status: 409, code: 'ALREADY_HOLDING', when: 'one car per buyer per launch; details.orderNo' },
         { status: 409, code: 'OUT_OF_STOCK', when: 'no car of this variant is left' },
         { status: 409, code: 'LAUNCH_NOT_OPEN', when: 'before the launch opens' },
-        { status: 409, code: 'LAUNCH_ENDED', when: 'the launch is over' },
+        ended,
       ],
-      handler: async (ctx, { params, body, user }) => {
-        const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        const placed = await launches.order(user!, params.code, key, body);
+      handler: async (_ctx, { params, body, user, headers }) => {
+        const placed = await launches.order(user!, params.code, headers['Idempotency-Key'], body);
         if (placed.status === 'created') return { status: 'created', orderNo: placed.orderNo, order: presentOrder(placed.order) };
         return withStatus(202, placed);
       },
@@ -129,7 +137,12 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
         })
         .strict(),
       response: launchViewSchema,
-      errors: [{ status: 409, code: 'CONFLICT', when: 'the code is taken, or a variant is in another open launch' }],
+      errors: [
+        ...configuratorErrors,
+        { status: 400, code: 'VALIDATION_FAILED', when: 'endsAt is not after startsAt, or a trim and paint appear twice' },
+        { status: 404, code: 'NOT_FOUND', when: 'a variant has no stock record' },
+        { status: 409, code: 'CONFLICT', when: 'the code is taken, or a variant is in another open launch' },
+      ],
       handler: async (_ctx, { body, user }) => launches.schedule(user!, body),
     }),
     route({
@@ -149,6 +162,7 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
       auth: ['operator', 'admin'],
       params: codeParams,
       response: launchViewSchema,
+      errors: [noSuchLaunch],
       handler: async (_ctx, { params, user }) => launches.end(user!, params.code),
     }),
   ];

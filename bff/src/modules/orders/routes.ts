@@ -1,18 +1,25 @@
 import { z } from 'zod';
 import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres } from '@carmall/shared-types';
 import { configurationRequestSchema } from '@carmall/shared-types/schemas';
-import { AppError } from '../../infra/errors';
 import { notFound } from '../../infra/errors';
-import { route, withStatus } from '../../infra/route';
+import { idempotencyKeyHeader, route, withStatus, type RouteError } from '../../infra/route';
+import { configuratorErrors } from '../configurations/routes';
 import type { InventoryService } from '../inventory/service';
 import { stockKey } from '../inventory/keys';
 import type { AuditLog } from '../audit/service';
 import type { PaymentService } from '../payments/service';
 import { presentOrder, type OrderService } from './service';
-import { orderPlacementSchema, placeOrderResponseSchema } from './schema';
+import { orderPlacementSchema, placementCreatingSchema, presentedOrderSchema } from './schema';
 
 const orderNoParams = z.object({ orderNo: z.string().regex(/^CM\d{16}$/, '订单号不正确') });
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
+const noSuchOrder: RouteError = { status: 404, code: 'NOT_FOUND', when: 'no order of mine has this number' };
+const stateInvalid = (when: string): RouteError => ({ status: 409, code: 'ORDER_STATE_INVALID', when });
+/** What asking a payment provider (WeChat Pay, Alipay) can answer. */
+const providerErrors: RouteError[] = [
+  { status: 502, code: 'UPSTREAM_UNAVAILABLE', when: 'the provider refused the request or its answer failed verification' },
+  { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the provider is unreachable or busy; the order is unchanged' },
+  { status: 503, code: 'PAYMENT_NOT_CONFIGURED', when: 'the payment channel is not set up on this server' },
+];
 
 export function orderRoutes(orders: OrderService, payments: PaymentService, inventory: InventoryService, audit: AuditLog) {
   return [
@@ -31,7 +38,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       query: z
         .object({ lat: z.coerce.number().min(-90).max(90).optional(), lng: z.coerce.number().min(-180).max(180).optional() })
         .strict()
-        .refine((q) => (q.lat === undefined) === (q.lng === undefined), { message: 'lat 与 lng 需同时提供', path: ['lng'] }),
+        .refine((q) => (q.lat === undefined) === (q.lng === undefined), { message: 'lat 与 lng 需同时提供', path: ['lng'], params: { rule: 'lat and lng come together: both or neither' } }),
       handler: async (_ctx, { query }) => ({
         items: deliveryCentres(query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : undefined),
       }),
@@ -51,17 +58,17 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
           deliveryCentreCode: z.enum(DELIVERY_CENTRES).optional(),
         })
         .strict(),
+      headers: idempotencyKeyHeader,
       errors: [
-        { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
+        ...configuratorErrors,
         { status: 409, code: 'OUT_OF_STOCK', when: 'no car of this trim and paint is left' },
         { status: 409, code: 'PRICE_CHANGED', when: 'expectedTotalFen differs from the current price; details.totalFen has it' },
         { status: 409, code: 'LAUNCH_ONLY', when: 'this car is sold in a launch (首发抢购): queue there; details.launchCode' },
       ],
-      response: placeOrderResponseSchema,
-      handler: async (ctx, { body, user }) => {
-        const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        const placed = await orders.place(user!.id, key, body);
+      response: presentedOrderSchema,
+      otherResponses: [{ status: 202, description: 'The car is held, the order is still being written: follow /orders/{orderNo}/placement', schema: placementCreatingSchema }],
+      handler: async (_ctx, { body, user, headers }) => {
+        const placed = await orders.place(user!.id, headers['Idempotency-Key'], body);
         if (placed.status === 'created') return presentOrder(placed.order);
         return withStatus(202, placed);
       },
@@ -74,6 +81,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       auth: 'user',
       params: orderNoParams,
       response: orderPlacementSchema,
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no placement or order of mine has this number' }],
       handler: async (_ctx, { params, user }) => {
         const p = await orders.placementOf(user!.id, params.orderNo);
         if (!p) throw notFound('订单', { orderNo: params.orderNo });
@@ -96,6 +104,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
         })
         .strict(),
       response: z.object({ key: z.string(), total: z.number().int(), available: z.number().int() }),
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no stock record for this model, trim and paint' }],
       handler: async (ctx, { body, user }) => {
         const key = stockKey(body.modelCode, body.trimCode, body.paintCode);
         const before = await inventory.total(key);
@@ -111,6 +120,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       tag: 'orders',
       summary: 'My orders, newest first',
       auth: 'user',
+      response: z.object({ items: z.array(presentedOrderSchema) }),
       handler: async (_ctx, { user }) => {
         const list = await orders.listOwned(user!.id);
         return { items: await Promise.all(list.map(async (o) => presentOrder(await payments.expireIfDue(o)))) };
@@ -123,6 +133,8 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'One of my orders with its timeline (another buyer’s order is 404)',
       auth: 'user',
       params: orderNoParams,
+      response: presentedOrderSchema,
+      errors: [noSuchOrder],
       handler: async (_ctx, { params, user }) => presentOrder(await payments.getForBuyer(user!.id, params.orderNo)),
     }),
     route({
@@ -132,11 +144,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Pay the deposit with WeChat Pay: returns wx.requestPayment parameters (repeatable)',
       auth: 'user',
       params: orderNoParams,
-      errors: [
-        { status: 409, code: 'ORDER_STATE_INVALID', when: 'the order is not awaiting payment' },
-        { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'WeChat Pay is unreachable; the order stays pending' },
-        { status: 503, code: 'PAYMENT_NOT_CONFIGURED', when: 'WeChat Pay is not set up on this server' },
-      ],
+      errors: [noSuchOrder, stateInvalid('the order is not awaiting payment, or the buyer has no WeChat account linked'), ...providerErrors],
       handler: async (_ctx, { params, user }) => payments.payWithWechat(user!.id, params.orderNo),
     }),
     route({
@@ -146,11 +154,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Pay the deposit in the Alipay mini-program: returns the tradeNO for my.tradePay (repeatable)',
       auth: 'user',
       params: orderNoParams,
-      errors: [
-        { status: 409, code: 'ORDER_STATE_INVALID', when: 'the order is not awaiting payment, or the buyer has no Alipay account linked' },
-        { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'Alipay is unreachable; the order stays pending' },
-        { status: 503, code: 'PAYMENT_NOT_CONFIGURED', when: 'Alipay is not set up on this server' },
-      ],
+      errors: [noSuchOrder, stateInvalid('the order is not awaiting payment, or the buyer has no Alipay account linked'), ...providerErrors],
       handler: async (_ctx, { params, user }) => payments.payWithAlipay(user!.id, params.orderNo),
     }),
     route({
@@ -160,6 +164,8 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Ask the payment providers now whether the deposit was paid (after an unknown client-side result, e.g. Alipay 8000/6004)',
       auth: 'user',
       params: orderNoParams,
+      response: presentedOrderSchema,
+      errors: [noSuchOrder, ...providerErrors],
       handler: async (_ctx, { params, user }) => presentOrder(await payments.syncPayments(user!.id, params.orderNo)),
     }),
     route({
@@ -169,6 +175,8 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Cancel an unpaid order, or ask for the refund of a paid intent deposit',
       auth: 'user',
       params: orderNoParams,
+      response: presentedOrderSchema,
+      errors: [noSuchOrder, stateInvalid('the order can no longer be cancelled (or was paid meanwhile: ask for the refund)'), ...providerErrors],
       handler: async (_ctx, { params, user }) => presentOrder(await payments.cancelByBuyer(user!.id, params.orderNo)),
     }),
     route({
@@ -178,6 +186,8 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Lock the order: the deposit becomes non-refundable and the configuration is frozen',
       auth: 'user',
       params: orderNoParams,
+      response: presentedOrderSchema,
+      errors: [noSuchOrder, stateInvalid('the order is not in a state that can be locked')],
       handler: async (_ctx, { params, user }) => presentOrder(await orders.lock(user!.id, params.orderNo)),
     }),
   ];

@@ -20,11 +20,11 @@ export const presentedOrderSchema = z.looseObject({
   createdAt: z.string(),
 });
 
+/** The car is held and the order is still being written (answered 202): ask again after pollAfterMs. */
+export const placementCreatingSchema = z.object({ status: z.literal('creating'), orderNo: z.string(), pollAfterMs: z.number().int() });
+
 export const orderPlacementSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('created'), orderNo: z.string(), order: presentedOrderSchema }),
-  z.object({ status: z.literal('creating'), orderNo: z.string(), pollAfterMs: z.number().int() }),
+  placementCreatingSchema,
   z.object({ status: z.literal('failed'), orderNo: z.string(), reason: z.string() }),
 ]);
-
-/** POST /orders: the order (201), or, in a rush, the placement still being written (202). */
-export const placeOrderResponseSchema = z.union([presentedOrderSchema, orderPlacementSchema]);

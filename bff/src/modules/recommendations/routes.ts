@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { BODY_TYPES } from '@carmall/shared-types';
 import { modelCodeParamsSchema } from '@carmall/shared-types/schemas';
-import { route } from '../../infra/route';
+import { serviceUnavailable } from '../../infra/errors';
+import { lockBusy, route } from '../../infra/route';
 import type { RecommendationService, TrainResult } from './service';
 
 const limitQuery = (max: number, def: number) =>
@@ -15,7 +16,18 @@ const preferencesBody = z
     bodyTypes: z.array(z.enum(BODY_TYPES)).max(BODY_TYPES.length).optional(),
   })
   .strict()
-  .refine((p) => p.minPriceFen == null || p.maxPriceFen == null || p.minPriceFen <= p.maxPriceFen, { message: '最低预算不能高于最高预算', path: ['minPriceFen'] });
+  .refine((p) => p.minPriceFen == null || p.maxPriceFen == null || p.minPriceFen <= p.maxPriceFen, {
+    message: '最低预算不能高于最高预算',
+    path: ['minPriceFen'],
+    params: { rule: 'minPriceFen is not above maxPriceFen (when both are set)' },
+  });
+const preferencesSchema = z.object({
+  minPriceFen: fen.optional(),
+  maxPriceFen: fen.optional(),
+  bodyTypes: z.array(z.enum(BODY_TYPES)),
+  /** explicit: set by the buyer; filters: learnt from the list filters they used; null: none yet. */
+  source: z.enum(['explicit', 'filters']).nullable(),
+});
 
 export function recommendationRoutes(service: RecommendationService, trainNow: () => Promise<TrainResult>) {
   return [
@@ -26,6 +38,7 @@ export function recommendationRoutes(service: RecommendationService, trainNow: (
       summary: '为你推荐: models for the signed-in buyer from their own events (CF + content, budget/body preference applied, ordered models left out), each with its reason; popular models for a new buyer',
       auth: 'user',
       query: limitQuery(20, 6),
+      errors: [lockBusy],
       handler: async (_ctx, { query, user }) => service.forUser(user!.id, query.limit),
     }),
     route({
@@ -34,6 +47,7 @@ export function recommendationRoutes(service: RecommendationService, trainNow: (
       tag: 'recommendations',
       summary: "The buyer's budget and body-type preference (explicit, or learnt from the list filters they used)",
       auth: 'user',
+      response: preferencesSchema,
       handler: async (_ctx, { user }) => service.preferences(user!.id),
     }),
     route({
@@ -43,6 +57,7 @@ export function recommendationRoutes(service: RecommendationService, trainNow: (
       summary: 'Set the budget (fen) and body types recommendations are filtered by; null/[] clears',
       auth: 'user',
       body: preferencesBody,
+      response: preferencesSchema,
       handler: async (_ctx, { body, user }) => service.setPreferences(user!.id, body, 'explicit'),
     }),
     route({
@@ -52,7 +67,7 @@ export function recommendationRoutes(service: RecommendationService, trainNow: (
       summary: '相似车型: models similar to this one (co-interest from precomputed neighbours blended with specification similarity), with the differences marked (续航 +120 km, 价格 -¥18,000)',
       params: modelCodeParamsSchema,
       query: limitQuery(10, 4),
-      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }],
+      errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }, lockBusy],
       handler: async (_ctx, { params, query }) => service.similar(params.code, query.limit),
     }),
     route({
@@ -61,7 +76,15 @@ export function recommendationRoutes(service: RecommendationService, trainNow: (
       tag: 'recommendations',
       summary: 'Operator/admin: retrain now (runs the BullMQ training job and waits for it); answers the new version',
       auth: ['admin', 'operator'],
-      handler: async () => trainNow(),
+      errors: [{ status: 503, code: 'SERVICE_UNAVAILABLE', when: 'the training job failed or did not finish within a minute (no worker running?)' }],
+      handler: async () => {
+        try {
+          return await trainNow();
+        } catch (err) {
+          // A failed job or a wait that timed out (no worker): the job may still run; say so, not 500.
+          throw serviceUnavailable('推荐模型训练暂时无法完成，请稍后再试', { reason: (err as Error).message });
+        }
+      },
     }),
   ];
 }

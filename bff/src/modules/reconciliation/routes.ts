@@ -7,7 +7,10 @@ const OPERATORS: Role[] = ['operator', 'admin'];
 const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD')
-  .refine((d) => !Number.isNaN(shanghaiDay(d).start.getTime()) && new Date(shanghaiDay(d).start.getTime() + 8 * 3600_000).toISOString().startsWith(d), '日期不存在');
+  .refine((d) => !Number.isNaN(shanghaiDay(d).start.getTime()) && new Date(shanghaiDay(d).start.getTime() + 8 * 3600_000).toISOString().startsWith(d), {
+    message: '日期不存在',
+    params: { rule: 'a real calendar date (no 2024-02-30)' },
+  });
 
 export function reconciliationRoutes(service: ReconciliationService) {
   return [
@@ -21,6 +24,7 @@ export function reconciliationRoutes(service: ReconciliationService) {
       status: 201,
       body: z.object({ date: dateSchema }).strict(),
       errors: [
+        { status: 400, code: 'VALIDATION_FAILED', when: 'the date is after today (Asia/Shanghai)' },
         { status: 409, code: 'REQUEST_IN_PROGRESS', when: 'this day is being reconciled right now' },
         { status: 502, code: 'UPSTREAM_UNAVAILABLE', when: 'WeChat Pay refused the bill request, or the bill failed its hash check' },
         { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'WeChat Pay is unreachable; try again later' },

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import { z } from 'zod';
 import { AppError, notFound } from '../../infra/errors';
-import { route } from '../../infra/route';
+import { idempotencyKeyHeader, route } from '../../infra/route';
 import type { ReminderService } from './service';
 
 const templateId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, '模板 ID 不正确');
@@ -20,7 +20,6 @@ const message = z
     body: z.string().trim().min(1).max(500),
   })
   .strict();
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 const jobIdParams = z.object({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,120}$/, '任务 ID 不正确') });
 
 export function reminderRoutes(reminders: ReminderService, queue: Queue & { scanNow(): Promise<string> }) {
@@ -47,6 +46,7 @@ export function reminderRoutes(reminders: ReminderService, queue: Queue & { scan
           requestId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
         })
         .strict(),
+      errors: [{ status: 400, code: 'VALIDATION_FAILED', when: 'an unknown template, or results that do not match templateIds' }],
       handler: async (_ctx, { body, user }) => reminders.recordSubscription(user!.id, body),
     }),
     route({
@@ -87,12 +87,8 @@ export function reminderRoutes(reminders: ReminderService, queue: Queue & { scan
       auth: staff,
       status: 202,
       body: z.object({ name: z.string().trim().min(1).max(60), segment, message }).strict(),
-      errors: [{ status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' }],
-      handler: async (ctx, { body, user }) => {
-        const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        return reminders.createCampaign(user!.id, key, body);
-      },
+      headers: idempotencyKeyHeader,
+      handler: async (_ctx, { body, user, headers }) => reminders.createCampaign(user!.id, headers['Idempotency-Key'], body),
     }),
     route({
       method: 'get',

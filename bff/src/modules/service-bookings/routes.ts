@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { shanghaiDate } from '@carmall/shared-types';
-import { AppError } from '../../infra/errors';
-import { route } from '../../infra/route';
+import { idempotencyKeyHeader, route, type RouteError } from '../../infra/route';
 import type { ServiceBookingService } from './service';
 
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,64}$/;
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
 const siteCode = z.string().regex(/^[A-Z0-9-]{2,32}$/, '服务中心编码不正确');
-const SLOT_ERRORS = [
-  { status: 400, code: 'IDEMPOTENCY_KEY_REQUIRED', when: 'no valid Idempotency-Key header' },
+const SLOT_ERRORS: RouteError[] = [
   { status: 404, code: 'NOT_FOUND', when: 'not my car, or no such service centre' },
   { status: 409, code: 'SLOT_FULL', when: 'every bay of the slot is booked' },
   { status: 409, code: 'CONFLICT', when: 'the car already has an upcoming booking (details.bookingId)' },
@@ -34,11 +31,10 @@ export function serviceBookingRoutes(bookings: ServiceBookingService) {
           note: z.string().trim().max(200).nullable().optional(),
         })
         .strict(),
+      headers: idempotencyKeyHeader,
       errors: SLOT_ERRORS,
-      handler: async (ctx, { body, user }) => {
-        const key = ctx.get('idempotency-key');
-        if (!IDEMPOTENCY_KEY.test(key)) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或格式错误的 Idempotency-Key 请求头');
-        const { booking } = await bookings.book(user!.id, key, body);
+      handler: async (_ctx, { body, user, headers }) => {
+        const { booking } = await bookings.book(user!.id, headers['Idempotency-Key'], body);
         return booking;
       },
     }),

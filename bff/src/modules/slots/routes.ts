@@ -40,6 +40,8 @@ export function slotRoutes(slots: SlotService) {
       summary: 'Admin: create or replace a site (opening hours in Shanghai time, slot length, seats per slot, holidays)',
       auth: ['admin'],
       params: z.object({ code: siteCode }),
+      notFound: false,
+      errors: [{ status: 400, code: 'VALIDATION_FAILED', when: 'the opening hours do not make a schedule (details.problems)' }],
       body: z
         .object({
           name: z.string().trim().min(1).max(40),

@@ -34,6 +34,8 @@ export function trackingRoutes(tracking: TrackingService) {
       errors: [
         { status: 409, code: 'ORDER_STATE_INVALID', when: 'the order is not in a state this event applies to' },
         { status: 409, code: 'CONFLICT', when: 'the order already has a shipment for another VIN or delivery centre' },
+        { status: 400, code: 'VALIDATION_FAILED', when: 'ship without a VIN on the order or in the body' },
+        { status: 422, code: 'VALIDATION_FAILED', when: "the TMS refused the shipment's details" },
         { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the TMS is unreachable; the order is unchanged' },
       ],
       handler: async (_ctx, { params, body, user }) => tracking.applyStaffEvent(user!, params.orderNo, body),

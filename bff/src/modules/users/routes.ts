@@ -52,7 +52,9 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       response: profileSchema,
       errors: [
         { status: 400, code: 'SMS_CODE_INVALID', when: 'wrong or expired code' },
+        { status: 400, code: 'SMS_CODE_LOCKED', when: 'too many wrong attempts: ask for a new code' },
         { status: 409, code: 'PHONE_IN_USE', when: 'another account verified this phone' },
+        { status: 503, code: 'LOGIN_METHOD_NOT_CONFIGURED', when: 'SMS is not set up on this server' },
       ],
       handler: async (ctx, { user, body }) => auth.bindPhone(ctx, user!, body.phone, body.code),
     }),
@@ -92,6 +94,7 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       tag: 'me',
       summary: 'Everything we hold about me (profile masked, logins, consents, orders)',
       auth: 'user',
+      responseHeaders: { 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="carmall-my-data.json"' },
       handler: async (ctx, { user }) => {
         ctx.set('Cache-Control', 'no-store');
         ctx.set('Content-Disposition', 'attachment; filename="carmall-my-data.json"');
@@ -138,6 +141,7 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       auth: ['service', 'admin'],
       params: idParams,
       query: piiReadQuerySchema,
+      responseHeaders: { 'Cache-Control': 'no-store' },
       handler: async (ctx, { user, params, query }) => {
         ctx.set('Cache-Control', 'no-store');
         return users.adminReadPii(user!, ctx, params.id, query.reason);

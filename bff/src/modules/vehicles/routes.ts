@@ -18,7 +18,11 @@ const usageReport = z
     batterySohPct: z.number().gt(0).max(100).optional(),
   })
   .strict()
-  .refine((r) => (r.fastCharges ?? 0) <= (r.charges ?? r.fastCharges ?? 0), { message: '快充次数不能多于充电次数', path: ['fastCharges'] });
+  .refine((r) => (r.fastCharges ?? 0) <= (r.charges ?? r.fastCharges ?? 0), {
+    message: '快充次数不能多于充电次数',
+    path: ['fastCharges'],
+    params: { rule: 'fastCharges is not above charges (when both are given)' },
+  });
 
 export function vehicleRoutes(vehicles: VehicleService) {
   return [
@@ -66,6 +70,7 @@ export function vehicleRoutes(vehicles: VehicleService) {
         .strict(),
       errors: [
         { status: 404, code: 'NOT_FOUND', when: 'no such owner or model' },
+        { status: 404, code: 'UNKNOWN_TRIM', when: 'the trim is not one of the model' },
         { status: 409, code: 'CONFLICT', when: 'the VIN is registered to another owner' },
       ],
       handler: async (_ctx, { body }) => {
