@@ -367,7 +367,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...trackingRoutes(tracking),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
     ...authRoutes(auth, sessions),
-    ...userRoutes(users, auth, audit),
+    // An advisor reads the profile of a user behind their own leads or shares only.
+    ...userRoutes(users, auth, audit, async (advisorId, userId) => (await leads.isCustomerOf(advisorId, userId)) || (await shares.isVisitorOf(advisorId, userId))),
   ];
 
   const api = new Router({ prefix: '/api/v1' });

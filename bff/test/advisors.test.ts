@@ -297,6 +297,65 @@ describe('advisor workspace', () => {
   });
 });
 
+describe('user profiles an advisor may read (GET /admin/users/:id)', () => {
+  it('only users behind their own leads and shares, 404 otherwise (as an unknown id), roles as buyer only; service/admin see anyone', async () => {
+    const profile = (token: string, id: string) => t.api(`/api/v1/admin/users/${id}`, { token });
+    const visitor = await as(['buyer'], 'oProfileVisitor');
+    expect((await t.api('/api/v1/me', { method: 'PATCH', token: visitor.token, json: { realName: '张三', idCardNo: '11010519491231002X' } })).status).toBe(200);
+    const staffVisitor = await as(['buyer', 'admin'], 'oProfileAdminVisitor'); // an admin who looked at the share
+    const leadCustomer = await as(['buyer'], 'oProfileLead');
+    const storeCustomer = await as(['buyer'], 'oProfileStoreLead');
+    const otherStoreCustomer = await as(['buyer'], 'oProfileOtherStore');
+    const stranger = await as(['buyer'], 'oProfileStranger');
+    const admin = await as(['admin'], 'oProfileAdmin');
+    const service = await as(['service'], 'oProfileService');
+    const s = (await share(advisorA.token, { kind: 'model', modelCode: 'yuanshan-s5' })).body;
+    for (const who of [visitor, staffVisitor]) expect((await visit(s.shareId, visitorId(), who.token)).status).toBe(200);
+    await visit(s.shareId, visitorId()); // anonymous visits reach nobody
+    const lead = (buyerUserId: string, advisorUserId: string | null, storeCode: string) => ({
+      naturalKey: `profile-test:${buyerUserId}`, kind: 'test_drive', status: 'new', advisorUserId, storeCode, shareId: null, visitId: null, buyerUserId,
+      modelCode: 'yuanshan-s5', modelName: '远山 S5', contact: {}, testDrive: null, financeQuote: null, history: [], createdAt: new Date(), updatedAt: new Date(),
+    });
+    await t.conn.collection('advisor_leads').insertMany([
+      lead(leadCustomer.id, advisorA.id, 'BJ-CHAOYANG'), // credited to A (whatever the store)
+      lead(storeCustomer.id, null, 'SH-JINGAN'), // A's store, unassigned: A sees it in the lead list
+      lead(otherStoreCustomer.id, null, 'BJ-CHAOYANG'), // B's store
+    ]);
+
+    const seen = await profile(advisorA.token, visitor.id);
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ id: visitor.id, roles: ['buyer'], realName: '张*', idCardNo: null, driverLicenceNo: null });
+    const adminSeen = await profile(advisorA.token, staffVisitor.id);
+    expect(adminSeen.status).toBe(200);
+    expect(adminSeen.body.roles).toEqual(['buyer']); // who is an admin is not the advisor's to know
+    for (const who of [leadCustomer, storeCustomer]) expect((await profile(advisorA.token, who.id)).status).toBe(200);
+
+    const unknown = await profile(advisorA.token, '0123456789abcdef01234567');
+    expect(unknown.status).toBe(404);
+    for (const [token, id] of [
+      [advisorA.token, otherStoreCustomer.id],
+      [advisorA.token, stranger.id],
+      [advisorA.token, admin.id],
+      [advisorA.token, advisorB.id],
+      [advisorB.token, visitor.id], // A's share, not B's
+      [advisorB.token, leadCustomer.id], // credited to A, even though it is at B's store
+    ]) {
+      const res = await profile(token, id);
+      expect(res.status, id).toBe(404);
+      expect({ ...res.body.error, requestId: undefined, details: undefined }).toEqual({ ...unknown.body.error, requestId: undefined, details: undefined });
+    }
+    expect((await profile(advisorB.token, otherStoreCustomer.id)).status).toBe(200);
+
+    // Service staff and admins: anyone, every role, the masked ID number.
+    for (const token of [service.token, admin.token]) {
+      expect((await profile(token, stranger.id)).status).toBe(200);
+      expect((await profile(token, staffVisitor.id)).body.roles).toEqual(expect.arrayContaining(['admin', 'buyer']));
+      expect((await profile(token, visitor.id)).body.idCardNo).toBe('110***********002X');
+    }
+    expect((await profile(visitor.token, stranger.id)).status).toBe(403);
+  });
+});
+
 describe('demo advisor seed', () => {
   it('seeds an advisor who signs in on H5 by SMS and reaches the workspace (idempotent)', async () => {
     const { seedDemoAdvisors, DEMO_ADVISORS } = await import('../src/seed/advisors');

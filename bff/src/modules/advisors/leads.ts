@@ -156,6 +156,13 @@ export class LeadService {
     return this.users.contactOf(userId);
   }
 
+  /** Whether this user is the customer of a lead the advisor sees: theirs, or their store's unassigned. */
+  async isCustomerOf(advisorUserId: string, buyerUserId: string): Promise<boolean> {
+    const store = await this.storeOf(advisorUserId);
+    const filter = { buyerUserId, $or: [{ advisorUserId }, ...(store ? [{ storeCode: store, advisorUserId: null }] : [])] };
+    return (await this.Leads.exists(filter)) !== null;
+  }
+
   /** My leads (advisor): credited to me, plus my store's unassigned ones. Admin: all. */
   async list(user: AuthedUser, status?: LeadStatusValue) {
     const filter: Record<string, unknown> = {};

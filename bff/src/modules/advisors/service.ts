@@ -235,6 +235,11 @@ export class ShareService {
     return res.modifiedCount;
   }
 
+  /** Whether this signed-in user visited one of the advisor's shares (the advisor's own visits do not count). */
+  async isVisitorOf(advisorUserId: string, userId: string): Promise<boolean> {
+    return (await this.Visits.exists({ advisorUserId, userId, self: false })) !== null;
+  }
+
   /** Which advisor to credit for a lead or order of this buyer now (the pure rule over recorded visits). */
   async attributionFor(buyerUserId: string, at = new Date()): Promise<AttributionResult> {
     const since = new Date(at.getTime() - this.opts.attributionWindowDays * 86_400_000);

@@ -18,7 +18,10 @@ const profileSchema = z.object({
 const consentSchema = z.object({ id: z.string(), document: z.string(), version: z.string(), channel: z.string(), granted: z.boolean(), at: z.string() });
 const idParams = z.object({ id: objectIdSchema });
 
-export function userRoutes(users: UserService, auth: AuthService, audit: AuditLog) {
+/** Whether a user is behind one of an advisor's own leads or shares (the advisors module answers; passed in from app.ts). */
+export type AdvisorReaches = (advisorId: string, userId: string) => Promise<boolean>;
+
+export function userRoutes(users: UserService, auth: AuthService, audit: AuditLog, advisorReaches: AdvisorReaches) {
   return [
     route({
       method: 'get',
@@ -127,11 +130,11 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       method: 'get',
       path: '/admin/users/:id',
       tag: 'admin',
-      summary: 'Staff: one user, masked',
+      summary: 'Staff: one user, masked. Service/admin: anyone; an advisor: only a user behind their own leads or shares (else 404, as an unknown id), roles shown as buyer only',
       auth: ['advisor', 'service', 'admin'],
       params: idParams,
       response: profileSchema,
-      handler: async (_ctx, { params }) => users.adminGet(params.id),
+      handler: async (_ctx, { params, user }) => users.adminGetAs(user!, params.id, advisorReaches),
     }),
     route({
       method: 'get',

@@ -305,8 +305,23 @@ export class UserService {
 
   // ---- staff ----
 
+  /** One user, masked, for staff-facing services (service bookings' owners, the roles answer). */
   async adminGet(id: string) {
     return this.present(await this.load(id));
+  }
+
+  /**
+   * GET /admin/users/:id: one user, masked. Service staff and admins see anyone. An advisor sees only
+   * a user behind one of their own leads or shares (`advisorReaches`, asked of the advisors module),
+   * and only what following up a customer needs: the masked phone and name, whether they are a
+   * buyer (not who is staff or an admin), no ID or licence number even masked. Anyone else is 404
+   * like an unknown id, not 403: an advisor cannot find out by probing which ids exist.
+   */
+  async adminGetAs(viewer: AuthedUser, id: string, advisorReaches: (advisorId: string, userId: string) => Promise<boolean>) {
+    const fullAccess = viewer.roles.some((r) => r === 'service' || r === 'admin');
+    if (!fullAccess && !(Types.ObjectId.isValid(id) && (await advisorReaches(viewer.id, id)))) throw notFound('用户');
+    const profile = await this.adminGet(id);
+    return fullAccess ? profile : { ...profile, roles: profile.roles.filter((r) => r === 'buyer'), idCardNo: null, driverLicenceNo: null };
   }
 
   async adminFindByPhone(phone: string) {
