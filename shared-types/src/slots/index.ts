@@ -132,3 +132,5 @@ export function openDates(s: SlotSchedule, now: Date, days = 7): CalendarDate[] 
   }
   return out;
 }
+
+export * from './reminders';
