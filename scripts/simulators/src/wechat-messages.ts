@@ -50,6 +50,23 @@ export const DEV_DELIVERY_TEMPLATE: SubscribeTemplate = {
   keywords: { character_string1: 'character_string', thing2: 'thing', time3: 'time', thing4: 'thing' },
 };
 
+/**
+ * The booking-result template (预约结果通知) of the dev/test mini-program (the BFF's default
+ * WECHAT_TEMPLATE_BOOKING): 预约项目, 预约时间, 预约地点, 预约状态 (预约成功 / 已改期 / 已取消), 温馨提示.
+ */
+export const DEV_BOOKING_TEMPLATE: SubscribeTemplate = {
+  id: 'Bkg0Res_DevTemplate_000000000000000000000C',
+  title: '预约结果通知',
+  keywords: { thing1: 'thing', time2: 'time', thing3: 'thing', phrase4: 'phrase', thing5: 'thing' },
+};
+
+/** The appointment-reminder template (预约提醒) of the dev/test mini-program (the BFF's default WECHAT_TEMPLATE_BOOKING_REMINDER). */
+export const DEV_BOOKING_REMINDER_TEMPLATE: SubscribeTemplate = {
+  id: 'Bkg0Rmd_DevTemplate_000000000000000000000D',
+  title: '预约提醒',
+  keywords: { thing1: 'thing', time2: 'time', thing3: 'thing', thing4: 'thing' },
+};
+
 export interface MessageApiOptions {
   appId: string;
   secret: string;
@@ -103,7 +120,7 @@ export interface SentMessage {
 }
 
 export function createMessageApi(opts: MessageApiOptions) {
-  const templates = new Map((opts.templates ?? [DEV_MAINTENANCE_TEMPLATE, DEV_DELIVERY_TEMPLATE]).map((t) => [t.id, t]));
+  const templates = new Map((opts.templates ?? [DEV_MAINTENANCE_TEMPLATE, DEV_DELIVERY_TEMPLATE, DEV_BOOKING_TEMPLATE, DEV_BOOKING_REMINDER_TEMPLATE]).map((t) => [t.id, t]));
   const ttl = opts.tokenTtlSeconds ?? 7200;
   const tokens = new Map<string, number>(); // token -> expires at (ms)
   const optIns = new Map<string, number>(); // `${openid} ${templateId}` -> remaining one-time opt-ins

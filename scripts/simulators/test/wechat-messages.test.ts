@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { startWechatSimulator } from '../src';
-import { DEV_MAINTENANCE_TEMPLATE as T } from '../src/wechat-messages';
+import { DEV_BOOKING_REMINDER_TEMPLATE, DEV_BOOKING_TEMPLATE, DEV_MAINTENANCE_TEMPLATE as T } from '../src/wechat-messages';
 
 let clock = Date.now();
 const sim = await startWechatSimulator({ appId: 'wx2222222222222222', secret: 's3cret', now: () => clock, sendQuotaPerMinute: 7 });
@@ -63,6 +63,21 @@ describe('wechat simulator: subscribeMessage.send', () => {
     expect((await send(token, { touser: 'oParams', template_id: T.id, data: { thing1: DATA.thing1 } })).errcode).toBe(47003);
     expect((await send(token, { touser: '', template_id: T.id, data: DATA })).errcode).toBe(40003);
     expect((await send(token, { touser: 'oParams', template_id: T.id, data: DATA })).errcode).toBe(0);
+  });
+
+  it('knows the booking templates: time and phrase keywords are checked as WeChat does', async () => {
+    clock = Date.now() + 10 * 3_600_000;
+    const token = (await getToken()).access_token!;
+    const B = DEV_BOOKING_TEMPLATE.id;
+    const booking = { thing1: { value: '试驾 远山 S5' }, time2: { value: '2026-12-02 10:00' }, thing3: { value: '远山汽车 上海静安体验中心' }, phrase4: { value: '预约成功' }, thing5: { value: '请携带驾驶证原件，提前10分钟到店' } };
+    await ctl('subscribe', { openid: 'oBooking', templateId: B, count: 1 });
+    await ctl('subscribe', { openid: 'oBooking', templateId: DEV_BOOKING_REMINDER_TEMPLATE.id, count: 1 });
+    expect((await send(token, { touser: 'oBooking', template_id: B, data: { ...booking, phrase4: { value: '预约成功啦！' } } })).errcode).toBe(47003); // phrase: up to 5 Chinese characters
+    expect((await send(token, { touser: 'oBooking', template_id: B, data: { ...booking, time2: { value: '明天上午' } } })).errcode).toBe(47003);
+    expect((await send(token, { touser: 'oBooking', template_id: B, data: booking })).errcode).toBe(0);
+    const reminder = { thing1: booking.thing1, time2: booking.time2, thing3: booking.thing3, thing4: { value: '明天 10:00 到店' } };
+    expect((await send(token, { touser: 'oBooking', template_id: DEV_BOOKING_REMINDER_TEMPLATE.id, data: { ...reminder, phrase4: booking.phrase4 } })).errcode).toBe(47003); // not in that template
+    expect((await send(token, { touser: 'oBooking', template_id: DEV_BOOKING_REMINDER_TEMPLATE.id, data: reminder })).errcode).toBe(0);
   });
 
   it('rate-limits with 45009, and injects failures on request', async () => {
