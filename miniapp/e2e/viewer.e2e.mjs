@@ -125,20 +125,50 @@ async function main() {
   const page = context.pages()[0] ?? (await context.newPage())
   const pageErrors = watchErrors(page)
   try {
-    // 2. Open the viewer standalone (no configurator behind it): trim defaults apply.
+    // 2. Open the viewer standalone (no configurator behind it): trim defaults apply. On a phone's
+    // network (DevTools' "Fast 3G": 1.6 Mbps down, 150 ms) it must load progressively: the car's
+    // poster in its paint first, with the progress bar, while the 3D engine and the model download.
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8) * 0.9, uploadThroughput: (750e3 / 8) * 0.9 })
+    const sent = new Map()
+    const finished = [] // { url, bytes, at }
+    cdp.on('Network.requestWillBeSent', (e) => sent.set(e.requestId, e.request.url))
+    cdp.on('Network.loadingFinished', (e) => finished.push({ url: sent.get(e.requestId) ?? '', bytes: e.encodedDataLength, at: Date.now() }))
+    const t0 = Date.now()
     await page.goto(`${BASE}/#/packages/viewer/pages/index?model=${MODEL}`, { waitUntil: 'domcontentloaded' })
-    await page.waitForSelector('.taro_page_stationed', { timeout: 20_000 }).catch(() => {
+    await page.waitForSelector('.taro_page_stationed', { timeout: 30_000 }).catch(() => {
       throw new E2EFailure('the H5 app never showed a page (.taro_page_stationed); is the H5 build served at /?')
     })
-    const sawLoading = await page
-      .waitForSelector(`${STAGE}[data-viewer-status="loading"]`, { timeout: 10_000 })
-      .then(() => true)
-      .catch(() => false)
-    await page.waitForSelector(`${STAGE}[data-viewer-status="ready"]`, { timeout: 60_000 }).catch(async () => {
+    const poster = `${STAGE}[data-viewer-status="loading"] .viewer-stage__poster img`
+    await page
+      .waitForFunction((sel) => { const img = document.querySelector(sel); return !!img && img.complete && img.naturalWidth > 0 }, poster, { timeout: 30_000 })
+      .catch(async () => {
+        const status = await page.getAttribute('.taro_page_stationed [data-viewer-status]', 'data-viewer-status').catch(() => null)
+        throw new E2EFailure(`no poster was shown while the 3D loads (viewer status: ${status})`)
+      })
+    const tPoster = Date.now()
+    const posterSrc = await page.getAttribute(poster, 'src')
+    check(posterSrc && posterSrc.includes(`paint=${encodeURIComponent(defaultPaint.code)}`), `the poster is not in the chosen paint: ${posterSrc}`)
+    const loadingText = (await page.textContent(`${STAGE} .viewer-stage__percent`).catch(() => '')) ?? ''
+    check(/准备 3D|模型加载中/.test(loadingText), `the progress under the poster reads "${loadingText}"`)
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-poster.png') })
+    await page.waitForSelector(`${STAGE}[data-viewer-status="ready"]`, { timeout: 90_000 }).catch(async () => {
       const status = await page.getAttribute('.taro_page_stationed [data-viewer-status]', 'data-viewer-status').catch(() => null)
       throw new E2EFailure(`the model never finished loading (viewer status: ${status}); page errors: ${pageErrors.join('; ') || 'none'}`)
     })
-    console.log(`model loaded and rendered${sawLoading ? ' (loading state seen first)' : ''}`)
+    const tReady = Date.now()
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 })
+    check(await page.locator(`${STAGE} .viewer-stage__poster`).count() === 0, 'the poster stays over the 3D once it is drawn')
+    const kb = (xs) => Math.round(xs.reduce((n, x) => n + x.bytes, 0) / 1024)
+    const js = finished.filter((f) => /\.js(\?|$)/.test(f.url))
+    const beforePoster = js.filter((f) => f.at <= tPoster)
+    const biggest = [...js].sort((a, b) => b.bytes - a.bytes)[0]
+    check(biggest && biggest.at > tPoster, `the biggest script (${biggest?.url}, ${Math.round((biggest?.bytes ?? 0) / 1024)} KB) arrived before the poster: the engine is not loaded after it`)
+    console.log(
+      `fast 3G: poster after ${((tPoster - t0) / 1000).toFixed(1)} s (${kb(beforePoster)} KB of JS on the wire), 3D drawn after ${((tReady - t0) / 1000).toFixed(1)} s ` +
+        `(${kb(js)} KB of JS in all; the engine chunk ${Math.round(biggest.bytes / 1024)} KB; the model ${kb(finished.filter((f) => f.url.includes('.glb')))} KB)`,
+    )
     check(
       await page.locator(`.taro_page_stationed [data-group="paint"] [data-code="${defaultPaint.code}"].viewer-option--active`).count() === 1,
       `the trim's default paint ${defaultPaint.code} is not marked as selected`,

@@ -41,6 +41,11 @@ export default defineAppConfig({
     // The privacy policy in full (linked from the login panel and 我的).
     { root: 'packages/legal', pages: ['pages/privacy'] },
   ],
+  // WeChat/Alipay download the 3D viewer's subpackage (three.js, ~600 KB) in the background while
+  // the buyer is on a model's page, so 3D 看车 opens without a subpackage download first.
+  preloadRule: {
+    'pages/model/index': { network: 'all', packages: ['packages/viewer'] },
+  },
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

@@ -1,6 +1,5 @@
-import { useEffect, useRef } from 'react'
-import { BrowserPlatform } from 'three-platformize/src/BrowserPlatform'
-import { CarViewer } from '../lib/engine'
+import { useEffect, useRef, useState } from 'react'
+import type { CarViewer } from '../lib/engine'
 import type { Point } from '../lib/orbit'
 import { StageShell, useStage } from './StageShell'
 import type { StageProps } from './types'
@@ -43,11 +42,18 @@ export function hasWebGL(): boolean {
   }
 }
 
+/**
+ * The engine (three.js, ~600 KB) in its own chunk: the page shows the car's poster and the
+ * progress bar first, then fetches the engine and the model file at the same time.
+ */
+const loadEngine = () => Promise.all([import('../lib/engine'), import('three-platformize/src/BrowserPlatform')])
+
 /** H5: a DOM <canvas> driven by three-platformize's BrowserPlatform; pointer + wheel input. */
 export default function Stage(props: StageProps) {
   const { modelUrl } = props
   const hostRef = useRef<HTMLDivElement | null>(null)
   const { viewerRef, status, progress, setProgress, reason, report, load } = useStage(props)
+  const [phase, setPhase] = useState<'engine' | 'model'>('engine')
 
   useEffect(() => {
     const host = hostRef.current
@@ -56,6 +62,39 @@ export default function Stage(props: StageProps) {
       report('fallback', '当前浏览器不支持 WebGL，为您展示车型图片与车漆颜色')
       return
     }
+    let cancelled = false
+    let stop: (() => void) | undefined
+    const abort = new AbortController()
+    // Both downloads start now; the model's progress is shown once the engine is there.
+    const glb = download(modelUrl, abort.signal, (loaded, total) => setProgress(total ? Math.min(1, loaded / total) : 0))
+    glb.catch(() => undefined) // reported by load() below, or moot when the engine fails
+    loadEngine().then(
+      ([{ CarViewer: Viewer }, { BrowserPlatform }]) => {
+        if (cancelled) return
+        setPhase('model')
+        stop = start(host, Viewer, BrowserPlatform, glb, abort)
+      },
+      () => {
+        if (!cancelled) report('error', '3D 组件加载失败，为您展示车型图片')
+      },
+    )
+    return () => {
+      cancelled = true
+      abort.abort()
+      stop?.()
+    }
+    // The model file is fixed for the page; useStage pushes appearance/doors changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [modelUrl])
+
+  /** The canvas, its input and the model, once the engine's code is loaded; returns the cleanup. */
+  function start(
+    host: HTMLDivElement,
+    Viewer: typeof CarViewer,
+    BrowserPlatform: typeof import('three-platformize/src/BrowserPlatform').BrowserPlatform,
+    glb: Promise<ArrayBuffer>,
+    abort: AbortController,
+  ): (() => void) | undefined {
     const canvas = document.createElement('canvas')
     canvas.className = 'viewer-stage__canvas'
     host.appendChild(canvas)
@@ -64,7 +103,7 @@ export default function Stage(props: StageProps) {
     const height = Math.max(1, Math.round(rect.height))
     let viewer: CarViewer
     try {
-      viewer = new CarViewer({
+      viewer = new Viewer({
         platform: new BrowserPlatform(),
         canvas,
         width,
@@ -76,7 +115,7 @@ export default function Stage(props: StageProps) {
     } catch (err) {
       canvas.remove()
       report('fallback', '无法创建 3D 画布，为您展示车型图片与车漆颜色')
-      return
+      return undefined
     }
     viewerRef.current = viewer
     const { tracker } = viewer
@@ -121,20 +160,17 @@ export default function Stage(props: StageProps) {
     window.addEventListener('resize', onResize)
     tracker.onDispose(() => window.removeEventListener('resize', onResize))
 
-    const abort = new AbortController()
     tracker.onDispose(() => abort.abort())
-    load(viewer, download(modelUrl, abort.signal, (loaded, total) => setProgress(total ? Math.min(1, loaded / total) : 0)))
+    load(viewer, glb)
 
     return () => {
       viewerRef.current = null
       viewer.dispose()
     }
-    // The model file is fixed for the page; useStage pushes appearance/doors changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [modelUrl])
+  }
 
   return (
-    <StageShell {...props} status={status} progress={progress} reason={reason}>
+    <StageShell {...props} status={status} progress={progress} reason={reason} phase={phase}>
       <div className='viewer-stage__host' ref={hostRef} />
     </StageShell>
   )

@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components'
+import { Image, Text, View } from '@tarojs/components'
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { CarViewer } from '../lib/engine'
 import { Gallery } from './Gallery'
@@ -58,8 +58,12 @@ export function useStage(props: StageProps) {
   return { viewerRef, status, progress, setProgress, reason, report, load }
 }
 
-/** The canvas with its loading bar, or the image gallery after a fallback or an error. */
-export function StageShell(props: StageProps & { status: StageStatus; progress: number; reason: string; children: ReactNode }) {
+/**
+ * The canvas with its loading bar, or the image gallery after a fallback or an error. While the
+ * 3D loads (the engine's code on H5, then the model file) the car's cover in the chosen paint is
+ * shown behind the bar: the buyer sees the car at once, and the 3D replaces it when it is drawn.
+ */
+export function StageShell(props: StageProps & { status: StageStatus; progress: number; reason: string; phase?: 'engine' | 'model'; children: ReactNode }) {
   const { status, progress, appearance } = props
   if (status === 'fallback' || status === 'error') {
     return (
@@ -76,12 +80,13 @@ export function StageShell(props: StageProps & { status: StageStatus; progress: 
   return (
     <View className='viewer-stage' data-viewer-status={status}>
       {props.children}
+      {status === 'loading' && <Image className='viewer-stage__poster' src={props.coverUrl} mode='aspectFit' />}
       {status === 'loading' && (
         <View className='viewer-stage__loading'>
           <View className='viewer-stage__bar'>
             <View className='viewer-stage__bar-fill' style={{ width: `${Math.round(progress * 100)}%` }} />
           </View>
-          <Text className='viewer-stage__percent'>模型加载中 {Math.round(progress * 100)}%</Text>
+          <Text className='viewer-stage__percent'>{props.phase === 'engine' ? '正在准备 3D 看车…' : `模型加载中 ${Math.round(progress * 100)}%`}</Text>
         </View>
       )}
     </View>

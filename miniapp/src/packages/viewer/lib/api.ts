@@ -15,4 +15,6 @@ export function getModelDetail(code: string): Promise<ModelDetail> {
 }
 
 export const carModelUrl = (bodyType: string) => mediaUrl(`/media/car-models/${bodyType}.glb`)
-export const coverUrl = (code: string) => mediaUrl(`/media/models/${code}.svg`)
+/** The model's cover image, in the chosen paint when given (the poster shown while the 3D loads). */
+export const coverUrl = (code: string, paintCode?: string) =>
+  mediaUrl(`/media/models/${code}.svg${paintCode ? `?paint=${encodeURIComponent(paintCode)}` : ''}`)

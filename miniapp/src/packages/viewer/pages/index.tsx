@@ -134,7 +134,7 @@ export default function ViewerPage() {
         appearance={appearance}
         doorsOpen={doorsOpen}
         name={model.name}
-        coverUrl={coverUrl(model.code)}
+        coverUrl={coverUrl(model.code, appearance.codes.paint ?? undefined)}
         paints={paints.map((p) => ({ code: p.code, name: p.name, swatch: p.swatch }))}
         onStatus={setStageStatus}
       />
