@@ -55,8 +55,8 @@ describe('3D viewer page', () => {
     expect(active(container, 'interior')).toEqual(['INT_BLACK'])
     // Options not offered on the trim are not listed.
     expect(container.querySelector('[data-code="WHEEL_21_FORGED"]')).toBeNull()
-    // The default Stage (Alipay's) is the image gallery with the cover and every paint.
-    expect(container.querySelector('.viewer-gallery img')?.getAttribute('src')).toBe('http://bff.test/media/models/test-s5.svg')
+    // The default Stage (Alipay's) is the image gallery with the cover (in the chosen paint) and every paint.
+    expect(container.querySelector('.viewer-gallery img')?.getAttribute('src')).toBe('http://bff.test/media/models/test-s5.svg?paint=PAINT_WHITE')
     expect(container.querySelectorAll('.viewer-gallery__paint')).toHaveLength(3)
   })
 
