@@ -103,6 +103,8 @@ export interface App {
   /** The server's request listener: the fast lane's few routes, then Koa for everything else. */
   listener: (req: IncomingMessage, res: ServerResponse) => void;
   deps: AppContext;
+  /** The API's route specs under /api/v1 (the OpenAPI document is built from them; the contract test replays them). */
+  routes: AnyRoute[];
   /** Set by the server while shutting down: /readyz answers 503 so the load balancer drains us. */
   draining: { value: boolean };
   close: () => Promise<void>;
@@ -415,6 +417,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
 
   return {
     koa,
+    routes,
     listener: (req, res) => {
       if (!fast(req, res)) void koaListener(req, res);
     },
