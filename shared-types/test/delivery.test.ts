@@ -12,6 +12,8 @@ import {
   haversineKm,
   learnFromTrip,
   mergeEtaModels,
+  placeName,
+  placeOf,
   pointAlong,
   projectOntoPolyline,
   remainingDelayMedian,
@@ -274,5 +276,30 @@ describe('ETA engine', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('place codes from the TMS that name Object.prototype properties (issue #26)', () => {
+  it('are unknown places: named by their code, never learned as hubs, nothing polluted', () => {
+    const r = routeTo('SHA');
+    for (const code of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(placeOf(code)).toBeUndefined();
+      expect(placeName(code)).toBe(code);
+      const ms: Milestone[] = [
+        { type: 'departed', at: DEPART },
+        { type: 'hub_arrived', at: DEPART + HOUR, place: code },
+        { type: 'hub_departed', at: DEPART + 2 * HOUR, place: code },
+        { type: 'hub_arrived', at: DEPART + 3 * HOUR, place: 'HGH' },
+        { type: 'hub_departed', at: DEPART + 5 * HOUR, place: 'HGH' },
+      ];
+      const learned = learnFromTrip(r, [], ms);
+      expect(Object.keys(learned.dwell)).toEqual(['HGH']);
+      expect(Object.getPrototypeOf(learned.dwell)).toBe(Object.prototype);
+      expect(({} as Record<string, unknown>).n).toBeUndefined(); // Object.prototype untouched
+      expect((Object as unknown as Record<string, unknown>).n).toBeUndefined(); // and Object itself
+      const est = estimateEta({ route: r, model: emptyEtaModel(), at: DEPART + HOUR + 60_000, milestones: ms.slice(0, 2) });
+      for (const s of est.stops) if (s.place === code) expect(s.placeName).toBe(code);
+    }
+    expect(placeName('HGH')).toBe('杭州中转库');
   });
 });

@@ -2,7 +2,7 @@ import { normalCdf, normalQuantile } from '../analytics/stats';
 import { formatDateTimeCN } from '../time';
 import { formatKm } from '../maintenance/plans';
 import { projectOntoPolyline, type LatLng } from './geo';
-import { PLACES, ROAD_TYPE_LABELS, segmentAt, type RoadType, type Route } from './network';
+import { placeName, ROAD_TYPE_LABELS, segmentAt, type RoadType, type Route } from './network';
 import {
   DRIVER_RULES,
   expectedDelay,
@@ -219,7 +219,7 @@ function walk(input: EtaInput, startKm: number, state: TrackingState, p: WalkPar
   let x = startKm;
   let drive = state.drivingMinSinceRest;
   const addStop = (kind: StopKind, minutes: number, place?: string) => {
-    out.stops.push({ kind, label: STOP_KIND_LABELS[kind], ...(place ? { place, placeName: PLACES[place]?.name ?? place } : {}), at: t, minutes });
+    out.stops.push({ kind, label: STOP_KIND_LABELS[kind], ...(place ? { place, placeName: placeName(place) } : {}), at: t, minutes });
     t += minutes * MINUTE_MS;
     drive = 0;
     if (kind === 'rest') (out.restStops += 1), (out.restMin += minutes);

@@ -1,5 +1,5 @@
 import { projectOntoPolyline, type LatLng } from './geo';
-import { segmentAt, type RoadType, type Route, type RouteSegment } from './network';
+import { placeOf, segmentAt, type RoadType, type Route, type RouteSegment } from './network';
 
 /**
  * What the ETA engine knows about the road, learned from completed trips. Everything is stored as
@@ -387,8 +387,9 @@ export function learnFromTrip(route: Route, pings: Ping[], milestones: Milestone
     } else if (s.kind === 'night') {
       model.nights.n += 1;
       model.nights.sumExtraMin += Math.max(0, (s.end - nextShanghaiTime(s.start, DRIVER_RULES.nightEndHour)) / MINUTE_MS);
-    } else if (s.kind === 'hub' && s.place) {
-      const d = (model.dwell[s.place] ??= { n: 0, sumMin: 0, sumMin2: 0 });
+    } else if (s.kind === 'hub' && s.place && placeOf(s.place)?.kind === 'hub') {
+      // Only hubs we know are learned: the code comes from the TMS, and `dwell['__proto__']` would be Object.prototype.
+      const d = Object.prototype.hasOwnProperty.call(model.dwell, s.place) ? model.dwell[s.place] : (model.dwell[s.place] = { n: 0, sumMin: 0, sumMin2: 0 });
       d.n += 1;
       d.sumMin += min;
       d.sumMin2 += min * min;

@@ -81,6 +81,20 @@ export const PLACES: Record<string, Place> = Object.fromEntries(
   ].map((p) => [p.code, p]),
 );
 
+/**
+ * A place by code, own entries only: codes come from the TMS (webhook milestones), and a plain
+ * `PLACES[code]` would answer `constructor` or `__proto__` with Object's own properties.
+ */
+export function placeOf(code: string): Place | undefined {
+  // (Not Object.hasOwn: the mini-program runs on engines older than ES2022.)
+  return Object.prototype.hasOwnProperty.call(PLACES, code) ? PLACES[code] : undefined;
+}
+
+/** The place's name, or the code itself for a place we do not know. */
+export function placeName(code: string): string {
+  return placeOf(code)?.name ?? code;
+}
+
 /** Hand-over at a hub: the car is unloaded, checked and loaded onto the next carrier. */
 export interface HubPlan {
   code: string;

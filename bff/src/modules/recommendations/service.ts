@@ -70,7 +70,7 @@ export class RecommendationService {
 
   /** Record one event; true when it is new. Throws on bad input (callers in other modules use `recordQuietly`). */
   async record(input: RecordInput): Promise<boolean> {
-    if (!input.userId || !MODEL_CODE.test(input.modelCode) || !(input.kind in INTERACTION_WEIGHTS)) {
+    if (!input.userId || !MODEL_CODE.test(input.modelCode) || !Object.hasOwn(INTERACTION_WEIGHTS, input.kind)) {
       throw new AppError(400, 'VALIDATION_FAILED', '推荐事件不正确', { modelCode: input.modelCode, kind: input.kind });
     }
     const at = input.at ?? new Date();

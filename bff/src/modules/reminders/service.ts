@@ -57,11 +57,11 @@ export class ReminderService {
     private readonly notifier: NotificationSender,
     private readonly locks: Locks,
     private readonly logger: Logger,
-    /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress). */
+    /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress, bookings); `topic` says what for. */
     private readonly opts: {
       templateId: string;
       leadDays: number;
-      extraTemplates?: Array<{ templateId: string; name: string }>;
+      extraTemplates?: Array<{ templateId: string; name: string; topic?: string }>;
       deliveryLockMs?: number;
       /** Of these cars, those already booked in for a service: no "please book" reminder for them (service-bookings module). */
       bookedIn?: (vehicleIds: string[], now: Date) => Promise<Set<string>>;
@@ -301,7 +301,7 @@ export class ReminderService {
   }
 
   async subscriptions(userId: string) {
-    const all = [{ templateId: this.opts.templateId, name: '车辆保养提醒' }, ...(this.opts.extraTemplates ?? [])];
+    const all = [{ templateId: this.opts.templateId, name: '车辆保养提醒', topic: 'maintenance' }, ...(this.opts.extraTemplates ?? [])];
     return { templates: await Promise.all(all.map(async (t) => ({ ...t, remaining: await this.ledger.remaining(userId, t.templateId) }))) };
   }
 
@@ -309,7 +309,7 @@ export class ReminderService {
     const known = new Set([this.opts.templateId, ...(this.opts.extraTemplates ?? []).map((t) => t.templateId)]);
     const unknown = body.templateIds.filter((t) => !known.has(t));
     if (unknown.length) throw new AppError(400, 'VALIDATION_FAILED', '订阅消息模板不存在', { templateIds: unknown });
-    const missing = body.templateIds.filter((t) => !(t in body.results));
+    const missing = body.templateIds.filter((t) => !Object.hasOwn(body.results, t));
     const extra = Object.keys(body.results).filter((t) => !body.templateIds.includes(t));
     if (missing.length || extra.length) throw new AppError(400, 'VALIDATION_FAILED', '订阅结果与模板不一致', { missing, extra });
     await this.ledger.record(userId, body.requestId ?? new Types.ObjectId().toHexString(), body.results);

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { formatDateTimeCN, formatEtaCN, PLACES, type Alert, type DeliveryCentre } from '@carmall/shared-types';
+import { formatDateTimeCN, formatEtaCN, PLACES, placeName, type Alert, type DeliveryCentre } from '@carmall/shared-types';
 import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { NotificationSender } from '../notifications/sender';
@@ -32,7 +32,7 @@ const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 /** The words of an alert, for the buyer and for the advisor. */
 export function noticeText(a: Alert, orderNo: string, centre: DeliveryCentre) {
   const centreName = PLACES[centre].name;
-  const place = a.place ? (PLACES[a.place]?.name ?? a.place) : '中转库';
+  const place = a.place ? placeName(a.place) : '中转库';
   const eta = a.eta ? formatEtaCN(a.eta) : null;
   const etaLine = eta ? `${eta.text}。` : '';
   const slipH = a.slipMin ? Math.max(1, Math.round(a.slipMin / 60)) : 0;

@@ -15,6 +15,7 @@ import {
   MILESTONE_TYPES,
   ORDER_STATE_LABELS,
   PLACES,
+  placeName,
   routeTo,
   type AlertState,
   type DeliveryCentre,
@@ -108,7 +109,7 @@ const STATUS_LABELS: Record<ShipmentDoc['status'], string> = {
 const CENTRE_NAMES = Object.fromEntries(DELIVERY_CENTRES.map((c) => [c, PLACES[c].name]));
 
 function milestoneLabel(m: StoredMilestone, centre: DeliveryCentre): string {
-  const place = m.place ? (PLACES[m.place]?.name ?? m.place) : '';
+  const place = m.place ? placeName(m.place) : '';
   switch (m.type) {
     case 'departed':
       return '已从宁波工厂发车';
@@ -437,7 +438,7 @@ export class TrackingService {
       },
       latest: s.latest ? { lat: s.latest.lat, lng: s.latest.lng, at: iso(s.latest.at), atText: formatDateTimeCN(s.latest.at), speedKmh: s.latest.speedKmh ?? null } : null,
       track: s.track.map((p) => ({ lat: p.lat, lng: p.lng, at: iso(p.at) })),
-      milestones: s.milestones.map((m) => ({ type: m.type, label: milestoneLabel(m, s.centre), at: iso(m.at), atText: formatDateTimeCN(m.at), ...(m.place ? { place: { code: m.place, name: PLACES[m.place]?.name ?? m.place } } : {}) })),
+      milestones: s.milestones.map((m) => ({ type: m.type, label: milestoneLabel(m, s.centre), at: iso(m.at), atText: formatDateTimeCN(m.at), ...(m.place ? { place: { code: m.place, name: placeName(m.place) } } : {}) })),
       eta: eta
         ? {
             at: eta.etaAt,
