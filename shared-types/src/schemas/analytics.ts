@@ -14,7 +14,7 @@ import { containsPersonalData } from '../personal-data';
 export const EVENT_PLATFORMS = ['weapp', 'alipay', 'h5'] as const;
 /** How every refusal for personal data reads (the BFF reports `reason: PERSONAL_DATA`). */
 export const PERSONAL_DATA_MESSAGE = '不能包含手机号、身份证号、邮箱等个人信息';
-const personalData = { message: PERSONAL_DATA_MESSAGE, params: { reason: 'PERSONAL_DATA' } };
+const personalData = { message: PERSONAL_DATA_MESSAGE, params: { reason: 'PERSONAL_DATA', rule: 'holds nothing that reads as a phone or ID-card number' } };
 export const eventNameSchema = z
   .string()
   .regex(EVENT_NAME_PATTERN, '事件名只能是小写字母、数字和单个下划线（2-48 位）')
@@ -44,7 +44,7 @@ const trackingEventShape = z
     page: z.string().max(120).regex(/^[A-Za-z0-9/_-]*$/).optional(),
     properties: z
       .record(propertyKey, propertyValue)
-      .refine((p) => Object.keys(p).length <= MAX_EVENT_PROPERTIES, `最多 ${MAX_EVENT_PROPERTIES} 个属性`)
+      .refine((p) => Object.keys(p).length <= MAX_EVENT_PROPERTIES, { message: `最多 ${MAX_EVENT_PROPERTIES} 个属性`, params: { rule: `at most ${MAX_EVENT_PROPERTIES} properties` } })
       .default({}),
   })
   .strict();
@@ -84,7 +84,7 @@ export const experimentInputSchema = z
       .array(z.object({ key: variantKeySchema, weight: z.number().int().min(1).max(100), label: z.string().trim().max(30).optional() }).strict())
       .min(2, '至少两个变体')
       .max(5, '最多五个变体')
-      .refine((vs) => new Set(vs.map((v) => v.key)).size === vs.length, '变体 key 不能重复'),
+      .refine((vs) => new Set(vs.map((v) => v.key)).size === vs.length, { message: '变体 key 不能重复', params: { rule: 'variant keys are unique' } }),
     /** The conversion: a unit converts when it sends this event after its exposure. */
     targetEvent: eventNameSchema,
   })
@@ -98,10 +98,15 @@ export const funnelInputSchema = z
     name: z.string().trim().min(1).max(60),
     // A trailing `?` marks a step units may skip (not the first one).
     steps: z
-      .array(z.string().regex(/^[^?]+\??$/, '步骤名不正确').refine((s) => eventNameSchema.safeParse(s.replace(/\?$/, '')).success, '步骤名不正确'))
+      .array(
+        z
+          .string()
+          .regex(/^[^?]+\??$/, '步骤名不正确')
+          .refine((s) => eventNameSchema.safeParse(s.replace(/\?$/, '')).success, { message: '步骤名不正确', params: { rule: 'an event name, with a trailing ? when the step is optional' } }),
+      )
       .min(2, '至少两步')
       .max(8, '最多八步')
-      .refine((steps) => !steps[0]?.endsWith('?'), '第一步不能是可选步骤'),
+      .refine((steps) => !steps[0]?.endsWith('?'), { message: '第一步不能是可选步骤', params: { rule: 'the first step is not optional' } }),
   })
   .strict();
 
@@ -110,7 +115,7 @@ const segmentValue = z.string().regex(/^[^|,*]{1,40}$/, '分群值不正确').op
 export const funnelReportQuerySchema = z
   .object({ from: day, to: day, platform: z.enum(EVENT_PLATFORMS).optional(), model: segmentValue, city: segmentValue })
   .strict()
-  .refine((q) => q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'] });
+  .refine((q) => q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['from'], params: { rule: 'from is not after to' } });
 
 export const assignmentsQuerySchema = z
   .object({ anonymousId: anonymousIdSchema, keys: z.string().regex(/^[a-z0-9,-]{1,400}$/).optional() })
