@@ -29,6 +29,8 @@ import { userRoutes } from './modules/users/routes';
 import { ReadThroughCache } from './infra/cache';
 import { CatalogService } from './modules/catalog/service';
 import { catalogRoutes } from './modules/catalog/routes';
+import { RivalService } from './modules/rivals/service';
+import { rivalRoutes } from './modules/rivals/routes';
 import { CatalogAdminService } from './modules/catalog-admin/service';
 import { catalogAdminRoutes } from './modules/catalog-admin/routes';
 import { ConfigurationService } from './modules/configurations/service';
@@ -199,7 +201,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
         })
       : null,
   );
-  const catalog = new CatalogService(mongo.conn, catalogCache, locks);
+  const rivals = new RivalService(mongo.conn);
+  const catalog = new CatalogService(mongo.conn, catalogCache, locks, (code) => rivals.get(code));
   const configurations = new ConfigurationService(mongo.conn, catalog);
   const finance = new FinanceService(
     redis,
@@ -327,7 +330,9 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   void mongo.connected.then(() => analytics.ensureDefaults()).catch((err) => logger.warn({ err }, 'default funnel not created'));
 
   // Recommendations: buyer events recorded by the modules below, neighbours retrained by a BullMQ job.
-  const recommendations = new RecommendationService(mongo.conn, redis, catalog, logger, { neighbours: config.RECO_NEIGHBOURS, recentEvents: 200 });
+  const recommendations = new RecommendationService(mongo.conn, redis, catalog, logger, { neighbours: config.RECO_NEIGHBOURS, recentEvents: 200 }, (ours, limit) =>
+    rivals.closestTo(ours, limit),
+  );
   const recommendationQueue = createRecommendationQueue(queueConnection, bullPrefix);
   queues.push(recommendationQueue);
   if (config.RUN_WORKERS)
@@ -352,6 +357,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
           : Promise.resolve(),
     }),
     ...recommendationRoutes(recommendations, () => recommendationQueue.trainNow()),
+    ...rivalRoutes(rivals),
     ...configurationRoutes(configurations, (user, saved) => recordEvent(user.id, saved.modelCode, 'configure', saved.shortId)),
     ...financeRoutes(finance, async (user, quote) => {
       await recordEvent(user.id, quote.modelCode, 'quote');

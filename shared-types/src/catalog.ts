@@ -43,3 +43,19 @@ export const PRICE_BANDS = [
   { key: 'gt35', label: '35万以上', minFen: 35_000_000 },
 ] as const satisfies readonly { key: string; label: string; minFen?: number; maxFen?: number }[];
 export type PriceBandKey = (typeof PRICE_BANDS)[number]['key'];
+
+/** One column of GET /catalog/compare: a trim of ours, or a competitor car (`rival` set; rivals.ts). */
+export interface CompareColumn {
+  modelCode: string;
+  modelName: string;
+  trimCode: string;
+  trimName: string;
+  rival?: { brand: string; source: string; asOf: string };
+}
+
+/** GET /catalog/compare: the columns, the spec rows (differing ones marked), and the rivals' disclaimer when one is shown. */
+export interface CompareResult {
+  trims: CompareColumn[];
+  rows: import('./configurator/types').SpecDiffRow[];
+  disclaimer: string | null;
+}

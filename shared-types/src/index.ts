@@ -14,3 +14,4 @@ export * from './analytics';
 export * from './slots';
 export * from './recommend';
 export * from './launches';
+export * from './rivals';

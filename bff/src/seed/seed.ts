@@ -1,19 +1,21 @@
 import type { Connection } from 'mongoose';
-import { validateCatalogModel, type CatalogModel } from '@carmall/shared-types';
+import { isRivalCode, validateCatalogModel, type CatalogModel, type RivalCar } from '@carmall/shared-types';
 import { carModelModel } from '../modules/catalog/model';
 import { stockKey, stockModel } from '../modules/inventory/model';
 import { derivedFields } from '../modules/catalog/service';
 import { LINEUP } from './lineup';
+import { RIVALS } from './rivals';
+import { RivalService } from '../modules/rivals/service';
 
 /** Bump when the demo lineup changes so `pnpm start` reseeds an old local database. */
-export const SEED_VERSION = 2;
+export const SEED_VERSION = 3;
 export const DEMO_STOCK_PER_VARIANT = 20;
 
 /**
  * Load the demo lineup. Idempotent: models are upserted by code, and a marker document records
  * the seed so `pnpm start` seeds only once (unless forced or the seed version changed).
  */
-export async function seedDemoData(conn: Connection, opts: { force?: boolean; at?: Date; lineup?: CatalogModel[] } = {}) {
+export async function seedDemoData(conn: Connection, opts: { force?: boolean; at?: Date; lineup?: CatalogModel[]; rivals?: RivalCar[] } = {}) {
   const meta = conn.collection<{ _id: string; version: number; at: Date }>('meta');
   const marker = await meta.findOne({ _id: 'demo-seed' });
   if (marker && marker.version === SEED_VERSION && !opts.force) return { seeded: false, models: 0 };
@@ -50,6 +52,11 @@ export async function seedDemoData(conn: Connection, opts: { force?: boolean; at
       stock.map((s) => ({ ...s, key: stockKey(s.modelCode, s.trimCode, s.paintCode), region: 'national', total: DEMO_STOCK_PER_VARIANT })),
     );
   }
+  // The competitor set (shown for comparison, never sold; codes that can never be ours).
+  const rivals = opts.rivals ?? RIVALS;
+  const badRivals = rivals.filter((r) => !isRivalCode(r.code)).map((r) => r.code);
+  if (badRivals.length) throw new Error(`competitor codes must start with rival-: ${badRivals.join(', ')}`);
+  await new RivalService(conn).upsertAll(rivals);
   await meta.updateOne({ _id: 'demo-seed' }, { $set: { version: SEED_VERSION, at: new Date() } }, { upsert: true });
   return { seeded: true, models: lineup.length };
 }

@@ -52,16 +52,32 @@ export function catalogRoutes(service: CatalogService, hooks: CatalogActivityHoo
       method: 'get',
       path: '/catalog/compare',
       tag: 'catalog',
-      summary: 'Compare 2-3 trims (trims=modelCode:trimCode,…): spec rows, differing ones marked',
+      summary: 'Compare 2-3 trims (trims=modelCode:trimCode,…; rival:<code> for a competitor car from /catalog/rivals): spec rows, differing ones marked',
       query: compareQuerySchema,
+      response: z.object({
+        trims: z.array(
+          z.object({
+            modelCode: z.string(),
+            modelName: z.string(),
+            trimCode: z.string(),
+            trimName: z.string(),
+            rival: z.object({ brand: z.string(), source: z.string(), asOf: z.string() }).optional(),
+          }),
+        ),
+        rows: z.array(
+          z.object({ key: z.string(), label: z.string(), values: z.array(z.union([z.number(), z.string(), z.null()])), display: z.array(z.string()), differs: z.boolean() }),
+        ),
+        disclaimer: z.string().nullable(),
+      }),
       errors: [
-        { status: 404, code: 'NOT_FOUND', when: 'a model code is unknown' },
+        { status: 404, code: 'NOT_FOUND', when: 'a model code (or a rival code) is unknown' },
         { status: 404, code: 'UNKNOWN_TRIM', when: 'a trim code is unknown' },
         lockBusy,
       ],
       handler: async (_ctx, { query, user }) => {
         const result = await service.compare(query.trims);
-        if (user && hooks.onCompare) await hooks.onCompare(user, [...new Set(query.trims.map((t) => t.split(':')[0]))]);
+        // Our models only: a rival is not an interest the recommender can act on.
+        if (user && hooks.onCompare) await hooks.onCompare(user, [...new Set(query.trims.map((t) => t.split(':')[0]).filter((m) => m !== 'rival'))]);
         return result;
       },
     }),

@@ -6,11 +6,17 @@ import {
   modelSummaryFromCatalog,
   nextPriceChange,
   priceAt,
+  rivalAsTrim,
+  RIVAL_DISCLAIMER,
+  type RivalCar,
   type CatalogModel,
   type ModelSummary,
   type Paged,
   type PriceEntry,
+  type CompareColumn,
+  type CompareResult,
   type SpecDiffRow,
+  type Trim,
 } from '@carmall/shared-types';
 import type { ModelListQuery } from '@carmall/shared-types/schemas';
 import type { ReadThroughCache } from '../../infra/cache';
@@ -94,6 +100,10 @@ export class CatalogService {
     private readonly conn: Connection,
     private readonly cache: ReadThroughCache,
     private readonly locks: Locks,
+    /** RivalService.get, passed in (the competitor set is the rivals module's). */
+    private readonly rival: (code: string) => Promise<RivalCar> = async (code) => {
+      throw notFound('竞品车型', { code });
+    },
   ) {}
 
   private get Models() {
@@ -189,22 +199,33 @@ export class CatalogService {
   }
 
   /** Compare 2-3 trims (of one model or several): spec rows with the differing ones marked. */
-  async compare(pairs: string[]): Promise<{ trims: { modelCode: string; modelName: string; trimCode: string; trimName: string }[]; rows: SpecDiffRow[] }> {
+  /**
+   * Compare 2-3 columns: `modelCode:trimCode` for ours, `rival:<rival code>` for a competitor car
+   * (its public list price and published specs; labelled, with the disclaimer).
+   */
+  async compare(pairs: string[]): Promise<CompareResult> {
     const at = new Date();
-    const picked = [];
+    const picked: { column: CompareColumn; trim: Trim }[] = [];
     for (const pair of pairs) {
       const [modelCode, trimCode] = pair.split(':');
+      if (modelCode === 'rival') {
+        const r = await this.rival(trimCode);
+        picked.push({ column: { modelCode: r.code, modelName: `${r.brand} ${r.name}`, trimCode: r.code, trimName: r.trimName, rival: { brand: r.brand, source: r.source, asOf: r.asOf } }, trim: rivalAsTrim(r) });
+        continue;
+      }
       const { model } = await this.getModel(modelCode);
       const trim = model.trims.find((t) => t.code === trimCode);
       if (!trim) throw new AppError(404, 'UNKNOWN_TRIM', `车型「${model.name}」没有版本 ${trimCode}`, { modelCode, trimCode });
-      picked.push({ model, trim });
+      picked.push({ column: { modelCode: model.code, modelName: model.name, trimCode: trim.code, trimName: trim.name }, trim });
     }
     return {
-      trims: picked.map(({ model, trim }) => ({ modelCode: model.code, modelName: model.name, trimCode: trim.code, trimName: trim.name })),
+      trims: picked.map((p) => p.column),
       rows: diffTrimSpecs(
         picked.map((p) => p.trim),
         { at },
       ),
+      disclaimer: picked.some((p) => p.column.rival) ? RIVAL_DISCLAIMER : null,
     };
   }
+
 }

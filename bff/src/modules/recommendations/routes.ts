@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { BODY_TYPES } from '@carmall/shared-types';
-import { modelCodeParamsSchema } from '@carmall/shared-types/schemas';
+import { modelCodeParamsSchema, modelSummarySchema } from '@carmall/shared-types/schemas';
 import { serviceUnavailable } from '../../infra/errors';
 import { lockBusy, route } from '../../infra/route';
+import { rivalMatchSchema, specDifferenceSchema } from '../rivals/schema';
 import type { RecommendationService, TrainResult } from './service';
 
 const limitQuery = (max: number, def: number) =>
@@ -64,9 +65,15 @@ export function recommendationRoutes(service: RecommendationService, trainNow: (
       method: 'get',
       path: '/catalog/models/:code/similar',
       tag: 'recommendations',
-      summary: '相似车型: models similar to this one (co-interest from precomputed neighbours blended with specification similarity), with the differences marked (续航 +120 km, 价格 -¥18,000)',
+      summary: '相似车型: models similar to this one (co-interest from precomputed neighbours blended with specification similarity), with the differences marked (续航 +120 km, 价格 -¥18,000); and rivals: the other brands’ cars closest to it (same body type, price within a third), with how this model differs from each',
       params: modelCodeParamsSchema,
       query: limitQuery(10, 4),
+      response: z.object({
+        modelCode: z.string(),
+        modelVersion: z.number().int(),
+        items: z.array(z.object({ model: modelSummarySchema, score: z.number(), reason: z.string(), differences: z.array(specDifferenceSchema) })),
+        rivals: z.array(rivalMatchSchema),
+      }),
       errors: [{ status: 404, code: 'NOT_FOUND', when: 'no model has this code' }, lockBusy],
       handler: async (_ctx, { params, query }) => service.similar(params.code, query.limit),
     }),

@@ -13,6 +13,7 @@ import {
   type ItemFeatures,
   type ModelSummary,
   type Preferences,
+  type RivalMatch,
   type TrainedModel,
 } from '@carmall/shared-types';
 import { AppError } from '../../infra/errors';
@@ -66,6 +67,8 @@ export class RecommendationService {
     private readonly catalog: CatalogService,
     private readonly logger: Logger,
     private readonly opts: { neighbours: number; recentEvents: number } = { neighbours: 20, recentEvents: 200 },
+    /** RivalService.closestTo, passed in (the competitor set is the rivals module's). */
+    private readonly rivalsFor: (ours: ItemFeatures, limit: number) => Promise<RivalMatch[]> = async () => [],
   ) {}
 
   /** Record one event; true when it is new. Throws on bad input (callers in other modules use `recordQuietly`). */
@@ -180,7 +183,10 @@ export class RecommendationService {
     };
   }
 
-  /** Cars similar to one model, each with its specification differences marked. */
+  /**
+   * Cars similar to one model, each with its specification differences marked, and the other
+   * brands' cars closest to it (`rivals`, with how this model differs from each; never ours to sell).
+   */
   async similar(code: string, limit = 4) {
     const [model, { summaries, features }] = await Promise.all([this.model(), this.lineup()]);
     let base = features.get(code);
@@ -192,9 +198,11 @@ export class RecommendationService {
       features.set(code, base);
     }
     const list = similarItems(model, features, code, { limit });
+    const rivals = await this.rivalsFor(base, 3);
     return {
       modelCode: code,
       modelVersion: model.version,
+      rivals: base.priceFen > 0 ? rivals : rivals.map((r) => ({ ...r, ours: r.ours.filter((d) => d.key !== 'price') })),
       items: list.map((s) => ({
         model: summaries.get(s.item)!,
         score: s.score,
