@@ -491,6 +491,26 @@ describe('the OpenAPI document', () => {
   });
 });
 
+describe('202 answers', () => {
+  it('POST /orders answers 202 creating with its declared schema when the order write outlasts the budget, and the placement follows', async () => {
+    const slow = await startTestApp('contract_202', { ORDER_INLINE_BUDGET_MS: '0' });
+    try {
+      await slow.seed();
+      const { token } = await slow.login('oContract202');
+      const route = (key: string) => slow.app.routes.find((x) => opKey(x) === key)!;
+      const req: Req = { params: {}, query: {}, headers: { 'Idempotency-Key': randomUUID() }, body: CAR };
+      const placed = await slow.api('/api/v1/orders', { method: 'POST', token, headers: req.headers, json: CAR });
+      expect(placed.status).toBe(202);
+      expect(problemsOf(route('POST /orders'), doc.paths['/api/v1/orders'].post, { name: 'slow write', as: 'buyer', req, expect: [202] }, placed)).toEqual([]);
+      const follow = await slow.api(`/api/v1/orders/${placed.body.orderNo}/placement`, { token });
+      const op = doc.paths['/api/v1/orders/{orderNo}/placement'].get;
+      expect(problemsOf(route('GET /orders/:orderNo/placement'), op, { name: 'placement', as: 'buyer', req: { ...req, params: { orderNo: placed.body.orderNo } }, expect: [200] }, follow)).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe('every operation, replayed against the BFF', () => {
   for (const r of t.app.routes) {
     it(opKey(r), async () => {

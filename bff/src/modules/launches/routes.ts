@@ -135,11 +135,12 @@ export function launchRoutes(launches: LaunchService, limiter: RateLimiter, limi
             .min(1)
             .max(20),
         })
-        .strict(),
+        .strict()
+        .refine((b) => !b.endsAt || b.endsAt > b.startsAt, { message: '结束时间须晚于开始时间', path: ['endsAt'], params: { rule: 'endsAt, when given, is after startsAt' } }),
       response: launchViewSchema,
       errors: [
         ...configuratorErrors,
-        { status: 400, code: 'VALIDATION_FAILED', when: 'endsAt is not after startsAt, or a trim and paint appear twice' },
+        { status: 400, code: 'VALIDATION_FAILED', when: 'a trim and paint appear twice' },
         { status: 404, code: 'NOT_FOUND', when: 'a variant has no stock record' },
         { status: 409, code: 'CONFLICT', when: 'the code is taken, or a variant is in another open launch' },
       ],
