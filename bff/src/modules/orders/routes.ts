@@ -39,6 +39,9 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
         .object({ lat: z.coerce.number().min(-90).max(90).optional(), lng: z.coerce.number().min(-180).max(180).optional() })
         .strict()
         .refine((q) => (q.lat === undefined) === (q.lng === undefined), { message: 'lat 与 lng 需同时提供', path: ['lng'], params: { rule: 'lat and lng come together: both or neither' } }),
+      response: z.object({
+        items: z.array(z.object({ code: z.enum(DELIVERY_CENTRES), name: z.string(), lat: z.number(), lng: z.number(), distanceKm: z.number().optional().describe('from lat/lng, when given') })),
+      }),
       handler: async (_ctx, { query }) => ({
         items: deliveryCentres(query.lat !== undefined && query.lng !== undefined ? { lat: query.lat, lng: query.lng } : undefined),
       }),
@@ -144,6 +147,13 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Pay the deposit with WeChat Pay: returns wx.requestPayment parameters (repeatable)',
       auth: 'user',
       params: orderNoParams,
+      response: z.object({
+        orderNo: z.string(),
+        outTradeNo: z.string(),
+        amountFen: z.number().int(),
+        /** wx.requestPayment's parameters as WeChat Pay signed them. */
+        requestPayment: z.object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() }),
+      }),
       errors: [noSuchOrder, stateInvalid('the order is not awaiting payment, or the buyer has no WeChat account linked'), ...providerErrors],
       handler: async (_ctx, { params, user }) => payments.payWithWechat(user!.id, params.orderNo),
     }),
@@ -154,6 +164,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       summary: 'Pay the deposit in the Alipay mini-program: returns the tradeNO for my.tradePay (repeatable)',
       auth: 'user',
       params: orderNoParams,
+      response: z.object({ orderNo: z.string(), outTradeNo: z.string(), amountFen: z.number().int(), tradeNO: z.string().describe("for my.tradePay's tradeNO") }),
       errors: [noSuchOrder, stateInvalid('the order is not awaiting payment, or the buyer has no Alipay account linked'), ...providerErrors],
       handler: async (_ctx, { params, user }) => payments.payWithAlipay(user!.id, params.orderNo),
     }),

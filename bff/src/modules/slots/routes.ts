@@ -8,6 +8,22 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
 
+/** Response shapes (presentSite, SlotView). */
+const siteSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  city: z.string(),
+  kind: z.enum(SITE_KINDS),
+  address: z.string(),
+  /** Masked when it is a mobile number; landlines as they are. */
+  phone: z.string().nullable(),
+  /** "周一至周日 09:00–18:00"-like lines, Shanghai time. */
+  hours: z.array(z.string()),
+  slotMinutes: z.number().int(),
+  capacity: z.number().int(),
+});
+const slotSchema = z.object({ start: z.string(), end: z.string(), label: z.string(), capacity: z.number().int(), remaining: z.number().int() });
+
 export function slotRoutes(slots: SlotService) {
   return [
     route({
@@ -16,6 +32,7 @@ export function slotRoutes(slots: SlotService) {
       tag: 'slots',
       summary: 'Service centres and stores (filter by kind and city)',
       query: z.object({ kind: z.enum(SITE_KINDS).optional(), city: z.string().min(1).max(20).optional() }).strict(),
+      response: z.object({ items: z.array(siteSchema) }),
       handler: async (_ctx, { query }) => ({ items: (await slots.listSites(query)).map(presentSite) }),
     }),
     route({
@@ -25,6 +42,7 @@ export function slotRoutes(slots: SlotService) {
       summary: 'A site’s bookable slots on a Shanghai date (default today) with remaining seats; past slots and closed days left out; `dates` = next open dates',
       params: z.object({ code: siteCode }),
       query: z.object({ date: date.optional() }).strict(),
+      response: z.object({ site: siteSchema, date: z.string(), slots: z.array(slotSchema), dates: z.array(z.string()) }),
       errors: [{ status: 404, code: 'NOT_FOUND', when: 'no such site' }],
       handler: async (_ctx, { params, query }) => {
         const now = new Date();
@@ -41,6 +59,7 @@ export function slotRoutes(slots: SlotService) {
       auth: ['admin'],
       params: z.object({ code: siteCode }),
       notFound: false,
+      response: siteSchema,
       errors: [{ status: 400, code: 'VALIDATION_FAILED', when: 'the opening hours do not make a schedule (details.problems)' }],
       body: z
         .object({
@@ -66,6 +85,7 @@ export function slotRoutes(slots: SlotService) {
       auth: ['admin'],
       params: z.object({ userId: objectId }),
       body: z.object({ siteCode: siteCode.nullable() }).strict(),
+      response: z.object({ userId: z.string(), siteCode: z.string().nullable() }),
       errors: [{ status: 404, code: 'NOT_FOUND', when: 'no such site' }],
       handler: async (_ctx, { params, body }) => {
         await slots.assignStaff(params.userId, body.siteCode);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENERGY_TYPES } from '@carmall/shared-types';
 import { route } from '../../infra/route';
 import { presentVehicle, type VehicleService } from './service';
 
@@ -24,6 +25,30 @@ const usageReport = z
     params: { rule: 'fastCharges is not above charges (when both are given)' },
   });
 
+/** presentVehicle: the car and its predicted health (shared-types predictVehicleHealth; its parts passed through). */
+const vehicleSchema = z.object({
+  id: z.string(),
+  vin: z.string(),
+  modelCode: z.string(),
+  modelName: z.string(),
+  trimCode: z.string().nullable(),
+  energyType: z.enum(ENERGY_TYPES),
+  orderNo: z.string().nullable(),
+  deliveredAt: z.string(),
+  /** Shanghai date. */
+  deliveredOn: z.string(),
+  odometerKm: z.number().int(),
+  lastReportAt: z.string().nullable(),
+  lastService: z.object({ at: z.string(), odometerKm: z.number() }).nullable(),
+  health: z.object({
+    pace: z.looseObject({}),
+    service: z.looseObject({ status: z.string(), reason: z.string() }),
+    tyres: z.looseObject({ reason: z.string() }),
+    /** null for combustion cars. */
+    battery: z.looseObject({ sohPct: z.number(), reason: z.string() }).nullable(),
+  }),
+});
+
 export function vehicleRoutes(vehicles: VehicleService) {
   return [
     route({
@@ -32,6 +57,7 @@ export function vehicleRoutes(vehicles: VehicleService) {
       tag: 'vehicles',
       summary: '我的车库: my cars with the next service (distance or time, whichever first), tyre wear and battery health, each with its reason',
       auth: 'user',
+      response: z.object({ items: z.array(vehicleSchema) }),
       handler: async (_ctx, { user }) => {
         const now = new Date();
         const list = await vehicles.listOwned(user!.id);
@@ -45,6 +71,7 @@ export function vehicleRoutes(vehicles: VehicleService) {
       summary: 'One of my cars (another owner’s car is 404)',
       auth: 'user',
       params: z.object({ vehicleId: objectId }),
+      response: vehicleSchema,
       handler: async (_ctx, { params, user }) => {
         const v = await vehicles.getOwned(user!.id, params.vehicleId);
         return presentVehicle(v, await vehicles.health(v));
@@ -68,6 +95,7 @@ export function vehicleRoutes(vehicles: VehicleService) {
           lastService: z.object({ at: instant, odometerKm: z.number().min(0).max(2_000_000) }).strict().optional(),
         })
         .strict(),
+      response: vehicleSchema,
       errors: [
         { status: 404, code: 'NOT_FOUND', when: 'no such owner or model' },
         { status: 404, code: 'UNKNOWN_TRIM', when: 'the trim is not one of the model' },
@@ -90,6 +118,7 @@ export function vehicleRoutes(vehicles: VehicleService) {
       auth: ['service', 'admin'],
       params: z.object({ vehicleId: objectId }),
       body: z.object({ at: instant, odometerKm: z.number().min(0).max(2_000_000) }).strict(),
+      response: vehicleSchema,
       handler: async (_ctx, { params, body }) => {
         const v = await vehicles.recordService(params.vehicleId, new Date(body.at), body.odometerKm);
         return presentVehicle(v, await vehicles.health(v));
