@@ -61,8 +61,9 @@ describe('competitor cars', () => {
     const row = (key: string) => res.body.rows.find((r: any) => r.key === key);
     expect(row('price').display[1]).toBe('¥206,900');
     expect(row('rangeKm')).toMatchObject({ values: [520, 555], differs: true });
-    // Not published: shown as —, not made up.
+    // Not published: shown as —, not made up, and not marked as a difference.
     expect(row('powerKw').display[1]).toBe('—');
+    expect(row('powerKw').differs).toBe(false);
     const ours = await t.api('/api/v1/catalog/compare?trims=yuanshan-s5:S5_520_RWD,yuanshan-s5:S5_620_RWD');
     expect(ours.body.disclaimer).toBeNull();
     const unknown = await t.api('/api/v1/catalog/compare?trims=yuanshan-s5:S5_520_RWD,rival:rival-nope');

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { diffTrimSpecs, formatFen } from '@carmall/shared-types'
+import { RIVAL_DISCLAIMER, diffTrimSpecs, formatFen, rivalAsTrim } from '@carmall/shared-types'
 import ComparePage from '../src/pages/compare/index'
 import MePage from '../src/pages/me/index'
 import MyConfigsPage from '../src/pages/my-configs/index'
 import ModelsPage from '../src/pages/models/index'
 import { TOKEN_KEY } from '../src/api/client'
 import { SAVED_CONFIGS_KEY, rememberSavedConfig } from '../src/state/savedConfigs'
-import { AT, installFakeBff, lineupModel, resolveOrThrow } from './fake-bff'
+import { AT, FAKE_RIVALS, installFakeBff, lineupModel, resolveOrThrow } from './fake-bff'
 import { model, ok, paged } from './fixtures'
 import { routerParams, taroMock, triggerDidShow } from './taro-mock'
 
@@ -16,6 +16,25 @@ const [T1, T2, T3, T4] = S5.trims.map((t) => t.code)
 const rows = (c: HTMLElement) => Array.from(c.querySelectorAll<HTMLElement>('.compare-row[data-key]'))
 
 describe('compare page', () => {
+  it('a competitor car is its own column marked 竞品, with its source and the disclaimer below', async () => {
+    Object.assign(routerParams, { trims: `yuanshan-s5:${T1},rival:rival-onvo-l60` })
+    installFakeBff()
+    const { container: c } = render(<ComparePage />)
+    await waitFor(() => expect(rows(c).length).toBeGreaterThan(0))
+    const heads = Array.from(c.querySelectorAll<HTMLElement>('.compare-trim'))
+    expect(heads[0].dataset.rival).toBeUndefined()
+    expect(heads[1].dataset.rival).toBe('true')
+    expect(heads[1].querySelector('.compare-rival-tag')!.textContent).toBe('竞品')
+    expect(heads[1].textContent).toContain('乐道 L60 60kWh 后驱版')
+    const expected = diffTrimSpecs([S5.trims[0], rivalAsTrim(FAKE_RIVALS[0])], { at: AT })
+    expect(rows(c).map((r) => r.dataset.key)).toEqual(expected.map((r) => r.key))
+    expect(c.querySelector('.compare-row[data-key="price"]')!.textContent).toContain('¥206,900')
+    // What the rival does not publish is a dash, not a number.
+    expect(c.querySelector('.compare-row[data-key="powerKw"]')!.textContent).toContain('—')
+    expect(c.querySelector('.compare-disclaimer__source')!.textContent).toBe('乐道 L60：乐道汽车上市发布会公开价格与参数（2024 年 09 月）')
+    expect(c.querySelector('.compare-disclaimer__text')!.textContent).toBe(RIVAL_DISCLAIMER)
+  })
+
   it('shows a row per spec, highlights the differing ones and filters with 只看不同', async () => {
     Object.assign(routerParams, { trims: `yuanshan-s5:${T1},yuanshan-s5:${T3}` })
     const bff = installFakeBff()

@@ -10,6 +10,10 @@ import {
   type CatalogModel,
   type ModelSummary,
   type ResolvedConfig,
+  RIVAL_DISCLAIMER,
+  ignoreUnpublished,
+  rivalAsTrim,
+  type RivalCar,
 } from '@carmall/shared-types'
 import { LINEUP } from '../../bff/src/seed/lineup'
 import type { ModelDetail } from '../src/api/catalog'
@@ -54,6 +58,15 @@ export interface FakeBff {
 
 const err = (status: number, code: string, message: string) => ok({ error: { code, message, requestId: 'r-test' } }, status)
 
+const none = { fuelLPer100km: null, torqueNm: null, batteryKwh: null, powerKw: null, accel0to100s: null, warranty: null, lengthMm: null, widthMm: null, heightMm: null, wheelbaseMm: null, drive: null }
+/** The competitor cars the fake BFF compares (`rival:<code>`). */
+export const FAKE_RIVALS: RivalCar[] = [
+  {
+    code: 'rival-onvo-l60', brand: '乐道', name: 'L60', trimName: '60kWh 后驱版', bodyType: 'suv', energyType: 'bev', priceFen: 20_690_000, seats: 5, rangeKm: 555,
+    specs: { ...none, rangeKm: 555, seats: 5, lengthMm: 4828 }, source: '乐道汽车上市发布会公开价格与参数', asOf: '2024-09',
+  },
+]
+
 export function installFakeBff(models: CatalogModel[] = LINEUP): FakeBff {
   const bff: FakeBff = { calls: [], saved: new Map() }
   const byCode = new Map(models.map((m) => [m.code, m]))
@@ -94,10 +107,18 @@ export function installFakeBff(models: CatalogModel[] = LINEUP): FakeBff {
     }
     if (method === 'GET' && path === '/api/v1/catalog/compare') {
       const pairs = (url.searchParams.get('trims') ?? '').split(',').map((p) => p.split(':'))
-      const picked = pairs.map(([mc, tc]) => ({ model: byCode.get(mc)!, trim: byCode.get(mc)!.trims.find((t) => t.code === tc)! }))
+      // `rival:<code>`: a competitor car (FAKE_RIVALS), as the BFF's rivals module answers it.
+      const picked = pairs.map(([mc, tc]) => {
+        const r = mc === 'rival' ? FAKE_RIVALS.find((x) => x.code === tc)! : null
+        if (r) return { column: { modelCode: r.code, modelName: `${r.brand} ${r.name}`, trimCode: r.code, trimName: r.trimName, rival: { brand: r.brand, source: r.source, asOf: r.asOf } }, trim: rivalAsTrim(r) }
+        const m = byCode.get(mc)!
+        const t = m.trims.find((x) => x.code === tc)!
+        return { column: { modelCode: m.code, modelName: m.name, trimCode: t.code, trimName: t.name }, trim: t }
+      })
       return ok({
-        trims: picked.map((p) => ({ modelCode: p.model.code, modelName: p.model.name, trimCode: p.trim.code, trimName: p.trim.name })),
-        rows: diffTrimSpecs(picked.map((p) => p.trim), { at: AT }),
+        trims: picked.map((p) => p.column),
+        rows: ignoreUnpublished(diffTrimSpecs(picked.map((p) => p.trim), { at: AT }), picked.map((p) => 'rival' in p.column)),
+        disclaimer: picked.some((p) => 'rival' in p.column) ? RIVAL_DISCLAIMER : null,
       })
     }
     return err(404, 'NOT_FOUND', `fake BFF has no ${method} ${path}`)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
-import { specDifferences, type ModelSummary } from '@carmall/shared-types'
+import { RIVAL_DISCLAIMER, rivalsFor, type ModelSummary, type RivalCar } from '@carmall/shared-types'
+import { specDifferences } from '@carmall/shared-types'
 import { TOKEN_KEY } from '../src/api/client'
 import { SimilarCars, differenceTone } from '../src/components/SimilarCars'
 import { RecommendedForYou } from '../src/components/RecommendedForYou'
@@ -50,6 +51,33 @@ describe('相似车型 (SimilarCars)', () => {
 
     fireEvent.click(cards[1])
     expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/model/index?code=yunqi-m8' })
+  })
+
+  it('同级竞品对比: other brands’ cars labelled 竞品, with where this car is ahead, opening the comparison with the trim on screen', async () => {
+    const none = { fuelLPer100km: null, torqueNm: null, batteryKwh: null, powerKw: null, accel0to100s: null, warranty: null, lengthMm: null, widthMm: null, heightMm: null, wheelbaseMm: null, drive: null }
+    const l60: RivalCar = {
+      code: 'rival-onvo-l60', brand: '乐道', name: 'L60', trimName: '60kWh 后驱版', bodyType: 'suv', energyType: 'bev', priceFen: 20_690_000, seats: 5, rangeKm: 555,
+      specs: { ...none, rangeKm: 555, seats: 5 }, source: '乐道汽车公开价格', asOf: '2024-09',
+    }
+    const rivals = rivalsFor(features(s5), [l60])
+    serve({ '/api/v1/catalog/models/yuanshan-s5/similar': { modelCode: 'yuanshan-s5', modelVersion: 1, items: [], rivals } })
+    const { container } = render(<SimilarCars code='yuanshan-s5' name='远山 S5' trimCode='S5_520_RWD' />)
+    await screen.findByText('同级竞品对比')
+    expect(container.textContent).not.toContain('相似车型') // nothing of ours to list
+    const card = container.querySelector<HTMLElement>('.rival-car[data-code="rival-onvo-l60"]')!
+    expect(card.querySelector('.rival-car__tag')!.textContent).toBe('竞品')
+    expect(card.textContent).toContain('乐道 L60')
+    expect(card.textContent).toContain('60kWh 后驱版 · 指导价 ¥206,900')
+    // This car relative to the rival: ¥7,100 cheaper (better), 35 km less range (worse).
+    const diff = (key: string) => card.querySelector<HTMLElement>(`.similar-car__diff[data-key="${key}"]`)!
+    expect(card.querySelector('.rival-car__ours')!.textContent).toBe('远山 S5：')
+    expect(diff('price').textContent).toBe('价格 -¥7,100')
+    expect(diff('price').className).toContain('--better')
+    expect(diff('range').textContent).toBe('续航 -35 km')
+    expect(diff('range').className).toContain('--worse')
+    expect(container.querySelector('.rival-cars__note')!.textContent).toBe(RIVAL_DISCLAIMER)
+    fireEvent.click(card)
+    expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/compare/index?trims=yuanshan-s5:S5_520_RWD,rival:rival-onvo-l60' })
   })
 
   it('shows nothing when the BFF fails or finds nothing similar (the configurator above is unaffected)', async () => {

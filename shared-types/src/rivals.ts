@@ -5,7 +5,7 @@
  * another brand's car with where the figures come from and as of when.
  */
 import type { BodyType, EnergyType } from './catalog';
-import type { Trim, TrimSpecs } from './configurator/types';
+import type { SpecDiffRow, Trim, TrimSpecs } from './configurator/types';
 import { contentSimilarity, specDifferences, type ItemFeatures, type SpecDifference } from './recommend/model';
 
 export interface RivalCar {
@@ -79,4 +79,15 @@ export function rivalsFor(ours: ItemFeatures, rivals: readonly RivalCar[], limit
     })
     .sort((a, b) => b.score - a.score || (a.rival.code < b.rival.code ? -1 : 1))
     .slice(0, limit);
+}
+
+/**
+ * A rival's missing figure is "not published", not "different": a row differs only where the
+ * figures that are known differ (our own nulls, e.g. a BEV's fuel use, still count as values).
+ */
+export function ignoreUnpublished(rows: SpecDiffRow[], isRival: readonly boolean[]): SpecDiffRow[] {
+  return rows.map((row) => {
+    const known = row.values.filter((v, i) => !(isRival[i] && v === null));
+    return { ...row, differs: known.some((v) => v !== known[0]) };
+  });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffTrimSpecs, isRivalCode, rivalAsTrim, rivalsFor, type ItemFeatures, type RivalCar } from '../src';
+import { diffTrimSpecs, ignoreUnpublished, isRivalCode, rivalAsTrim, rivalsFor, type ItemFeatures, type RivalCar } from '../src';
 
 const none = { fuelLPer100km: null, torqueNm: null, batteryKwh: null, powerKw: null, accel0to100s: null, warranty: null, lengthMm: null, widthMm: null, heightMm: null, wheelbaseMm: null, drive: null } as const;
 const rival = (code: string, over: Partial<RivalCar>): RivalCar => ({
@@ -43,6 +43,18 @@ describe('competitor cars', () => {
     expect(rows.find((x) => x.key === 'price')!.display).toEqual(['¥206,900']);
     expect(rows.find((x) => x.key === 'lengthMm')!.display).toEqual(['4828 mm']);
     expect(rows.find((x) => x.key === 'powerKw')).toBeUndefined(); // nothing published in any column
+  });
+
+  it('a figure the rival does not publish is not a difference; our own nulls still are', () => {
+    const rows = ignoreUnpublished(
+      [
+        { key: 'powerKw', label: '最大功率', values: [200, null], display: ['200 kW', '—'], differs: true },
+        { key: 'rangeKm', label: '续航', values: [520, 555], display: ['520 km', '555 km'], differs: true },
+        { key: 'fuelLPer100km', label: '油耗', values: [null, 1.2, null], display: ['—', '1.2 L/100km', '—'], differs: true },
+      ],
+      [false, true, true],
+    );
+    expect(rows.map((r) => r.differs)).toEqual([false, true, true]);
   });
 
   it('have codes that can never be one of our model codes', () => {

@@ -1,4 +1,4 @@
-import type { BodyType, CatalogModel, EnergyType, ModelSummary, Paged, SpecDiffRow } from '@carmall/shared-types'
+import type { BodyType, CatalogModel, CompareColumn, CompareResult, EnergyType, ModelSummary, Paged } from '@carmall/shared-types'
 import { get } from './client'
 
 export type ModelSort = 'price_asc' | 'price_desc' | 'name'
@@ -52,15 +52,12 @@ export interface TrimRef {
   trimCode: string
 }
 
-export interface CompareTrim extends TrimRef {
-  modelName: string
-  trimName: string
-}
+/** The BFF's answer (shared-types CompareResult): our trims and competitor cars (`rival` set). */
+export type CompareResponse = CompareResult
+export type CompareTrim = CompareColumn
 
-export interface CompareResponse {
-  trims: CompareTrim[]
-  rows: SpecDiffRow[]
-}
+/** A competitor car's column in the compare page's `trims` (`rival:<code>`). */
+export const rivalRef = (code: string): TrimRef => ({ modelCode: 'rival', trimCode: code })
 
 export const trimRefKey = (t: TrimRef) => `${t.modelCode}:${t.trimCode}`
 

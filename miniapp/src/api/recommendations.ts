@@ -1,17 +1,10 @@
-import type { ModelSummary, SpecDifference } from '@carmall/shared-types'
+import type { ModelSummary, SimilarCarsResult } from '@carmall/shared-types'
 import { get } from './client'
 
-export interface SimilarCar {
-  model: ModelSummary
-  score: number
-  /** "看过 远山 S5 的用户也常关注" / "与 远山 S5 配置相近". */
-  reason: string
-  /** Relative to the car on screen: "续航 +120 km", "价格 -¥18,000". */
-  differences: SpecDifference[]
-}
+export type { SimilarCar, SimilarCarsResult } from '@carmall/shared-types'
 
-/** `GET /api/v1/catalog/models/:code/similar` (public). */
-export function getSimilarCars(code: string, limit = 4): Promise<{ modelCode: string; items: SimilarCar[] }> {
+/** `GET /api/v1/catalog/models/:code/similar` (public): ours, and the closest other brands' cars. */
+export function getSimilarCars(code: string, limit = 4): Promise<SimilarCarsResult> {
   return get(`/api/v1/catalog/models/${encodeURIComponent(code)}/similar`, { limit })
 }
 

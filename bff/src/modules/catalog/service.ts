@@ -6,6 +6,7 @@ import {
   modelSummaryFromCatalog,
   nextPriceChange,
   priceAt,
+  ignoreUnpublished,
   rivalAsTrim,
   RIVAL_DISCLAIMER,
   type RivalCar,
@@ -220,9 +221,12 @@ export class CatalogService {
     }
     return {
       trims: picked.map((p) => p.column),
-      rows: diffTrimSpecs(
-        picked.map((p) => p.trim),
-        { at },
+      rows: ignoreUnpublished(
+        diffTrimSpecs(
+          picked.map((p) => p.trim),
+          { at },
+        ),
+        picked.map((p) => Boolean(p.column.rival)),
       ),
       disclaimer: picked.some((p) => p.column.rival) ? RIVAL_DISCLAIMER : null,
     };

@@ -17,7 +17,8 @@ type State =
   | { status: 'pick' } // fewer than 2 trims chosen
 
 /**
- * Compare 2-3 trims side by side (`?trims=modelCode:trimCode,…`). The trims of the first model can
+ * Compare 2-3 trims side by side (`?trims=modelCode:trimCode,…`; `rival:<code>` for another
+ * brand's car, labelled 竞品 with its source and the disclaimer). The trims of the first model can
  * be added or removed here; rows where the trims differ are highlighted, and 只看不同 hides the rest.
  */
 export default function ComparePage() {
@@ -116,11 +117,20 @@ export default function ComparePage() {
           </View>
           <View className='compare-row compare-row--head'>
             <Text className='compare-row__label'>版本</Text>
-            {state.data.trims.map((t) => (
-              <Text key={trimRefKey(t)} className='compare-row__cell compare-trim' data-code={t.trimCode}>
-                {t.modelCode === state.data.trims[0].modelCode ? t.trimName : `${t.modelName} ${t.trimName}`}
-              </Text>
-            ))}
+            {state.data.trims.map((t) =>
+              t.rival ? (
+                <View key={trimRefKey(t)} className='compare-row__cell compare-trim compare-trim--rival' data-code={t.trimCode} data-rival='true'>
+                  <Text className='compare-rival-tag'>竞品</Text>
+                  <Text className='compare-trim__name'>
+                    {t.modelName} {t.trimName}
+                  </Text>
+                </View>
+              ) : (
+                <Text key={trimRefKey(t)} className='compare-row__cell compare-trim' data-code={t.trimCode}>
+                  {t.modelCode === state.data.trims[0].modelCode ? t.trimName : `${t.modelName} ${t.trimName}`}
+                </Text>
+              ),
+            )}
           </View>
           {rows.map((row) => (
             <View
@@ -138,6 +148,18 @@ export default function ComparePage() {
             </View>
           ))}
           {rows.length === 0 && <EmptyState text='所选版本参数完全相同' />}
+          {state.data.disclaimer && (
+            <View className='compare-disclaimer'>
+              {state.data.trims
+                .filter((t) => t.rival)
+                .map((t) => (
+                  <Text key={t.trimCode} className='compare-disclaimer__source'>
+                    {t.modelName}：{t.rival!.source}（{t.rival!.asOf.replace('-', ' 年 ')} 月）
+                  </Text>
+                ))}
+              <Text className='compare-disclaimer__text'>{state.data.disclaimer}</Text>
+            </View>
+          )}
         </View>
       )}
     </View>

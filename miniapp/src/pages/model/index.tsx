@@ -376,7 +376,7 @@ export default function ModelPage() {
 
       {showBreakdown && <LineItems config={config} />}
       <AdvisorShareBar config={config} autoOpen={params.share === '1'} />
-      <SimilarCars code={model.code} />
+      <SimilarCars code={model.code} name={model.name} trimCode={config.trimCode} />
 
       {/* Two rows, so the total never shares its row with more than the order button: on a phone
           four buttons beside it covered it (「¥18[对比]0」) or squeezed it to nothing. */}
