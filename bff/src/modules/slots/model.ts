@@ -63,6 +63,8 @@ const bookingSchema = new Schema(
     seatId: { type: String, required: true },
     cancelledAt: { type: Date, default: null },
     cancelledBy: { type: String, default: null },
+    /** Rescheduled: the booking that replaced this one (this one is cancelled, its seat free). */
+    movedTo: { type: String, default: null },
   },
   { timestamps: true, collection: 'slot_bookings', versionKey: false },
 );

@@ -18,6 +18,9 @@
  * SLOT_FULL, 422 SLOT_IN_PAST, 422 SLOT_NOT_OFFERED (details.reason: SITE_CLOSED | NOT_A_SLOT |
  * TOO_FAR_AHEAD), 409 BOOKING_STATE_INVALID (cancelling a slot that has started).
  *
+ *   // moving it: a new booking of another slot (same site, purpose, refId), the old one cancelled
+ *   const { booking: moved } = await slots.reschedule(booking.id, { start, userId, key: `service-reschedule:${userId}:${idempotencyKey}` });
+ *
  * Why seats: each booking inserts a document whose unique _id is "<site>|<start>#<seat>" with
  * seat < capacity, so two people can never hold the same seat and a slot never holds more than its
  * capacity, whatever the concurrency (FerretDB loses concurrent counter updates; unique inserts it
@@ -91,6 +94,7 @@ export interface BookingDoc {
   seatId: string;
   cancelledAt: Date | null;
   cancelledBy: string | null;
+  movedTo?: string | null;
   createdAt: Date;
 }
 
@@ -108,6 +112,8 @@ export interface BookingView {
   slotLabel: string;
   createdAt: string;
   cancelledAt: string | null;
+  /** Rescheduled: the id of the booking that replaced this (cancelled) one. */
+  movedTo: string | null;
 }
 
 export interface BookRequest {
@@ -191,6 +197,7 @@ export function presentBooking(b: BookingDoc): BookingView {
     slotLabel: slotLabelCN(b.slotStart, b.slotEnd),
     createdAt: b.createdAt.toISOString(),
     cancelledAt: b.cancelledAt ? b.cancelledAt.toISOString() : null,
+    movedTo: b.movedTo ?? null,
   };
 }
 
@@ -367,19 +374,49 @@ export class SlotService {
    * With `userId`, another person's booking is 404. A slot that has started cannot be cancelled.
    */
   async cancel(id: string, opts: { userId?: string; by?: string } = {}, now = new Date()): Promise<BookingView> {
+    return this.release(id, opts, null, now);
+  }
+
+  /** Cancel (or, with `movedTo`, mark as replaced by another booking) and free the seat. */
+  private async release(id: string, opts: { userId?: string; by?: string }, movedTo: string | null, now: Date): Promise<BookingView> {
     const { Bookings, Seats } = await this.models();
     return this.locks.withLock(`slot-booking-id:${id}`, async () => {
       const b = await Bookings.findById(id).lean<BookingDoc>();
       if (!b || b.status === 'pending' || (opts.userId && b.userId !== opts.userId)) throw notFound('预约', { id });
       if (b.status === 'cancelled') {
-        await Seats.deleteOne({ bookingId: id }); // finish a cancellation that crashed before freeing the seat
-        return presentBooking(b);
+        // Finish a cancellation (or a move) that crashed before freeing the seat / naming its replacement.
+        if (movedTo && !b.movedTo) await Bookings.updateOne({ _id: id }, { $set: { movedTo } });
+        await Seats.deleteOne({ bookingId: id });
+        return presentBooking((await Bookings.findById(id).lean<BookingDoc>())!);
       }
       if (b.slotStart.getTime() <= now.getTime()) throw new AppError(409, 'BOOKING_STATE_INVALID', '预约时段已开始，无法取消', { id });
-      await Bookings.updateOne({ _id: id }, { $set: { status: 'cancelled', cancelledAt: now, cancelledBy: opts.by ?? opts.userId ?? null } });
+      await Bookings.updateOne({ _id: id }, { $set: { status: 'cancelled', cancelledAt: now, cancelledBy: opts.by ?? opts.userId ?? null, ...(movedTo ? { movedTo } : {}) } });
       await Seats.deleteOne({ bookingId: id });
       return presentBooking((await Bookings.findById(id).lean<BookingDoc>())!);
     });
+  }
+
+  /**
+   * Move a booking to another slot of the same site: a new booking (same purpose, refId, note and
+   * person; its own seat, so no double booking) replaces it, and the old one is cancelled with
+   * `movedTo` naming the new one. Idempotent by `key` (namespace it like a booking's): a retry
+   * answers the same new booking and finishes a move that crashed half-way. A slot that has
+   * started cannot be moved (409 BOOKING_STATE_INVALID); the new slot is refused as a booking's is.
+   */
+  async reschedule(id: string, req: { start: string | Date; key: string; userId: string; siteKind?: SiteKind }, now = new Date()): Promise<{ booking: BookingView; previous: BookingView }> {
+    const { Bookings } = await this.models();
+    const old = await Bookings.findById(id).lean<BookingDoc>();
+    if (!old || old.status === 'pending' || old.userId !== req.userId) throw notFound('预约', { id });
+    const done = await this.findByKey(req.key);
+    if (done && done.id === id) return { booking: done, previous: done }; // this is the booking a move made; moved already
+    if (!done) {
+      if (old.status === 'cancelled') throw new AppError(409, 'BOOKING_STATE_INVALID', old.movedTo ? '该预约已改期' : '预约已取消，请重新预约', { id, movedTo: old.movedTo ?? null });
+      if (old.slotStart.getTime() <= now.getTime()) throw new AppError(409, 'BOOKING_STATE_INVALID', '预约时段已开始，无法改期', { id });
+      if (new Date(req.start).getTime() === old.slotStart.getTime()) throw new AppError(409, 'CONFLICT', '新时段与原时段相同，请选择其他时段', { id });
+    }
+    const { booking } = await this.book({ siteCode: old.siteCode, start: req.start, purpose: old.purpose, refId: old.refId, note: old.note, userId: req.userId, key: req.key, siteKind: req.siteKind }, now);
+    const previous = await this.release(id, { userId: req.userId, by: req.userId }, booking.id, now);
+    return { booking, previous };
   }
 
   async listForUser(userId: string, opts: { purpose?: string } = {}): Promise<BookingView[]> {
