@@ -191,5 +191,24 @@ export function testDriveRoutes(testDrives: TestDriveService, onBooked?: TestDri
       ],
       handler: async (_ctx, { user, params }) => testDrives.cancel(user!, params.id),
     }),
+    route({
+      method: 'post',
+      path: '/me/test-drives/:id/reschedule',
+      tag: 'test-drives',
+      summary: 'Move my test drive to another slot of its store (Idempotency-Key header; the same key answers the same move): the new slot is taken, the old one freed, the lead shows the new time, and the buyer is told and reminded of the new time only',
+      auth: 'user',
+      params: testDriveIdParamsSchema,
+      headers: idempotencyKeyHeader,
+      body: z.object({ slotStart: z.string().datetime({ offset: true }) }).strict(),
+      response: testDriveSchema,
+      errors: [
+        { status: 404, code: 'NOT_FOUND', when: 'not one of mine' },
+        { status: 409, code: 'TEST_DRIVE_STATE_INVALID', when: 'cancelled, completed, or its slot has started' },
+        { status: 409, code: 'SLOT_UNAVAILABLE', when: 'the new slot is full, past or not offered (details.reason)' },
+        { status: 409, code: 'CONFLICT', when: 'the new slot is the one booked' },
+        { status: 409, code: 'IDEMPOTENCY_KEY_REUSED', when: 'the key was used for another request' },
+      ],
+      handler: async (_ctx, { user, params, headers, body }) => testDrives.reschedule(user!, params.id, headers['Idempotency-Key'], body),
+    }),
   ];
 }

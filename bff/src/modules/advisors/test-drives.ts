@@ -7,6 +7,7 @@ import type { PiiCipher } from '../../infra/crypto';
 import type { Locks } from '../../infra/lock';
 import type { Logger } from '../../infra/logger';
 import type { AuthedUser } from '../auth/session';
+import type { BookingEvent, BookingNoticeService, BookingSnapshot } from '../booking-notices/service';
 import type { CatalogService } from '../catalog/service';
 import type { LeadService } from './leads';
 import type { ShareService } from './service';
@@ -72,6 +73,19 @@ export class StoreSlots {
       throw err;
     }
   }
+
+  /** Move the booking to another slot of its store: a new slot booking (its id), the old one freed. */
+  async reschedule(bookingId: string, input: { start: Date; key: string; userId: string }) {
+    try {
+      const { booking } = await this.service.reschedule(bookingId, { start: input.start, key: input.key, userId: input.userId, siteKind: 'store' });
+      return { bookingId: booking.id, start: new Date(booking.slotStart), end: new Date(booking.slotEnd) };
+    } catch (err) {
+      if (err instanceof AppError && SLOT_REFUSALS.has(err.code))
+        throw new AppError(409, 'SLOT_UNAVAILABLE', err.message, { reason: err.code, ...(err.details as object) });
+      if (err instanceof AppError && err.code === 'BOOKING_STATE_INVALID') throw new AppError(409, 'TEST_DRIVE_STATE_INVALID', '试驾时段已开始，无法改期');
+      throw err;
+    }
+  }
 }
 
 const testDriveSchema = new Schema(
@@ -86,6 +100,8 @@ const testDriveSchema = new Schema(
     bookingId: { type: String, required: true },
     modelCode: { type: String, required: true },
     modelName: { type: String, required: true },
+    /** Set when the buyer moved it to another slot (bookingId then names the new slot booking). */
+    rescheduledAt: { type: Date },
     /** Encrypted (PiiCipher, AAD bound to this booking). */
     contact: { name: { type: String }, phone: { type: String } },
   },
@@ -93,6 +109,7 @@ const testDriveSchema = new Schema(
 );
 testDriveSchema.index({ buyerUserId: 1, idempotencyKey: 1 }, { unique: true });
 testDriveSchema.index({ buyerUserId: 1, slotStart: -1 });
+testDriveSchema.index({ bookingId: 1 });
 export const testDriveModel = (conn: Connection) => conn.models.TestDrive ?? conn.model('TestDrive', testDriveSchema);
 
 interface TestDriveDoc {
@@ -107,6 +124,7 @@ interface TestDriveDoc {
   bookingId: string;
   modelCode: string;
   modelName: string;
+  rescheduledAt?: Date;
   contact: { name?: string; phone?: string };
   createdAt: Date;
 }
@@ -126,6 +144,8 @@ export class TestDriveService {
     private readonly cipher: PiiCipher,
     private readonly locks: Locks,
     private readonly logger: Logger,
+    /** Confirmations and reminders (set in app.ts); the booking-notices module asks `noticeSnapshot` back. */
+    public notices: Pick<BookingNoticeService, 'changed' | 'movedAway'> | null = null,
   ) {}
 
   get TestDrives() {
@@ -184,15 +204,49 @@ export class TestDriveService {
     }
     const doc = (await this.TestDrives.findById(id).lean<TestDriveDoc>())!;
     await this.toLead(doc, req.contactName, phone);
+    await this.notify(doc, 'booked', store);
     return this.present(doc, store);
   }
 
   private async replay(doc: TestDriveDoc, requestHash: string) {
     if (doc.requestHash !== requestHash) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一预约', { id: String(doc._id) });
-    // A crash between the booking and its lead is repaired by the retry (the lead is idempotent).
+    // A crash between the booking and its lead (or its notices) is repaired by the retry (both are idempotent).
     const contact = this.contactOf(doc);
     await this.toLead(doc, contact.name ?? '', contact.phone);
+    // Still the booking this request made (not cancelled or moved since): its confirmation, once.
+    if (doc.status === 'booked' && !doc.rescheduledAt) await this.notify(doc, 'booked');
     return this.present(doc);
+  }
+
+  /** The booking as the booking-notices module sees it. */
+  private snapshot(doc: TestDriveDoc, store: StoreView | null): BookingSnapshot {
+    return {
+      kind: 'test_drive',
+      id: doc.bookingId,
+      userId: doc.buyerUserId,
+      status: doc.status,
+      start: new Date(doc.slotStart),
+      end: new Date(doc.slotEnd),
+      subject: `试驾 ${doc.modelName}`,
+      place: { name: store?.name ?? doc.storeCode, address: store?.address ?? '' },
+      bring: '驾驶证原件',
+      manage: '我的试驾',
+      page: 'packages/sales/pages/my-test-drives',
+    };
+  }
+
+  private async notify(doc: TestDriveDoc, event: BookingEvent, store?: StoreView | null) {
+    if (!this.notices) return;
+    await this.notices.changed(this.snapshot(doc, store ?? (await this.slots.store(doc.storeCode))), event);
+  }
+
+  /**
+   * For the booking-notices module, when a reminder is due: the test drive that holds this slot
+   * booking now (null once it was moved to another slot: its bookingId is then another).
+   */
+  async noticeSnapshot(slotBookingId: string): Promise<BookingSnapshot | null> {
+    const doc = await this.TestDrives.findOne({ bookingId: slotBookingId }).lean<TestDriveDoc>();
+    return doc ? this.snapshot(doc, await this.slots.store(doc.storeCode)) : null;
   }
 
   private async toLead(doc: TestDriveDoc, name: string, phone: string | null) {
@@ -240,6 +294,29 @@ export class TestDriveService {
       return { ...d, status: 'cancelled' as const };
     });
     await this.leads.syncTestDrive(`test_drive:${doc._id}`, this.leadView(doc)).catch((err: Error) => this.logger.warn({ err: err.message }, 'lead not updated after cancellation'));
+    await this.notify(doc, 'cancelled'); // a repeated cancel repeats nothing (one notice per slot booking)
+    return this.present(doc);
+  }
+
+  /**
+   * Move my test drive to another slot of the same store (Idempotency-Key: a retry answers the
+   * same move). The slot module books the new slot (never double booked) and frees the old one;
+   * the lead shows the new time; the buyer is told (「预约已改期」) and reminded of the new time only.
+   */
+  async reschedule(user: AuthedUser, id: string, idempotencyKey: string, req: { slotStart: string }) {
+    const { doc, movedFrom } = await this.locks.withLock(`test-drive:${id}`, async () => {
+      const d = Types.ObjectId.isValid(id) ? await this.TestDrives.findOne({ _id: id, buyerUserId: user.id }).lean<TestDriveDoc>() : null;
+      if (!d) throw notFound('试驾预约', { id });
+      if (d.status !== 'booked') throw new AppError(409, 'TEST_DRIVE_STATE_INVALID', d.status === 'completed' ? '试驾已完成，不能改期' : '试驾已取消，请重新预约');
+      const moved = await this.slots.reschedule(d.bookingId, { start: new Date(req.slotStart), key: `test-drive-reschedule:${user.id}:${idempotencyKey}`, userId: user.id });
+      if (moved.bookingId === d.bookingId) return { doc: d, movedFrom: null }; // a retry of a move that is done
+      const set = { bookingId: moved.bookingId, slotStart: moved.start, slotEnd: moved.end, rescheduledAt: new Date() };
+      await this.TestDrives.updateOne({ _id: d._id }, { $set: set });
+      return { doc: { ...d, ...set }, movedFrom: d.bookingId };
+    });
+    await this.leads.syncTestDrive(`test_drive:${doc._id}`, this.leadView(doc)).catch((err: Error) => this.logger.warn({ err: err.message }, 'lead not updated after rescheduling'));
+    await this.notify(doc, 'rescheduled');
+    if (movedFrom) await this.notices?.movedAway('test_drive', movedFrom);
     return this.present(doc);
   }
 

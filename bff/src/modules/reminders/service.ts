@@ -57,11 +57,11 @@ export class ReminderService {
     private readonly notifier: NotificationSender,
     private readonly locks: Locks,
     private readonly logger: Logger,
-    /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress). */
+    /** extraTemplates: other modules' one-time templates the buyer can opt in to here (e.g. delivery progress, bookings); `topic` says what for. */
     private readonly opts: {
       templateId: string;
       leadDays: number;
-      extraTemplates?: Array<{ templateId: string; name: string }>;
+      extraTemplates?: Array<{ templateId: string; name: string; topic?: string }>;
       deliveryLockMs?: number;
       /** Of these cars, those already booked in for a service: no "please book" reminder for them (service-bookings module). */
       bookedIn?: (vehicleIds: string[], now: Date) => Promise<Set<string>>;
@@ -301,7 +301,7 @@ export class ReminderService {
   }
 
   async subscriptions(userId: string) {
-    const all = [{ templateId: this.opts.templateId, name: '车辆保养提醒' }, ...(this.opts.extraTemplates ?? [])];
+    const all = [{ templateId: this.opts.templateId, name: '车辆保养提醒', topic: 'maintenance' }, ...(this.opts.extraTemplates ?? [])];
     return { templates: await Promise.all(all.map(async (t) => ({ ...t, remaining: await this.ledger.remaining(userId, t.templateId) }))) };
   }
 

@@ -1,5 +1,6 @@
 import { AppError, forbidden, notFound, validationFailed } from '../../infra/errors';
 import type { Locks } from '../../infra/lock';
+import type { BookingEvent, BookingNoticeService, BookingSnapshot } from '../booking-notices/service';
 import type { UserService } from '../users/service';
 import type { VehicleService } from '../vehicles/service';
 import { presentSite, type BookingView, type SiteDoc, type SlotService } from '../slots/service';
@@ -33,6 +34,8 @@ export class ServiceBookingService {
     private readonly vehicles: VehicleService,
     private readonly users: UserService,
     private readonly locks: Locks,
+    /** Confirmations and reminders (set in app.ts); the booking-notices module asks `noticeSnapshot` back. */
+    public notices: Pick<BookingNoticeService, 'changed' | 'movedAway'> | null = null,
   ) {}
 
   async book(userId: string, idempotencyKey: string, req: { vehicleId: string; siteCode: string; slotStart: string; note?: string | null }, now = new Date()) {
@@ -46,7 +49,53 @@ export class ServiceBookingService {
       }
       return this.slots.book({ siteCode: req.siteCode, start: req.slotStart, purpose: SERVICE_PURPOSE, refId: req.vehicleId, note: req.note ?? null, userId, key, siteKind: 'service' }, now);
     });
+    // Also on a retry (repairs a crash before the notices; nothing is sent twice), unless it was cancelled or moved since.
+    if (result.booking.status === 'booked') await this.notify(result.booking, 'booked', vehicle.modelName, now);
     return { created: result.created, booking: await this.present(result.booking, new Map([[String(vehicle._id), vehicle]]), now) };
+  }
+
+  /**
+   * Move my booking to another slot of the same centre (Idempotency-Key: a retry answers the same
+   * move). The slot module books the new slot (no double booking) and frees the old one; the
+   * answer is the new booking (a new id), the owner is told (「预约已改期」) and reminded of it only.
+   */
+  async reschedule(userId: string, id: string, idempotencyKey: string, req: { slotStart: string }, now = new Date()) {
+    const b = await this.slots.get(id);
+    if (!b || b.purpose !== SERVICE_PURPOSE || b.userId !== userId) throw notFound('预约', { id });
+    const { booking } = await this.slots.reschedule(id, { start: req.slotStart, key: `${SERVICE_PURPOSE}-reschedule:${userId}:${idempotencyKey}`, userId, siteKind: 'service' }, now);
+    if (booking.status === 'booked') await this.notify(booking, 'rescheduled', undefined, now);
+    if (booking.id !== id) await this.notices?.movedAway('service', id);
+    return this.present(booking, undefined, now);
+  }
+
+  private async notify(b: BookingView, event: BookingEvent, modelName?: string, now = new Date()) {
+    if (!this.notices) return;
+    await this.notices.changed(await this.snapshot(b, modelName), event, now);
+  }
+
+  private async snapshot(b: BookingView, modelName?: string): Promise<BookingSnapshot> {
+    const site = await this.slots.site(b.siteCode);
+    const name = modelName ?? (b.refId ? (await this.vehicles.get(b.refId))?.modelName : undefined) ?? '爱车';
+    return {
+      kind: 'service',
+      id: b.id,
+      userId: b.userId,
+      status: b.status,
+      start: new Date(b.slotStart),
+      end: new Date(b.slotEnd),
+      subject: `保养 ${name}`,
+      place: { name: site?.name ?? b.siteCode, address: site?.address ?? '' },
+      bring: '行驶证',
+      manage: '我的保养预约',
+      page: 'packages/garage/pages/bookings',
+      ...(b.refId ? { vehicleId: b.refId } : {}),
+    };
+  }
+
+  /** For the booking-notices module, when a reminder is due: this booking as it is now (cancelled or moved: so it says). */
+  async noticeSnapshot(id: string): Promise<BookingSnapshot | null> {
+    const b = await this.slots.get(id);
+    return b && b.purpose === SERVICE_PURPOSE ? this.snapshot(b) : null;
   }
 
   /** Of these cars, those already booked in for a service (the due-service reminder skips them). */
@@ -62,7 +111,10 @@ export class ServiceBookingService {
   async cancel(userId: string, id: string, now = new Date()) {
     const b = await this.slots.get(id);
     if (!b || b.purpose !== SERVICE_PURPOSE || b.userId !== userId) throw notFound('预约', { id });
-    return this.present(await this.slots.cancel(id, { userId, by: userId }, now), undefined, now);
+    const cancelled = await this.slots.cancel(id, { userId, by: userId }, now);
+    // A booking moved to another slot was not cancelled by its owner: nothing to tell.
+    if (!cancelled.movedTo) await this.notify(cancelled, 'cancelled', undefined, now);
+    return this.present(cancelled, undefined, now);
   }
 
   /** Staff: a centre's bookings of a day. Staff assigned to a centre see only theirs; brand-wide staff and admins any. */
