@@ -116,8 +116,8 @@ export const shareCardSchema = z.object({
   kind: z.enum(SHARE_KINDS),
   title: z.string(),
   expiresAt: z.string(),
-  /** Display name only (never a phone). */
-  advisor: z.object({ displayName: z.string() }),
+  /** Display name, and the advisor's work WeChat ID when they set one (to add them; never a phone). */
+  advisor: z.object({ displayName: z.string(), wechatId: z.string().nullable() }),
   model: z.object({
     code: z.string(),
     name: z.string(),
@@ -227,7 +227,8 @@ export const advisorShareSchema = shareSchema.extend({
   }),
 });
 
-export const LEAD_KINDS = ['test_drive', 'finance_quote'] as const;
+/** wechat_contact: the buyer left their WeChat ID on a share card for its advisor to add them. */
+export const LEAD_KINDS = ['test_drive', 'finance_quote', 'wechat_contact'] as const;
 export const LEAD_STATUSES = ['new', 'contacted', 'scheduled', 'completed', 'lost'] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const leadSchema = z.object({
@@ -242,8 +243,11 @@ export const leadSchema = z.object({
   storeCode: z.string().nullable(),
   modelCode: z.string(),
   modelName: z.string(),
-  /** Masked name ("张*") and phone ("138****1234"). */
-  customer: z.object({ name: z.string().nullable(), phone: z.string().nullable() }),
+  /**
+   * Masked name ("张*") and phone ("138****1234"); the WeChat ID in full when the buyer gave it
+   * for this advisor to add them (with their consent, recorded on the lead).
+   */
+  customer: z.object({ name: z.string().nullable(), phone: z.string().nullable(), wechatId: z.string().nullable() }),
   /** Test drive: its slot; finance quote: monthly payment, term and price. */
   testDrive: z.object({ id: z.string(), slotStart: z.string(), slotLabel: z.string(), status: z.enum(TEST_DRIVE_STATUSES) }).nullable(),
   financeQuote: z.object({ priceFen: fenSchema, monthlyPaymentFen: fenSchema, termMonths: z.number().int(), productId: z.string() }).nullable(),
@@ -261,3 +265,20 @@ export const leadStatusRequestSchema = z
     note: z.string().trim().max(200).default(''),
   })
   .strict();
+
+/** A WeChat ID (微信号): 6-20 characters, a letter first, then letters, digits, _ or -. */
+export const WECHAT_ID_RE = /^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/;
+const wechatIdSchema = z.string().trim().regex(WECHAT_ID_RE, '微信号为 6-20 位，以字母开头，可含字母、数字、下划线和减号');
+
+/** GET/PUT /advisor/profile: how the advisor appears to buyers on cards and posters. */
+export const advisorProfileSchema = z.object({ displayName: z.string(), wechatId: z.string().nullable() });
+export const advisorProfileRequestSchema = z
+  .object({ displayName: z.string().trim().min(2, '名称至少 2 个字').max(20, '名称最多 20 个字'), wechatId: wechatIdSchema.nullable() })
+  .strict();
+
+/** The consent the buyer gives, as shown to them and recorded on the lead. */
+export const wechatContactConsentText = (advisorName: string) => `我同意将微信号提供给顾问「${advisorName}」，仅用于添加我为微信好友并沟通购车事宜。`;
+
+/** POST /shares/:shareId/contact: the buyer leaves their WeChat ID for the share's advisor. */
+export const shareContactRequestSchema = z.object({ wechatId: wechatIdSchema, consent: z.literal(true, { message: '请先阅读并同意将微信号提供给顾问' }) }).strict();
+export const shareContactResponseSchema = z.object({ leadId: z.string(), advisorName: z.string(), created: z.boolean() });

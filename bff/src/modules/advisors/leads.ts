@@ -1,5 +1,6 @@
 import { Types, type Connection } from 'mongoose';
 import { canChangeLeadStatus, formatDateCN, maskName, maskPhone, type AttributionResult, type LeadStatusValue } from '@carmall/shared-types';
+import { wechatContactConsentText } from '@carmall/shared-types/schemas';
 import { AppError, notFound } from '../../infra/errors';
 import type { PiiCipher } from '../../infra/crypto';
 import type { Locks } from '../../infra/lock';
@@ -20,7 +21,7 @@ export interface LeadHistoryEntry {
 export interface LeadDoc {
   _id: Types.ObjectId;
   naturalKey: string;
-  kind: 'test_drive' | 'finance_quote';
+  kind: 'test_drive' | 'finance_quote' | 'wechat_contact';
   status: LeadStatusValue;
   advisorUserId: string | null;
   shareId: string | null;
@@ -29,7 +30,8 @@ export interface LeadDoc {
   buyerUserId: string;
   modelCode: string;
   modelName: string;
-  contact?: { name?: string; phone?: string };
+  contact?: { name?: string; phone?: string; wechat?: string };
+  consent?: { text: string; at: string } | null;
   testDrive: { id: string; slotStart: string; slotLabel: string; status: 'booked' | 'cancelled' | 'completed' } | null;
   financeQuote: { priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string } | null;
   history: LeadHistoryEntry[];
@@ -44,10 +46,13 @@ export interface NewLead {
   modelCode: string;
   modelName: string;
   storeCode: string | null;
-  contact: { name: string | null; phone: string | null };
+  contact: { name: string | null; phone: string | null; wechat?: string | null };
+  consent?: { text: string; at: string };
   testDrive?: LeadDoc['testDrive'];
   financeQuote?: LeadDoc['financeQuote'];
 }
+
+const FIRST_NOTE: Record<LeadDoc['kind'], string> = { test_drive: '预约试驾', finance_quote: '金融方案试算', wechat_contact: '客户留下微信号，请添加客户微信' };
 
 /**
  * Leads advisors follow up. A lead goes to the advisor the attribution rule credits, otherwise it is
@@ -82,6 +87,7 @@ export class LeadService {
     const contact: Record<string, string> = {};
     if (lead.contact.name) contact.name = this.cipher.encrypt(lead.contact.name, this.aad(String(id), 'name'));
     if (lead.contact.phone) contact.phone = this.cipher.encrypt(lead.contact.phone, this.aad(String(id), 'phone'));
+    if (lead.contact.wechat) contact.wechat = this.cipher.encrypt(lead.contact.wechat, this.aad(String(id), 'wechat'));
     const now = new Date();
     try {
       await this.Leads.create({
@@ -97,9 +103,10 @@ export class LeadService {
         modelCode: lead.modelCode,
         modelName: lead.modelName,
         contact,
+        consent: lead.consent ?? null,
         testDrive: lead.testDrive ?? null,
         financeQuote: lead.financeQuote ?? null,
-        history: [{ status: 'new', note: lead.kind === 'test_drive' ? '预约试驾' : '金融方案试算', at: now.toISOString(), byUserId: null }],
+        history: [{ status: 'new', note: FIRST_NOTE[lead.kind], at: now.toISOString(), byUserId: null }],
       });
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
@@ -148,6 +155,53 @@ export class LeadService {
       );
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'finance quote lead not recorded');
+    }
+  }
+
+  /**
+   * The buyer leaves their WeChat ID on a share card for its advisor to add them (the phone stays
+   * masked; this is how the advisor reaches them). One lead per buyer and advisor: a repeat with
+   * another ID replaces it (the buyer corrected it) and is noted in the history. The buyer must
+   * have opened the card (its visit is the credit), and an advisor cannot ask themselves.
+   */
+  async requestWechatContact(buyer: AuthedUser, shareId: string, wechatId: string): Promise<{ leadId: string; advisorName: string; created: boolean }> {
+    const share = await this.shares.valid(shareId);
+    const visit = await this.shares.visitOf(buyer.id, shareId);
+    if (!visit || share.advisorUserId === buyer.id) throw new AppError(409, 'SHARE_NOT_VISITED', '请从顾问分享的卡片进入后再留下微信号', { shareId });
+    const advisorName = await this.shares.advisorName(share.advisorUserId);
+    const naturalKey = `wechat_contact:${buyer.id}:${share.advisorUserId}`;
+    const consent = { text: wechatContactConsentText(advisorName), at: new Date().toISOString() };
+    return this.locks.withLock(`lead-key:${naturalKey}`, async () => {
+      const existing = await this.Leads.findOne({ naturalKey }).lean<LeadDoc>();
+      if (existing) {
+        const id = String(existing._id);
+        const before = existing.contact?.wechat ? this.decrypt(existing.contact.wechat, id, 'wechat') : null;
+        if (before !== wechatId) {
+          await this.Leads.updateOne(
+            { _id: existing._id },
+            {
+              $set: { 'contact.wechat': this.cipher.encrypt(wechatId, this.aad(id, 'wechat')), consent },
+              $push: { history: { status: existing.status, note: '客户更新了微信号', at: consent.at, byUserId: null } },
+            },
+          );
+        }
+        return { leadId: id, advisorName, created: false };
+      }
+      const profile = await this.contactOf(buyer.id);
+      const modelName = (await this.shares.card(shareId)).model.name;
+      const lead = await this.create(
+        { naturalKey, kind: 'wechat_contact', buyerUserId: buyer.id, modelCode: share.modelCode, modelName, storeCode: null, contact: { ...profile, wechat: wechatId }, consent },
+        { credited: true, advisorUserId: share.advisorUserId, shareId, visitId: visit.visitId },
+      );
+      return { leadId: String(lead._id), advisorName, created: true };
+    });
+  }
+
+  private decrypt(value: string, id: string, field: 'name' | 'phone' | 'wechat'): string | null {
+    try {
+      return this.cipher.decrypt(value, this.aad(id, field));
+    } catch {
+      return null; // a key no longer in the keyring: show nothing rather than fail the list
     }
   }
 
@@ -220,14 +274,9 @@ export class LeadService {
 
   present(d: LeadDoc, viewerId: string, names: Map<string, string>) {
     const id = String(d._id);
-    const read = (field: 'name' | 'phone') => {
+    const read = (field: 'name' | 'phone' | 'wechat') => {
       const v = d.contact?.[field];
-      if (!v) return null;
-      try {
-        return this.cipher.decrypt(v, this.aad(id, field));
-      } catch {
-        return null; // a key no longer in the keyring: show nothing rather than fail the list
-      }
+      return v ? this.decrypt(v, id, field) : null;
     };
     const name = read('name');
     const phone = read('phone');
@@ -241,7 +290,8 @@ export class LeadService {
       storeCode: d.storeCode,
       modelCode: d.modelCode,
       modelName: d.modelName,
-      customer: { name: name ? maskName(name) : null, phone: phone ? maskPhone(phone) : null },
+      // The WeChat ID was given for this lead's advisor to add the buyer: in full, to them only.
+      customer: { name: name ? maskName(name) : null, phone: phone ? maskPhone(phone) : null, wechatId: d.advisorUserId === viewerId ? read('wechat') : null },
       testDrive: d.testDrive,
       financeQuote: d.financeQuote,
       history: d.history.map((h) => ({ status: h.status, note: h.note, at: h.at, byName: h.byUserId ? (names.get(h.byUserId) ?? null) : null })),

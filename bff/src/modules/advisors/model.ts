@@ -52,7 +52,7 @@ shareVisitSchema.index({ advisorUserId: 1 });
 const creditSchema = new Schema(
   {
     _id: { type: String, required: true },
-    kind: { type: String, required: true, enum: ['test_drive', 'finance_quote', 'order'] },
+    kind: { type: String, required: true, enum: ['test_drive', 'finance_quote', 'wechat_contact', 'order'] },
     ref: { type: String, required: true },
     shareId: { type: String, required: true },
     visitId: { type: String, required: true },
@@ -73,7 +73,7 @@ creditSchema.index({ advisorUserId: 1 });
 const leadSchema = new Schema(
   {
     naturalKey: { type: String, required: true, unique: true },
-    kind: { type: String, required: true, enum: ['test_drive', 'finance_quote'] },
+    kind: { type: String, required: true, enum: ['test_drive', 'finance_quote', 'wechat_contact'] },
     status: { type: String, required: true, enum: ['new', 'contacted', 'scheduled', 'completed', 'lost'] },
     advisorUserId: { type: String, default: null },
     shareId: { type: String, default: null },
@@ -83,7 +83,9 @@ const leadSchema = new Schema(
     buyerUserId: { type: String, required: true },
     modelCode: { type: String, required: true },
     modelName: { type: String, required: true },
-    contact: { name: { type: String }, phone: { type: String } },
+    contact: { name: { type: String }, phone: { type: String }, wechat: { type: String } },
+    /** wechat_contact leads: the consent the buyer gave (its text as shown, and when). */
+    consent: { type: Schema.Types.Mixed, default: null },
     testDrive: { type: Schema.Types.Mixed, default: null },
     financeQuote: { type: Schema.Types.Mixed, default: null },
     history: { type: [Schema.Types.Mixed], default: [] },
@@ -98,6 +100,8 @@ const advisorProfileSchema = new Schema(
   {
     _id: { type: String, required: true },
     displayName: { type: String, required: true },
+    /** The advisor's work WeChat ID, shown on their cards so buyers can add them. */
+    wechatId: { type: String, default: null },
   },
   { timestamps: true, collection: 'advisor_profiles' },
 );
@@ -132,7 +136,7 @@ export interface ShareVisitDoc {
 }
 export interface CreditDoc {
   _id: string;
-  kind: 'test_drive' | 'finance_quote' | 'order';
+  kind: 'test_drive' | 'finance_quote' | 'wechat_contact' | 'order';
   ref: string;
   shareId: string;
   visitId: string;

@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import {
+  advisorProfileRequestSchema,
+  advisorProfileSchema,
   advisorShareSchema,
   leadIdParamsSchema,
   leadListQuerySchema,
   leadSchema,
   leadStatusRequestSchema,
   shareCardSchema,
+  shareContactRequestSchema,
+  shareContactResponseSchema,
   shareCreateRequestSchema,
   shareIdParamsSchema,
   shareSchema,
@@ -20,7 +24,7 @@ import {
   testDriveSlotsQuerySchema,
   testDriveSlotsResponseSchema,
 } from '@carmall/shared-types/schemas';
-import { idempotencyKeyHeader, lockBusy, route, type RouteError } from '../../infra/route';
+import { idempotencyKeyHeader, lockBusy, route, withStatus, type RouteError } from '../../infra/route';
 import type { TestDriveService } from './test-drives';
 import type { LeadService } from './leads';
 import type { ShareService } from './service';
@@ -34,6 +38,43 @@ const shareOpenErrors: RouteError[] = [...shareErrors, { status: 410, code: 'SHA
 
 export function advisorRoutes(shares: ShareService, leads: LeadService) {
   return [
+    route({
+      method: 'get',
+      path: '/advisor/profile',
+      tag: 'advisors',
+      summary: 'My card as buyers see it: display name and work WeChat ID (advisors)',
+      auth: ['advisor', 'admin'],
+      response: advisorProfileSchema,
+      handler: async (_ctx, { user }) => shares.advisorProfile(user!.id),
+    }),
+    route({
+      method: 'put',
+      path: '/advisor/profile',
+      tag: 'advisors',
+      summary: 'Set my display name and work WeChat ID (null: none); shown on my share cards so buyers can add me',
+      auth: ['advisor', 'admin'],
+      body: advisorProfileRequestSchema,
+      response: advisorProfileSchema,
+      handler: async (_ctx, { user, body }) => shares.setAdvisorProfile(user!.id, body),
+    }),
+    route({
+      method: 'post',
+      path: '/shares/:shareId/contact',
+      tag: 'advisors',
+      summary:
+        'A buyer who opened the card leaves their WeChat ID, with their consent, for its advisor to add them: a wechat_contact lead (one per buyer and advisor; a repeat updates the ID). 201 created, 200 the same lead again',
+      auth: 'user',
+      params: shareIdParamsSchema,
+      body: shareContactRequestSchema,
+      response: shareContactResponseSchema,
+      status: 201,
+      otherResponses: [{ status: 200, description: 'This buyer had already left a WeChat ID for this advisor: the same lead (updated if the ID changed)', schema: shareContactResponseSchema }],
+      errors: [...shareErrors, { status: 409, code: 'SHARE_NOT_VISITED', when: 'this buyer has not opened the card (its visit is the credit), or is its advisor' }],
+      handler: async (_ctx, { user, params, body }) => {
+        const r = await leads.requestWechatContact(user!, params.shareId, body.wechatId);
+        return r.created ? r : withStatus(200, r);
+      },
+    }),
     route({
       method: 'post',
       path: '/shares',

@@ -74,8 +74,24 @@ export class ShareService {
   }
 
   async advisorName(userId: string): Promise<string> {
-    const p = await this.Profiles.findById(userId, 'displayName').lean<{ displayName: string }>();
-    return p?.displayName ?? DEFAULT_ADVISOR_NAME;
+    return (await this.advisorProfile(userId)).displayName;
+  }
+
+  /** How the advisor appears to buyers: display name and work WeChat ID (null until set). */
+  async advisorProfile(userId: string): Promise<{ displayName: string; wechatId: string | null }> {
+    const p = await this.Profiles.findById(userId, 'displayName wechatId').lean<{ displayName: string; wechatId?: string | null }>();
+    return { displayName: p?.displayName ?? DEFAULT_ADVISOR_NAME, wechatId: p?.wechatId ?? null };
+  }
+
+  async setAdvisorProfile(userId: string, profile: { displayName: string; wechatId: string | null }) {
+    await this.Profiles.updateOne({ _id: userId }, { $set: profile }, { upsert: true });
+    return this.advisorProfile(userId);
+  }
+
+  /** The buyer's latest visit of a share that can be credited (not the share's own advisor), or null. */
+  async visitOf(buyerUserId: string, shareId: string): Promise<{ visitId: string } | null> {
+    const v = await this.Visits.findOne({ userId: buyerUserId, shareId, self: { $ne: true } }).sort({ at: -1 }).lean<ShareVisitDoc>();
+    return v ? { visitId: v._id } : null;
   }
 
   /** Create (or return the same unexpired) share of a model or saved configuration. */
@@ -128,13 +144,14 @@ export class ShareService {
     const summary = (await this.modelOf(doc))?.summary;
     if (!summary) throw shareModelGone(doc.modelCode);
     const configuration = await this.configurationOf(doc);
-    const advisorName = await this.advisorName(doc.advisorUserId);
+    const advisor = await this.advisorProfile(doc.advisorUserId);
+    const advisorName = advisor.displayName;
     return {
       shareId: doc._id,
       kind: doc.kind,
       title: this.title(advisorName, summary.name, summary.startingPriceFen, configuration),
       expiresAt: doc.expiresAt.toISOString(),
-      advisor: { displayName: advisorName },
+      advisor: { displayName: advisorName, wechatId: advisor.wechatId },
       model: { code: summary.code, name: summary.name, tagline: summary.tagline, coverImage: summary.coverImage, startingPriceFen: summary.startingPriceFen },
       configuration: configuration
         ? { shortId: configuration.shortId, trimCode: configuration.trimCode, trimName: configuration.trimName, config: configuration.config, totalFen: configuration.config.totalFen, current: configuration.current }
