@@ -9,6 +9,8 @@ import { ok } from './fixtures'
 import { taroMock } from './taro-mock'
 
 export const SHARE_ID = 'AbCdEfGh2345'
+export const BOOKING_TEMPLATE = 'tmpl-booking-1'
+export const BOOKING_REMINDER_TEMPLATE = 'tmpl-booking-reminder-1'
 
 export const STORES: Store[] = [
   { code: 'SH-JINGAN', name: '上海静安体验中心', city: '上海', address: '静安区南京西路 1000 号', phone: '021-62888888', hours: ['周一至周日 10:00–17:00'] },
@@ -158,6 +160,20 @@ export function installFakeAdvisors(): FakeAdvisors {
       fake.testDrives.unshift(td)
       byKey.set(headers['Idempotency-Key'], td)
       return ok(td, 201)
+    }
+    if (method === 'GET' && path === '/api/v1/me/subscriptions') {
+      if (!authed) return err(401, 'UNAUTHORIZED', '请先登录')
+      return ok({
+        templates: [
+          { templateId: 'tmpl-maintenance-1', name: '车辆保养提醒', topic: 'maintenance', remaining: 0 },
+          { templateId: BOOKING_TEMPLATE, name: '预约结果通知', topic: 'booking', remaining: 0 },
+          { templateId: BOOKING_REMINDER_TEMPLATE, name: '预约提醒', topic: 'booking_reminder', remaining: 0 },
+        ],
+      })
+    }
+    if (method === 'POST' && path === '/api/v1/me/subscriptions') {
+      if (!authed) return err(401, 'UNAUTHORIZED', '请先登录')
+      return ok({ templates: (opts.data.templateIds as string[]).map((templateId) => ({ templateId, remaining: opts.data.results[templateId] === 'accept' ? 1 : 0 })) })
     }
     if (method === 'GET' && path === '/api/v1/me/test-drives') return ok({ items: fake.testDrives })
     if (method === 'POST' && (m = path.match(/^\/api\/v1\/me\/test-drives\/([^/]+)\/cancel$/))) {

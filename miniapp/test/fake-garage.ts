@@ -9,6 +9,9 @@ import { model, ok, paged } from './fixtures'
 import { taroMock } from './taro-mock'
 
 export const TEMPLATE = 'tmpl-maintenance-1'
+/** The booking templates (asked at a booking's confirm tap, never by 订阅提醒). */
+export const BOOKING_TEMPLATE = 'tmpl-booking-1'
+export const BOOKING_REMINDER_TEMPLATE = 'tmpl-booking-reminder-1'
 
 export function vehicle(over: Partial<MyVehicle> = {}): MyVehicle {
   return {
@@ -107,7 +110,7 @@ export function installFakeGarage(over: Partial<FakeGarage> = {}): FakeGarage {
       const b: ServiceBooking = {
         id: `b${++seq}`, status: 'booked', site: { code: site.code, name: site.name, city: site.city, address: site.address, phone: site.phone },
         vehicle: { id: opts.data.vehicleId, modelName: '远山 S5', vin: 'LYS5A1234567890AB' }, slotStart: opts.data.slotStart, slotEnd: new Date(Date.parse(opts.data.slotStart) + 3_600_000).toISOString(),
-        slotLabel: `明天 ${opts.data.slotStart}`, note: opts.data.note ?? null, createdAt: new Date().toISOString(), cancelledAt: null, cancellable: true,
+        slotLabel: '12月1日 周二 11:00–12:00', note: opts.data.note ?? null, createdAt: new Date().toISOString(), cancelledAt: null, cancellable: true,
       }
       ;(b as any).key = key
       fake.bookings.unshift(b)
@@ -129,10 +132,16 @@ export function installFakeGarage(over: Partial<FakeGarage> = {}): FakeGarage {
       msg.read = true
       return ok(null, 204)
     }
-    if (method === 'GET' && path === '/api/v1/me/subscriptions') return ok({ templates: [{ templateId: TEMPLATE, name: '车辆保养提醒', remaining: 0 }] })
+    if (method === 'GET' && path === '/api/v1/me/subscriptions')
+      return ok({
+        templates: [
+          { templateId: TEMPLATE, name: '车辆保养提醒', topic: 'maintenance', remaining: 0 },
+          { templateId: BOOKING_TEMPLATE, name: '预约结果通知', topic: 'booking', remaining: 0 },
+          { templateId: BOOKING_REMINDER_TEMPLATE, name: '预约提醒', topic: 'booking_reminder', remaining: 0 },
+        ],
+      })
     if (method === 'POST' && path === '/api/v1/me/subscriptions') {
-      const accepted = Object.values(opts.data.results).filter((r) => r === 'accept').length
-      return ok({ templates: [{ templateId: TEMPLATE, remaining: accepted }] })
+      return ok({ templates: (opts.data.templateIds as string[]).map((templateId) => ({ templateId, remaining: opts.data.results[templateId] === 'accept' ? 1 : 0 })) })
     }
     if (method === 'GET' && path === '/api/v1/catalog/models') return ok(paged([model({ code: 'yuanshan-s5', name: '远山 S5' }), model({ id: 'm2', code: 'yuanshan-x7', name: '远山 X7' })]))
     if (method === 'POST' && path === '/api/v1/admin/campaigns/preview') {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { act, fireEvent, render, waitFor } from '@testing-library/react'
+import { bookingReminderPromiseCN } from '@carmall/shared-types'
 import { TOKEN_KEY } from '../src/api/client'
 import GaragePage from '../src/packages/garage/pages/index'
 import VehiclePage from '../src/packages/garage/pages/vehicle'
@@ -143,7 +144,19 @@ describe('预约保养', () => {
     const call = callsTo(fake, 'POST', '/api/v1/me/service-bookings')[0]
     expect(call.data).toEqual({ vehicleId: VID, siteCode: 'SC-SH-MINHANG', slotStart: slots[2].start, note: null })
     expect(call.header['Idempotency-Key']).toMatch(/^[A-Za-z0-9_-]{8,64}$/)
-    await waitFor(() => expect(taroMock.redirectTo).toHaveBeenCalledWith({ url: '/packages/garage/pages/bookings' }))
+    // The success state: what, when, where, what to bring, and the reminders to come (H5 here: in-app, nothing asked of WeChat).
+    await waitFor(() => expect($(c, '.book-page--done')).not.toBeNull())
+    const done = $(c, '.book-page--done')!
+    expect(done.textContent).toContain('预约成功')
+    expect($(c, '.book-done__slot')!.textContent).toBe('12月1日 周二 11:00–12:00')
+    expect(done.textContent).toContain('远山汽车 上海闵行服务中心 · 上海市闵行区沪闵路 6088 号')
+    expect($(c, '.book-done__bring')!.textContent).toContain('请携带行驶证')
+    expect($(c, '.book-done__reminders')!.textContent).toBe(bookingReminderPromiseCN(slots[2].start, Date.now()))
+    expect($(c, '.book-done__channel')!.textContent).toBe('提醒将发送到「消息中心」')
+    expect(taroMock.requestSubscribeMessage).not.toHaveBeenCalled()
+    expect(callsTo(fake, 'POST', '/api/v1/me/subscriptions')).toHaveLength(0)
+    fireEvent.click($(c, '.book-done__mine')!)
+    expect(taroMock.redirectTo).toHaveBeenCalledWith({ url: '/packages/garage/pages/bookings' })
   })
 
   it('another city lists its centres; SLOT_FULL refreshes the slots and shows why', async () => {

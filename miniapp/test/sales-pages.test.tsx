@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { act, fireEvent, render, waitFor } from '@testing-library/react'
-import { formatDateCN } from '@carmall/shared-types'
+import { bookingReminderPromiseCN, formatDateCN } from '@carmall/shared-types'
 import { TOKEN_KEY } from '../src/api/client'
 import MyTestDrivesPage from '../src/packages/sales/pages/my-test-drives'
 import TestDrivePage, { bookableDates } from '../src/packages/sales/pages/test-drive'
@@ -76,6 +76,12 @@ describe('test-drive booking', () => {
     expect(booking.headers['Idempotency-Key']).toMatch(/^[A-Za-z0-9_-]{8,64}$/)
     expect($(c, '.test-drive-done')!.textContent).toContain('预约成功')
     expect($(c, '.test-drive-done')!.textContent).toContain('138****1234')
+    // The reminders to come; on H5 nothing is asked of WeChat (in-app messages only).
+    expect($(c, '.test-drive-done__reminders')!.textContent).toBe(bookingReminderPromiseCN(slots[0].start, Date.now()))
+    expect($(c, '.test-drive-done__channel')!.textContent).toBe('提醒将发送到「消息中心」')
+    expect($(c, '.test-drive-done__bring')!.textContent).toContain('请携带驾驶证原件')
+    expect(taroMock.requestSubscribeMessage).not.toHaveBeenCalled()
+    expect(callsTo(fake, 'GET', '/api/v1/me/subscriptions')).toHaveLength(0)
     fireEvent.click($(c, '.test-drive-done__mine')!)
     expect(taroMock.redirectTo).toHaveBeenCalledWith({ url: '/packages/sales/pages/my-test-drives' })
   })

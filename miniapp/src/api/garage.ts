@@ -84,6 +84,8 @@ export interface Inbox {
 export interface SubscriptionTemplate {
   templateId: string
   name?: string
+  /** What it is for: maintenance, delivery (asked at 订阅提醒), booking, booking_reminder (asked at a booking's confirm tap). */
+  topic?: string
   remaining: number
 }
 

@@ -26,8 +26,10 @@ export function SubscribeReminder({ canSubscribe = CAN_SUBSCRIBE }: { canSubscri
     if (!canSubscribe) return
     let live = true
     getSubscriptions()
-      .then(({ templates: list }) => {
+      .then(({ templates: all }) => {
         if (!live) return
+        // The booking templates are asked for at a booking's confirm tap (components/bookingSubscribe), not here.
+        const list = all.filter((t) => t.topic !== 'booking' && t.topic !== 'booking_reminder')
         setTemplates(list)
         setRemaining(list[0]?.remaining ?? 0)
       })

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { formatDateCN } from '@carmall/shared-types'
+import { bookingReminderPromiseCN, formatDateCN } from '@carmall/shared-types'
 import { ApiError } from '../../../api/client'
-import { bookService, getMyVehicle, getSiteSlots, listMyVehicles, listServiceCentres, myServiceBookingsPath, type MyVehicle, type Site, type SiteSlot } from '../../../api/garage'
+import { bookService, getMyVehicle, getSiteSlots, listMyVehicles, listServiceCentres, myServiceBookingsPath, type MyVehicle, type ServiceBooking, type Site, type SiteSlot } from '../../../api/garage'
 import { newIdempotencyKey } from '../../../api/orders'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
+import { reminderChannelCN, useBookingSubscribe, type BookingSubscribeOutcome } from '../../../components/bookingSubscribe'
 import { useLatestRequest } from '../../../utils/latestRequest'
 import { dayLabel, errorText } from '../lib'
 import './garage.scss'
@@ -32,6 +33,9 @@ export default function BookServicePage() {
   const [picked, setPicked] = useState<SiteSlot | null>(null)
   const [note, setNote] = useState('')
   const [busy, setBusy] = useState(false)
+  const [booked, setBooked] = useState<{ booking: ServiceBooking; at: number; subscribed: BookingSubscribeOutcome } | null>(null)
+  // weapp: the confirmation and reminder templates are asked for when the booking is confirmed (see bookingSubscribe).
+  const subscribe = useBookingSubscribe(true)
   // One key per booking attempt: a retry after a lost answer finds the same booking.
   const key = useRef(newIdempotencyKey())
 
@@ -86,13 +90,21 @@ export default function BookServicePage() {
   const onConfirm = async () => {
     if (!picked || load.status !== 'ready') return
     const site = centres.find((c) => c.code === centre)!
-    const { confirm } = await Taro.showModal({ title: '确认预约', content: `${load.vehicle.modelName}\n${site.name}\n${dayLabel(date, today)} ${picked.label}` })
+    let subscribed: Promise<BookingSubscribeOutcome> = Promise.resolve('none')
+    const { confirm } = await Taro.showModal({
+      title: '确认预约',
+      content: `${load.vehicle.modelName}\n${site.name}\n${dayLabel(date, today)} ${picked.label}`,
+      // The 确定 tap is the user's tap WeChat's subscribe dialog needs: asked in its callback, synchronously.
+      success: (r) => {
+        if (r.confirm) subscribed = subscribe.ask()
+      },
+    })
     if (!confirm) return
     setBusy(true)
     try {
-      await bookService({ vehicleId, siteCode: centre, slotStart: picked.start, note: note.trim() || null }, key.current)
-      Taro.showToast({ title: '预约成功', icon: 'success' })
-      void Taro.redirectTo({ url: myServiceBookingsPath })
+      const outcome = await subscribed
+      const booking = await bookService({ vehicleId, siteCode: centre, slotStart: picked.start, note: note.trim() || null }, key.current)
+      setBooked({ booking, at: Date.now(), subscribed: outcome })
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'SLOT_FULL' || err.code === 'SLOT_IN_PAST')) {
         key.current = newIdempotencyKey() // that attempt is over: the next pick is a new booking
@@ -104,6 +116,28 @@ export default function BookServicePage() {
     }
   }
 
+  if (booked) {
+    const { booking } = booked
+    const promise = bookingReminderPromiseCN(booking.slotStart, booked.at)
+    return (
+      <View className='page garage-page book-page book-page--done' data-id={booking.id}>
+        <View className='garage-card'>
+          <Text className='garage-card__title'>预约成功</Text>
+          <Text className='garage-card__line book-done__vehicle'>{booking.vehicle?.modelName ?? ''}</Text>
+          <Text className='garage-card__line book-done__slot'>{booking.slotLabel}</Text>
+          <Text className='garage-card__line'>
+            {booking.site.name} · {booking.site.address}
+          </Text>
+          <Text className='garage-card__hint book-done__bring'>请携带行驶证，提前 10 分钟到店；如需改期或取消，请在「我的保养预约」中操作。</Text>
+          {promise && <Text className='garage-card__line book-done__reminders'>{promise}</Text>}
+          {promise && <Text className='garage-card__hint book-done__channel'>{reminderChannelCN(booked.subscribed)}</Text>}
+        </View>
+        <Button className='btn-primary book-done__mine' onClick={() => Taro.redirectTo({ url: myServiceBookingsPath })}>
+          查看我的预约
+        </Button>
+      </View>
+    )
+  }
   if (load.status === 'loading') return <LoadingState />
   if (load.status === 'error') return <ErrorState message={load.message} onRetry={init} />
   if (load.status === 'no_vehicle') {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { formatDateCN } from '@carmall/shared-types'
+import { bookingReminderPromiseCN, formatDateCN } from '@carmall/shared-types'
 import { bookTestDrive, getTestDriveSlots, listStores, myTestDrivesPath, type Store, type TestDrive, type TestDriveSlot } from '../../../api/advisors'
 import { loginMethod } from '../../../api/auth'
 import { getModel, listModels } from '../../../api/catalog'
@@ -9,6 +9,7 @@ import { ApiError, getToken } from '../../../api/client'
 import { newIdempotencyKey } from '../../../api/orders'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { LoginPanel } from '../../../components/LoginPanel'
+import { reminderChannelCN, useBookingSubscribe, type BookingSubscribeOutcome } from '../../../components/bookingSubscribe'
 import { getVisitorId } from '../../../state/shareVisits'
 import { useLatestRequest } from '../../../utils/latestRequest'
 import { DAY_MS, dayLabel, errorText } from '../lib'
@@ -45,7 +46,9 @@ export default function TestDrivePage() {
   const [loggedIn, setLoggedIn] = useState(() => !!getToken())
   const [submitting, setSubmitting] = useState(false)
   const [notice, setNotice] = useState('')
-  const [booked, setBooked] = useState<TestDrive | null>(null)
+  const [booked, setBooked] = useState<{ td: TestDrive; at: number; subscribed: BookingSubscribeOutcome } | null>(null)
+  // weapp: the confirmation and reminder templates are asked for at the 确认预约 tap (see bookingSubscribe).
+  const subscribe = useBookingSubscribe(loggedIn)
   // One key per booking attempt: a retry (double tap, timeout) can never book twice.
   const idempotencyKey = useRef(newIdempotencyKey())
 
@@ -119,14 +122,17 @@ export default function TestDrivePage() {
     if (!contactName.trim()) return setNotice('请填写联系人')
     if (phone && !/^1[3-9]\d{9}$/.test(phone)) return setNotice('手机号不正确')
     if (!getToken()) return setLoggedIn(false)
+    // Inside the tap, before anything is awaited; the booking is sent once WeChat's answer is recorded.
+    const subscribed = subscribe.ask()
     setNotice('')
     setSubmitting(true)
     try {
+      const outcome = await subscribed
       const res = await bookTestDrive(
         { storeCode, slotStart, modelCode, contactName: contactName.trim(), ...(phone ? { phone } : {}), visitorId: getVisitorId() },
         idempotencyKey.current,
       )
-      setBooked(res)
+      setBooked({ td: res, at: Date.now(), subscribed: outcome })
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
         setLoggedIn(false)
@@ -143,12 +149,16 @@ export default function TestDrivePage() {
   }
 
   if (booked) {
+    const promise = bookingReminderPromiseCN(booked.td.slotStart, booked.at)
     return (
-      <View className='page sales-page test-drive-done' data-id={booked.id}>
+      <View className='page sales-page test-drive-done' data-id={booked.td.id}>
         <View className='sales-card'>
           <Text className='sales-card__title'>预约成功</Text>
-          <Text className='sales-card__line test-drive-done__model'>{booked.modelName}</Text>
-          <TestDriveLines td={booked} slotClass='test-drive-done__slot' after='，顾问会尽快与您联系。' />
+          <Text className='sales-card__line test-drive-done__model'>{booked.td.modelName}</Text>
+          <TestDriveLines td={booked.td} slotClass='test-drive-done__slot' after='，顾问会尽快与您联系。' />
+          <Text className='sales-card__hint test-drive-done__bring'>请携带驾驶证原件，提前 10 分钟到店；如需改期或取消，请在「我的试驾」中操作。</Text>
+          {promise && <Text className='sales-card__line test-drive-done__reminders'>{promise}</Text>}
+          {promise && <Text className='sales-card__hint test-drive-done__channel'>{reminderChannelCN(booked.subscribed)}</Text>}
         </View>
         <Button className='btn-primary sales-page__wide test-drive-done__mine' onClick={() => Taro.redirectTo({ url: myTestDrivesPath })}>
           查看我的试驾
