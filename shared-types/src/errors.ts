@@ -68,6 +68,12 @@ export const ERROR_CODES = [
   'SLOT_IN_PAST',
   'SLOT_NOT_OFFERED',
   'BOOKING_STATE_INVALID',
+  // 我的车库: adding a car bought elsewhere (the DMS's record of it):
+  'VIN_INVALID',
+  'PLATE_INVALID',
+  'VEHICLE_NOT_FOUND',
+  'VEHICLE_OWNER_MISMATCH',
+  'VEHICLE_ALREADY_CLAIMED',
   // Analytics and experiments:
   'EVENT_BATCH_INVALID',
   'EXPERIMENT_STATE_INVALID',

@@ -15,3 +15,4 @@ export * from './slots';
 export * from './recommend';
 export * from './launches';
 export * from './rivals';
+export * from './vehicles';

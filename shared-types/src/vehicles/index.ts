@@ -1,0 +1,3 @@
+export * from './vin';
+export * from './plate';
+export * from './types';
