@@ -122,6 +122,8 @@ beforeAll(async () => {
   f.shortIdToDelete = (await ok(t.api('/api/v1/configurations/saved', { method: 'POST', ...as('buyer'), json: { ...CAR, trimCode: 'S5_600_AWD' } }), 'saved configuration')).shortId;
   f.orderNo = (await ok(t.api('/api/v1/orders', { method: 'POST', ...as('buyer'), headers: { 'idempotency-key': randomUUID() }, json: CAR }), 'order')).orderNo;
   f.shareId = (await ok(t.api('/api/v1/shares', { method: 'POST', ...as('advisor'), json: { kind: 'model', modelCode: MODEL } }), 'share')).shareId;
+  // The buyer opened the card (signed in): what leaving a WeChat contact on it needs.
+  await ok(t.api(`/api/v1/shares/${f.shareId}/visits`, { method: 'POST', ...as('buyer'), json: { visitorId: 'v' + hex32() } }), 'share visit');
   const drives = await ok(t.api(`/api/v1/stores/SH-JINGAN/test-drive-slots?date=${tomorrow}`), 'test-drive slots');
   f.testDriveSlots = drives.slots.filter((s: { available: boolean }) => s.available).map((s: { start: string }) => s.start);
   const drive = { storeCode: 'SH-JINGAN', slotStart: f.testDriveSlots[0], modelCode: MODEL, contactName: '张三', phone: '13812345678' };
