@@ -2,7 +2,7 @@ export { startSimulator, sendJson, readBody, type RunningSimulator, type Handler
 export { startWechatSimulator, type WechatSimulatorOptions } from './wechat';
 export { startWechatPaySimulator, encryptResource, signMessage, type WechatPaySimulatorOptions } from './wechatpay';
 export { generateWechatPayKeys, type WechatPayKeys } from './keys';
-export { startDmsSimulator, type DmsSimulatorOptions } from './dms';
+export { startDmsSimulator, DEMO_SOLD_VEHICLES, type DmsSimulatorOptions, type DmsSoldVehicle } from './dms';
 export { startTmsSimulator, tmsSignature, toTmsEvent, type TmsSimulatorOptions, type TmsEvent } from './tms';
 export { startAlipayGateway, alipaySignContent, rsa2Sign, rsa2Verify, alipayTime, type AlipayGatewayOptions } from './alipay-gateway';
 export { startSmsSimulator, aliyunSignature, aliyunPercentEncode, type SmsSimulatorOptions } from './sms';

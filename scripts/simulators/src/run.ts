@@ -11,7 +11,7 @@ import { loadOrCreateAlipayDevKeys, loadOrCreateDevKeys } from './dev-keys';
 import { startAlipayGateway } from './alipay-gateway';
 import { createAlipayOauth } from './alipay';
 import { startSmsSimulator } from './sms';
-import { startDmsSimulator } from './dms';
+import { DEMO_SOLD_VEHICLES, startDmsSimulator } from './dms';
 import { startBankSimulator } from './bank';
 import { startTmsSimulator } from './tms';
 import type { RunningSimulator } from './server';
@@ -39,7 +39,8 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       port,
     }),
   bank: (port) => startBankSimulator({ appId: process.env.BANK_APP_ID || 'carmall-dev', secret: process.env.BANK_SECRET || 'dev-bank-secret', port }),
-  dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port }),
+  // The demo's sold cars (bought at dealers before the app) are known from the start: see DEMO_SOLD_VEHICLES.
+  dms: (port) => startDmsSimulator({ keyId: process.env.DMS_KEY_ID || 'carmall-dev', secret: process.env.DMS_SECRET || 'dev-dms-secret', port, vehicles: DEMO_SOLD_VEHICLES }),
   tms: (port) =>
     startTmsSimulator({
       keyId: process.env.TMS_KEY_ID || 'carmall-dev',
