@@ -5,6 +5,7 @@ import { bookingReminderPromiseCN, formatDateCN } from '@carmall/shared-types'
 import { ApiError } from '../../../api/client'
 import { bookService, getMyVehicle, getSiteSlots, listMyVehicles, listServiceCentres, myServiceBookingsPath, type MyVehicle, type ServiceBooking, type Site, type SiteSlot } from '../../../api/garage'
 import { newIdempotencyKey } from '../../../api/orders'
+import { rescheduleServiceBooking } from '../../../api/bookings'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
 import { reminderChannelCN, useBookingSubscribe, type BookingSubscribeOutcome } from '../../../components/bookingSubscribe'
 import { useLatestRequest } from '../../../utils/latestRequest'
@@ -19,9 +20,14 @@ type Load =
   | { status: 'choose'; vehicles: MyVehicle[] }
   | { status: 'ready'; vehicle: MyVehicle; centres: Site[] }
 
-/** 预约保养: city → service centre → day → free slot → confirm. Full slots cannot be picked. */
+/**
+ * 预约保养: city → service centre → day → free slot → confirm. Full slots cannot be picked.
+ * 改期 (`?reschedule=<booking id>&site=<centre>`, from 我的保养预约): the booking's centre only, a new slot.
+ */
 export default function BookServicePage() {
   const { params } = useRouter()
+  const rescheduleId = params.reschedule ? decodeURIComponent(params.reschedule) : ''
+  const rescheduleSite = params.site ? decodeURIComponent(params.site) : ''
   const [vehicleId, setVehicleId] = useState(params.vehicleId ?? '')
   const [load, setLoad] = useState<Load>({ status: 'loading' })
   const [city, setCity] = useState('')
@@ -48,14 +54,16 @@ export default function BookServicePage() {
         if (mine.length > 1) return setLoad({ status: 'choose', vehicles: mine })
         return setVehicleId(mine[0].id)
       }
-      const [vehicle, { items }] = await Promise.all([getMyVehicle(vehicleId), listServiceCentres()])
+      const [vehicle, { items: all }] = await Promise.all([getMyVehicle(vehicleId), listServiceCentres()])
+      // A booking moves within its centre.
+      const items = rescheduleId ? all.filter((c) => c.code === rescheduleSite) : all
       setLoad({ status: 'ready', vehicle, centres: items })
       setCity(items[0]?.city ?? '')
       setCentre(items[0]?.code ?? '')
     } catch (err) {
       setLoad({ status: 'error', message: errorText(err) })
     }
-  }, [vehicleId])
+  }, [vehicleId, rescheduleId, rescheduleSite])
   useEffect(() => {
     void init()
   }, [init])
@@ -92,7 +100,7 @@ export default function BookServicePage() {
     const site = centres.find((c) => c.code === centre)!
     let subscribed: Promise<BookingSubscribeOutcome> = Promise.resolve('none')
     const { confirm } = await Taro.showModal({
-      title: '确认预约',
+      title: rescheduleId ? '确认改期' : '确认预约',
       content: `${load.vehicle.modelName}\n${site.name}\n${dayLabel(date, today)} ${picked.label}`,
       // The 确定 tap is the user's tap WeChat's subscribe dialog needs: asked in its callback, synchronously.
       success: (r) => {
@@ -103,7 +111,9 @@ export default function BookServicePage() {
     setBusy(true)
     try {
       const outcome = await subscribed
-      const booking = await bookService({ vehicleId, siteCode: centre, slotStart: picked.start, note: note.trim() || null }, key.current)
+      const booking = rescheduleId
+        ? await rescheduleServiceBooking(rescheduleId, picked.start, key.current)
+        : await bookService({ vehicleId, siteCode: centre, slotStart: picked.start, note: note.trim() || null }, key.current)
       setBooked({ booking, at: Date.now(), subscribed: outcome })
     } catch (err) {
       if (err instanceof ApiError && (err.code === 'SLOT_FULL' || err.code === 'SLOT_IN_PAST')) {
@@ -122,7 +132,7 @@ export default function BookServicePage() {
     return (
       <View className='page garage-page book-page book-page--done' data-id={booking.id}>
         <View className='garage-card'>
-          <Text className='garage-card__title'>预约成功</Text>
+          <Text className='garage-card__title'>{rescheduleId ? '已改期' : '预约成功'}</Text>
           <Text className='garage-card__line book-done__vehicle'>{booking.vehicle?.modelName ?? ''}</Text>
           <Text className='garage-card__line book-done__slot'>{booking.slotLabel}</Text>
           <Text className='garage-card__line'>
@@ -217,9 +227,10 @@ export default function BookServicePage() {
           )
         })}
       </View>
-      <Textarea className='book-page__note' placeholder='备注（选填），如：更换雨刮' maxlength={200} value={note} onInput={(e) => setNote(e.detail.value)} />
+      {/* A moved booking keeps its note. */}
+      {!rescheduleId && <Textarea className='book-page__note' placeholder='备注（选填），如：更换雨刮' maxlength={200} value={note} onInput={(e) => setNote(e.detail.value)} />}
       <Button className='btn-primary book-page__confirm' disabled={!picked || busy || undefined} loading={busy} onClick={onConfirm}>
-        {picked ? `预约 ${dayLabel(date, today)} ${picked.label}` : '请选择时段'}
+        {picked ? `${rescheduleId ? '改到' : '预约'} ${dayLabel(date, today)} ${picked.label}` : '请选择时段'}
       </Button>
     </View>
   )

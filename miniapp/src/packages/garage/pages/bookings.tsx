@@ -2,13 +2,14 @@ import { useState } from 'react'
 import { Button, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { cancelServiceBooking, listMyServiceBookings, type ServiceBooking } from '../../../api/garage'
+import { rescheduleServicePath } from '../../../api/bookings'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
 import { errorText, useSignedInData } from '../lib'
 import './garage.scss'
 
 const fetchBookings = () => listMyServiceBookings().then((r) => r.items)
 
-/** 我的保养预约: latest first, upcoming ones cancellable. */
+/** 我的保养预约: latest first, upcoming ones can be moved (改期, same centre) or cancelled. */
 export default function MyServiceBookingsPage() {
   const [state, load, update] = useSignedInData(fetchBookings)
   const [busyId, setBusyId] = useState('')
@@ -46,6 +47,11 @@ export default function MyServiceBookingsPage() {
               {b.vehicle?.modelName ?? ''} · {b.site.address}
             </Text>
             {b.note && <Text className='garage-card__hint'>备注：{b.note}</Text>}
+            {b.cancellable && b.vehicle && (
+              <Button className='btn-plain service-booking__reschedule' size='mini' disabled={busyId === b.id || undefined} onClick={() => Taro.navigateTo({ url: rescheduleServicePath(b) })}>
+                改期
+              </Button>
+            )}
             {b.cancellable && (
               <Button className='btn-plain service-booking__cancel' size='mini' disabled={busyId === b.id || undefined} onClick={() => onCancel(b)}>
                 取消预约

@@ -3,6 +3,7 @@ import { Button, Text, View } from '@tarojs/components'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { cancelTestDrive, listMyTestDrives, testDrivePath, type TestDrive } from '../../../api/advisors'
 import { ApiError, getToken } from '../../../api/client'
+import { rescheduleTestDrivePath } from '../../../api/bookings'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
 import { errorText } from '../lib'
 import { TestDriveLines } from '../parts'
@@ -12,7 +13,7 @@ const STATUS_LABELS: Record<TestDrive['status'], string> = { booked: '已预约'
 
 type State = { status: 'loading' } | { status: 'login' } | { status: 'error'; message: string } | { status: 'ready'; items: TestDrive[] }
 
-/** 我的试驾: my bookings, newest first, with cancel for upcoming ones. */
+/** 我的试驾: my bookings, newest first, with 改期 and cancel for upcoming ones. */
 export default function MyTestDrivesPage() {
   const [state, setState] = useState<State>({ status: 'loading' })
   const [busyId, setBusyId] = useState('')
@@ -64,6 +65,11 @@ export default function MyTestDrivesPage() {
               <Text className={`tag tag--${td.status}`}>{STATUS_LABELS[td.status]}</Text>
             </View>
             <TestDriveLines td={td} slotClass='test-drive-item__slot' />
+            {td.status === 'booked' && (
+              <Button className='btn-plain test-drive-item__reschedule' size='mini' disabled={!!busyId || undefined} onClick={() => Taro.navigateTo({ url: rescheduleTestDrivePath(td.id) })}>
+                改期
+              </Button>
+            )}
             {td.status === 'booked' && (
               <Button className='btn-plain test-drive-item__cancel' size='mini' loading={busyId === td.id} disabled={!!busyId || undefined} onClick={() => onCancel(td)}>
                 取消预约

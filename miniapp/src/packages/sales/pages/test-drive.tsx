@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { bookingReminderPromiseCN, formatDateCN } from '@carmall/shared-types'
-import { bookTestDrive, getTestDriveSlots, listStores, myTestDrivesPath, type Store, type TestDrive, type TestDriveSlot } from '../../../api/advisors'
+import { bookTestDrive, getTestDriveSlots, listMyTestDrives, listStores, myTestDrivesPath, type Store, type TestDrive, type TestDriveSlot } from '../../../api/advisors'
+import { rescheduleTestDrive } from '../../../api/bookings'
 import { loginMethod } from '../../../api/auth'
 import { getModel, listModels } from '../../../api/catalog'
 import { ApiError, getToken } from '../../../api/client'
@@ -27,9 +28,12 @@ type Slots = { status: 'idle' | 'loading' } | { status: 'error'; message: string
  * 预约试驾: a store (by city), a day and an hour (full or past hours disabled), the contact name;
  * the booking becomes a lead of the advisor whose share brought the buyer here (decided by the BFF
  * from this device's share visits, see state/shareVisits).
+ * 改期 (`?reschedule=<test drive id>`, from 我的试驾): the same store and car, only a new day and hour.
  */
 export default function TestDrivePage() {
   const { params } = useRouter()
+  const rescheduleId = params.reschedule ? decodeURIComponent(params.reschedule) : ''
+  const [moving, setMoving] = useState<TestDrive | null>(null)
   const [modelCode, setModelCode] = useState(params.model ? decodeURIComponent(params.model) : '')
   const [modelName, setModelName] = useState('')
   const [models, setModels] = useState<Array<{ code: string; name: string }>>([])
@@ -55,6 +59,18 @@ export default function TestDrivePage() {
   const loadStores = useCallback(async () => {
     setStoresError('')
     try {
+      if (rescheduleId) {
+        // Moving a booking: its own store and car only.
+        const td = (await listMyTestDrives()).items.find((x) => x.id === rescheduleId)
+        if (!td || td.status !== 'booked') return setStoresError('该试驾预约不可改期')
+        setMoving(td)
+        setModelCode(td.modelCode)
+        setModelName(td.modelName)
+        setStores([td.store])
+        setCity(td.store.city)
+        setStoreCode(td.store.code)
+        return
+      }
       const { items } = await listStores()
       setStores(items)
       if (items[0]) {
@@ -64,13 +80,14 @@ export default function TestDrivePage() {
     } catch (err) {
       setStoresError(errorText(err))
     }
-  }, [])
+  }, [rescheduleId])
 
   useEffect(() => {
     void loadStores()
   }, [loadStores])
 
   useEffect(() => {
+    if (rescheduleId) return // the booking names its car
     if (modelCode) {
       getModel(modelCode)
         .then((d) => setModelName(d.model.name))
@@ -80,7 +97,7 @@ export default function TestDrivePage() {
         .then((p) => setModels(p.items.map((m) => ({ code: m.code, name: m.name }))))
         .catch(() => setModels([]))
     }
-  }, [modelCode])
+  }, [modelCode, rescheduleId])
 
   // Only the latest request fills the list, or a slow answer for the previous day would show (and book) its hours.
   const beginSlotsRequest = useLatestRequest()
@@ -119,8 +136,9 @@ export default function TestDrivePage() {
     if (!modelCode) return setNotice('请选择试驾车型')
     if (!storeCode) return setNotice('请选择门店')
     if (!slotStart) return setNotice('请选择试驾时间')
-    if (!contactName.trim()) return setNotice('请填写联系人')
-    if (phone && !/^1[3-9]\d{9}$/.test(phone)) return setNotice('手机号不正确')
+    if (moving && slotStart === moving.slotStart) return setNotice('请选择与原预约不同的时间')
+    if (!moving && !contactName.trim()) return setNotice('请填写联系人')
+    if (!moving && phone && !/^1[3-9]\d{9}$/.test(phone)) return setNotice('手机号不正确')
     if (!getToken()) return setLoggedIn(false)
     // Inside the tap, before anything is awaited; the booking is sent once WeChat's answer is recorded.
     const subscribed = subscribe.ask()
@@ -128,10 +146,9 @@ export default function TestDrivePage() {
     setSubmitting(true)
     try {
       const outcome = await subscribed
-      const res = await bookTestDrive(
-        { storeCode, slotStart, modelCode, contactName: contactName.trim(), ...(phone ? { phone } : {}), visitorId: getVisitorId() },
-        idempotencyKey.current,
-      )
+      const res = moving
+        ? await rescheduleTestDrive(moving.id, slotStart, idempotencyKey.current)
+        : await bookTestDrive({ storeCode, slotStart, modelCode, contactName: contactName.trim(), ...(phone ? { phone } : {}), visitorId: getVisitorId() }, idempotencyKey.current)
       setBooked({ td: res, at: Date.now(), subscribed: outcome })
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
@@ -153,7 +170,7 @@ export default function TestDrivePage() {
     return (
       <View className='page sales-page test-drive-done' data-id={booked.td.id}>
         <View className='sales-card'>
-          <Text className='sales-card__title'>预约成功</Text>
+          <Text className='sales-card__title'>{moving ? '已改期' : '预约成功'}</Text>
           <Text className='sales-card__line test-drive-done__model'>{booked.td.modelName}</Text>
           <TestDriveLines td={booked.td} slotClass='test-drive-done__slot' after='，顾问会尽快与您联系。' />
           <Text className='sales-card__hint test-drive-done__bring'>请携带驾驶证原件，提前 10 分钟到店；如需改期或取消，请在「我的试驾」中操作。</Text>
@@ -236,11 +253,19 @@ export default function TestDrivePage() {
         </View>
       )}
 
-      <Text className='section-title'>联系人</Text>
-      <View className='sales-card'>
-        <Input className='sales-input test-drive-name' placeholder='您的姓名' maxlength={20} value={contactName} onInput={(e) => setContactName(e.detail.value)} />
-        <Input className='sales-input test-drive-phone' type='number' placeholder='手机号（不填则使用账号绑定的手机号）' maxlength={11} value={phone} onInput={(e) => setPhone(e.detail.value)} />
-      </View>
+      {moving ? (
+        <View className='sales-card test-drive-page__moving'>
+          <Text className='sales-card__hint'>原预约：{moving.slotLabel}，选择新的时间后确认改期</Text>
+        </View>
+      ) : (
+        <>
+          <Text className='section-title'>联系人</Text>
+          <View className='sales-card'>
+            <Input className='sales-input test-drive-name' placeholder='您的姓名' maxlength={20} value={contactName} onInput={(e) => setContactName(e.detail.value)} />
+            <Input className='sales-input test-drive-phone' type='number' placeholder='手机号（不填则使用账号绑定的手机号）' maxlength={11} value={phone} onInput={(e) => setPhone(e.detail.value)} />
+          </View>
+        </>
+      )}
 
       {!loggedIn && (
         <View className='sales-card'>
@@ -251,7 +276,7 @@ export default function TestDrivePage() {
 
       {notice && <Text className='sales-page__error test-drive-notice'>{notice}</Text>}
       <Button className='btn-primary sales-page__wide test-drive-submit' loading={submitting} disabled={submitting || !loggedIn || undefined} onClick={submit}>
-        确认预约
+        {moving ? '确认改期' : '确认预约'}
       </Button>
     </View>
   )
