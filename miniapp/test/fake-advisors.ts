@@ -37,7 +37,7 @@ export function configurationCard(over: Partial<ShareCard> = {}): ShareCard {
     kind: 'configuration',
     title: `王顾问为您推荐：${s5.name} ${trim.name}`,
     expiresAt: '2026-12-12T04:00:00.000Z',
-    advisor: { displayName: '王顾问' },
+    advisor: { displayName: '王顾问', wechatId: null },
     model: { code: s5.code, name: s5.name, tagline: s5.tagline, coverImage: `/media/models/${s5.code}.svg`, startingPriceFen: config.totalFen },
     configuration: { shortId: 'Cfg22221', trimCode: trim.code, trimName: trim.name, config, totalFen: config.totalFen, current: { valid: true, totalFen: config.totalFen, reason: null } },
     ...over,
@@ -71,7 +71,7 @@ export function lead(over: Partial<Lead> = {}): Lead {
     storeCode: 'SH-JINGAN',
     modelCode: 'yuanshan-s5',
     modelName: '远山 S5',
-    customer: { name: '张*', phone: '138****1234' },
+    customer: { name: '张*', phone: '138****1234', wechatId: null },
     testDrive: { id: '65b000000000000000000001', slotStart: '2026-11-30T02:00:00.000Z', slotLabel: '11月30日 周一 10:00–11:00', status: 'booked' },
     financeQuote: null,
     history: [{ status: 'new', note: '', at: '2026-11-28T04:00:00.000Z', byName: null }],
@@ -101,6 +101,10 @@ export interface FakeAdvisors {
   taken: Set<string>
   /** Workspace answers: data, or 403 for a buyer. */
   workspace: { shares: AdvisorShare[]; leads: Lead[] } | 'forbidden'
+  /** The advisor's card (GET/PUT /advisor/profile). */
+  profile: { displayName: string; wechatId: string | null }
+  /** WeChat IDs buyers left on cards (POST /shares/:id/contact), by share id. */
+  contacts: Map<string, string>
   /** Dates whose slot answers wait for this promise (a slow network), to test out-of-order answers. */
   slotsHold: Map<string, Promise<void>>
 }
@@ -110,7 +114,7 @@ const err = (status: number, code: string, message: string, details?: unknown) =
 export function installFakeAdvisors(): FakeAdvisors {
   const bff = installFakeBff()
   const inner = taroMock.request.getMockImplementation()!
-  const fake: FakeAdvisors = { bff, calls: [], roles: ['buyer'], card: configurationCard(), testDrives: [], taken: new Set(), workspace: { shares: [], leads: [] }, slotsHold: new Map() }
+  const fake: FakeAdvisors = { bff, calls: [], roles: ['buyer'], card: configurationCard(), testDrives: [], taken: new Set(), workspace: { shares: [], leads: [] }, slotsHold: new Map(), profile: { displayName: '王顾问', wechatId: null }, contacts: new Map() }
 
   const byKey = new Map<string, TestDrive>()
   taroMock.request.mockImplementation(async (opts: any) => {
@@ -133,6 +137,13 @@ export function installFakeAdvisors(): FakeAdvisors {
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/shares\/([^/]+)$/))) {
       if (Array.isArray(fake.card)) return err(...fake.card)
       return decodeURIComponent(m[1]) === fake.card.shareId ? ok(fake.card) : err(404, 'SHARE_NOT_FOUND', '分享不存在')
+    }
+    if (method === 'POST' && (m = path.match(/^\/api\/v1\/shares\/([^/]+)\/contact$/))) {
+      if (!authed) return err(401, 'UNAUTHENTICATED', '请先登录')
+      if (opts.data?.consent !== true || !/^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/.test(opts.data?.wechatId ?? '')) return err(400, 'VALIDATION_FAILED', '请求内容不正确')
+      const created = !fake.contacts.has(m[1])
+      fake.contacts.set(m[1], opts.data.wechatId)
+      return ok({ leadId: '65c000000000000000000001', advisorName: '王顾问', created }, created ? 201 : 200)
     }
     if (method === 'POST' && (m = path.match(/^\/api\/v1\/shares\/([^/]+)\/visits$/))) {
       return ok({ shareId: m[1], counted: true, bound: authed ? 1 : 0 })
@@ -186,6 +197,12 @@ export function installFakeAdvisors(): FakeAdvisors {
       if (fake.workspace === 'forbidden') return err(403, 'FORBIDDEN', '无权限访问')
       if (method === 'GET' && path === '/api/v1/advisor/shares') return ok({ items: fake.workspace.shares })
       if (method === 'GET' && path === '/api/v1/advisor/leads') return ok({ items: fake.workspace.leads })
+      if (method === 'GET' && path === '/api/v1/advisor/profile') return ok(fake.profile)
+      if (method === 'PUT' && path === '/api/v1/advisor/profile') {
+        if (opts.data.wechatId !== null && !/^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/.test(opts.data.wechatId)) return err(400, 'VALIDATION_FAILED', '微信号格式不正确')
+        fake.profile = { displayName: opts.data.displayName, wechatId: opts.data.wechatId }
+        return ok(fake.profile)
+      }
       if (method === 'POST' && (m = path.match(/^\/api\/v1\/advisor\/leads\/([^/]+)\/status$/))) {
         const l = fake.workspace.leads.find((x) => x.id === m![1])
         if (!l) return err(404, 'NOT_FOUND', '线索不存在')

@@ -206,7 +206,7 @@ describe('顾问工作台', () => {
     const fake = installFakeAdvisors()
     fake.workspace = {
       shares: [{ ...shareOf('Cfg22221'), modelName: '远山 S5', stats: { visits: 3, visitors: 2, leads: 1, orders: 0 } }],
-      leads: [lead(), lead({ id: '65a000000000000000000002', status: 'lost', customer: { name: null, phone: null }, testDrive: null, kind: 'finance_quote', financeQuote: { priceFen: 25_980_000, monthlyPaymentFen: 456_700, termMonths: 36, productId: 'p1' } })],
+      leads: [lead(), lead({ id: '65a000000000000000000002', status: 'lost', customer: { name: null, phone: null, wechatId: null }, testDrive: null, kind: 'finance_quote', financeQuote: { priceFen: 25_980_000, monthlyPaymentFen: 456_700, termMonths: 36, productId: 'p1' } })],
     }
     const { container: c } = render(<WorkspacePage />)
     await waitFor(() => expect($(c, '.share-item')).toBeTruthy())

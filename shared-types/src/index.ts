@@ -16,3 +16,4 @@ export * from './recommend';
 export * from './launches';
 export * from './rivals';
 export * from './vehicles';
+export * from './contact';

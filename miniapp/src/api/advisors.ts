@@ -1,10 +1,11 @@
 import type { ResolvedConfig } from '@carmall/shared-types'
+import type { AdvisorProfile, Lead, LeadStatus } from '@carmall/shared-types/schemas'
 import { get, post, request } from './client'
 
 /**
  * Sales advisors: share cards, visits, stores and test drives, the advisor workspace.
- * Plain types mirroring the BFF contract in shared-types/src/schemas/advisors.ts (the mini-program
- * never bundles zod schemas).
+ * Types of the BFF contract in shared-types/src/schemas/advisors.ts: leads and the advisor profile
+ * are its schema types (`import type` bundles no zod); the rest are plain mirrors of it.
  */
 
 export type ShareKind = 'model' | 'configuration'
@@ -34,7 +35,8 @@ export interface ShareCard {
   kind: ShareKind
   title: string
   expiresAt: string
-  advisor: { displayName: string }
+  /** The advisor's display name, and their work WeChat ID when they set one (to add them). */
+  advisor: { displayName: string; wechatId: string | null }
   model: { code: string; name: string; tagline: string; coverImage: string; startingPriceFen: number }
   configuration: {
     shortId: string
@@ -104,28 +106,11 @@ export interface AdvisorShare extends Share {
   stats: { visits: number; visitors: number; leads: number; orders: number }
 }
 
-export type LeadStatus = 'new' | 'contacted' | 'scheduled' | 'completed' | 'lost'
+/** A lead as the BFF answers it (customer masked, except a WeChat ID given for this advisor). */
+export type { Lead, LeadStatus } from '@carmall/shared-types/schemas'
 
-export interface Lead {
-  id: string
-  kind: 'test_drive' | 'finance_quote'
-  status: LeadStatus
-  /** Credited to / taken by me; false: unassigned (following it up takes it) or, for admin, another advisor's. */
-  assignedToMe: boolean
-  /** Display name of the advisor it belongs to (null: unassigned). */
-  advisorName: string | null
-  shareId: string | null
-  storeCode: string | null
-  modelCode: string
-  modelName: string
-  /** Masked by the BFF ("张*", "138****1234"). */
-  customer: { name: string | null; phone: string | null }
-  testDrive: { id: string; slotStart: string; slotLabel: string; status: TestDriveStatus } | null
-  financeQuote: { priceFen: number; monthlyPaymentFen: number; termMonths: number; productId: string } | null
-  history: Array<{ status: LeadStatus; note: string; at: string; byName: string | null }>
-  createdAt: string
-  updatedAt: string
-}
+/** `GET/PUT /advisor/profile`: how the advisor appears on their cards. */
+export type { AdvisorProfile } from '@carmall/shared-types/schemas'
 
 const enc = encodeURIComponent
 
@@ -158,6 +143,13 @@ export const listAdvisorLeads = (status?: LeadStatus) => get<{ items: Lead[] }>(
 
 export const updateLeadStatus = (id: string, status: Exclude<LeadStatus, 'new'>, note: string) =>
   post<Lead>(`/api/v1/advisor/leads/${enc(id)}/status`, { status, note })
+
+export const getAdvisorProfile = () => get<AdvisorProfile>('/api/v1/advisor/profile')
+export const saveAdvisorProfile = (body: AdvisorProfile) => request<AdvisorProfile>('/api/v1/advisor/profile', { method: 'PUT', body })
+
+/** The buyer leaves their WeChat ID, with consent, for the share's advisor to add them. */
+export const leaveWechatContact = (shareId: string, wechatId: string) =>
+  post<{ leadId: string; advisorName: string; created: boolean }>(`/api/v1/shares/${enc(shareId)}/contact`, { wechatId, consent: true })
 
 /** Pages of this feature (the share landing page is in the main package, the rest in subpackages). */
 export const sharePagePath = (shareId: string) => `/pages/share/index?s=${enc(shareId)}`

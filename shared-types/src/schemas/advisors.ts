@@ -63,6 +63,8 @@
  * opens `pages/share/index` with `scene=<shareId>` (decodeURIComponent it).
  */
 import { z } from 'zod';
+import { WECHAT_ID_RE, WECHAT_ID_RULE } from '../contact';
+export { WECHAT_ID_RE, wechatContactConsentText } from '../contact';
 import { modelCodeSchema, shortIdSchema, resolvedConfigSchema } from './catalog';
 import { fenSchema } from './common';
 
@@ -266,18 +268,14 @@ export const leadStatusRequestSchema = z
   })
   .strict();
 
-/** A WeChat ID (微信号): 6-20 characters, a letter first, then letters, digits, _ or -. */
-export const WECHAT_ID_RE = /^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/;
-const wechatIdSchema = z.string().trim().regex(WECHAT_ID_RE, '微信号为 6-20 位，以字母开头，可含字母、数字、下划线和减号');
+const wechatIdSchema = z.string().trim().regex(WECHAT_ID_RE, WECHAT_ID_RULE);
 
 /** GET/PUT /advisor/profile: how the advisor appears to buyers on cards and posters. */
 export const advisorProfileSchema = z.object({ displayName: z.string(), wechatId: z.string().nullable() });
+export type AdvisorProfile = z.infer<typeof advisorProfileSchema>;
 export const advisorProfileRequestSchema = z
   .object({ displayName: z.string().trim().min(2, '名称至少 2 个字').max(20, '名称最多 20 个字'), wechatId: wechatIdSchema.nullable() })
   .strict();
-
-/** The consent the buyer gives, as shown to them and recorded on the lead. */
-export const wechatContactConsentText = (advisorName: string) => `我同意将微信号提供给顾问「${advisorName}」，仅用于添加我为微信好友并沟通购车事宜。`;
 
 /** POST /shares/:shareId/contact: the buyer leaves their WeChat ID for the share's advisor. */
 export const shareContactRequestSchema = z.object({ wechatId: wechatIdSchema, consent: z.literal(true, { message: '请先阅读并同意将微信号提供给顾问' }) }).strict();

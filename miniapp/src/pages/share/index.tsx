@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react'
-import { Button, Image, Text, View } from '@tarojs/components'
+import { Button, Checkbox, Image, Input, Label, Text, View } from '@tarojs/components'
 import Taro, { useDidShow, useRouter, useShareAppMessage } from '@tarojs/taro'
-import { OPTION_GROUP_LABELS, formatDateCN, formatFen } from '@carmall/shared-types'
-import { getShareCard, testDrivePath, type ShareCard } from '../../api/advisors'
+import { OPTION_GROUP_LABELS, WECHAT_ID_RE, WECHAT_ID_RULE, formatDateCN, formatFen, wechatContactConsentText } from '@carmall/shared-types'
+import { getShareCard, leaveWechatContact, testDrivePath, type ShareCard } from '../../api/advisors'
+import { loginMethod } from '../../api/auth'
 import { mediaUrl } from '../../api/base'
-import { ApiError } from '../../api/client'
+import { ApiError, getToken } from '../../api/client'
+import { LoginPanel } from '../../components/LoginPanel'
 import { savedConfigPath } from '../../api/configurations'
 import { financePath } from '../../api/finance'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
@@ -64,6 +66,89 @@ function explain(err: unknown): State {
     return { status: 'invalid', message: '分享链接无效，请确认链接完整或联系您的顾问重新分享' }
   }
   return { status: 'error', message: err instanceof ApiError ? err.message : '加载失败，请稍后重试' }
+}
+
+/**
+ * 加顾问微信: the advisor's work WeChat ID to copy (when they set one), and the buyer's own WeChat
+ * ID to leave for the advisor to add them, with the consent spelled out (the advisor never sees the
+ * buyer's phone unmasked, so this is how they reach each other). Signing in happens in place.
+ */
+function WechatContact({ shareId, modelCode, advisor }: { shareId: string; modelCode: string; advisor: ShareCard['advisor'] }) {
+  const [wechatId, setWechatId] = useState('')
+  const [consent, setConsent] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState('')
+  const [sent, setSent] = useState(false)
+  const [login, setLogin] = useState(false)
+  const id = wechatId.trim()
+  const bad = id !== '' && !WECHAT_ID_RE.test(id)
+
+  const copy = () =>
+    Taro.setClipboardData({ data: advisor.wechatId! }).then(
+      () => Taro.showToast({ title: '已复制，打开微信添加好友', icon: 'none' }),
+      () => undefined,
+    )
+
+  const send = async () => {
+    setError('')
+    if (!WECHAT_ID_RE.test(id)) return setError(WECHAT_ID_RULE)
+    if (!consent) return setError('请先勾选同意将微信号提供给顾问')
+    if (!getToken()) return setLogin(true)
+    setBusy(true)
+    try {
+      // The visit is the advisor's credit: make sure it is bound to this account first.
+      await visitShare(shareId, modelCode).catch(() => undefined)
+      await leaveWechatContact(shareId, id)
+      setSent(true)
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) setLogin(true)
+      else setError(err instanceof ApiError ? err.message : '发送失败，请稍后重试')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <View className='share-contact'>
+      <Text className='share-contact__title'>加顾问微信</Text>
+      {advisor.wechatId && (
+        <View className='share-contact__advisor' data-wechat-id={advisor.wechatId}>
+          <Text className='share-contact__id'>
+            {advisor.displayName}的微信号：{advisor.wechatId}
+          </Text>
+          <Button className='btn-plain share-contact__copy' size='mini' onClick={() => void copy()}>
+            复制微信号
+          </Button>
+        </View>
+      )}
+      {sent ? (
+        <Text className='share-contact__sent'>已发送给{advisor.displayName}，顾问会通过微信添加您。</Text>
+      ) : (
+        <View className='share-contact__form'>
+          <Text className='share-contact__hint'>留下您的微信号，{advisor.displayName}会添加您（不会显示您的手机号）</Text>
+          <Input className='share-contact__input' placeholder='您的微信号' maxlength={20} value={wechatId} onInput={(e) => setWechatId(e.detail.value)} />
+          {bad && <Text className='share-contact__error share-contact__rule'>{WECHAT_ID_RULE}</Text>}
+          <Label className='share-contact__consent' onClick={() => setConsent((c) => !c)}>
+            <Checkbox className='share-contact__check' value='consent' checked={consent} />
+            <Text>{wechatContactConsentText(advisor.displayName)}</Text>
+          </Label>
+          <Button className='btn-primary share-contact__send' size='mini' loading={busy} disabled={busy || undefined} onClick={() => void send()}>
+            发送给顾问
+          </Button>
+          {error && <Text className='share-contact__error'>{error}</Text>}
+          {login && (
+            <LoginPanel
+              method={loginMethod}
+              onLoggedIn={() => {
+                setLogin(false)
+                void send()
+              }}
+            />
+          )}
+        </View>
+      )}
+    </View>
+  )
 }
 
 /**
@@ -189,6 +274,8 @@ export default function SharePage() {
           ))}
         </View>
       )}
+
+      <WechatContact shareId={card.shareId} modelCode={card.model.code} advisor={card.advisor} />
 
       <View className='share-bar'>
         <Button className='btn-plain share-bar__btn share-bar__config' size='mini' onClick={onConfig}>

@@ -1,8 +1,18 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
-import { useDidShow } from '@tarojs/taro'
-import { formatDateCN, formatFen } from '@carmall/shared-types'
-import { listAdvisorLeads, listAdvisorShares, updateLeadStatus, type AdvisorShare, type Lead, type LeadStatus } from '../../../api/advisors'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { WECHAT_ID_RE, WECHAT_ID_RULE, formatDateCN, formatFen } from '@carmall/shared-types'
+import {
+  getAdvisorProfile,
+  listAdvisorLeads,
+  listAdvisorShares,
+  saveAdvisorProfile,
+  updateLeadStatus,
+  type AdvisorProfile,
+  type AdvisorShare,
+  type Lead,
+  type LeadStatus,
+} from '../../../api/advisors'
 import { ApiError, getToken } from '../../../api/client'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
 import { errorText } from '../lib'
@@ -11,8 +21,51 @@ import './sales.scss'
 export const LEAD_STATUS_LABELS: Record<LeadStatus, string> = { new: '新线索', contacted: '已联系', scheduled: '已约到店', completed: '已完成', lost: '已流失' }
 const STAT_CELLS: Array<[keyof AdvisorShare['stats'], string]> = [['visits', '访问'], ['visitors', '访客'], ['leads', '线索'], ['orders', '订单']]
 const FOLLOW_UPS: Array<Exclude<LeadStatus, 'new'>> = ['contacted', 'scheduled', 'completed', 'lost']
+const LEAD_KIND_LABELS: Record<Lead['kind'], string> = { test_drive: '试驾', finance_quote: '金融方案', wechat_contact: '微信联系' }
 
-type Data = { shares: AdvisorShare[]; leads: Lead[] }
+const copyText = (data: string) =>
+  Taro.setClipboardData({ data }).then(
+    () => Taro.showToast({ title: '已复制，打开微信添加好友', icon: 'none' }),
+    () => undefined,
+  )
+
+/** 我的名片: the name and work WeChat ID buyers see on my cards (so they can add me). */
+function ProfileCard({ profile, onSaved }: { profile: AdvisorProfile; onSaved: (p: AdvisorProfile) => void }) {
+  const [name, setName] = useState(profile.displayName)
+  const [wechatId, setWechatId] = useState(profile.wechatId ?? '')
+  const [busy, setBusy] = useState(false)
+  const [message, setMessage] = useState('')
+  const id = wechatId.trim()
+  const bad = id !== '' && !WECHAT_ID_RE.test(id)
+  const save = async () => {
+    if (bad) return setMessage(WECHAT_ID_RULE)
+    setBusy(true)
+    setMessage('')
+    try {
+      const saved = await saveAdvisorProfile({ displayName: name.trim(), wechatId: id || null })
+      onSaved(saved)
+      setMessage('已保存，客户打开您的分享即可看到')
+    } catch (err) {
+      setMessage(errorText(err, '保存失败，请重试'))
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <View className='sales-card profile-card'>
+      <Text className='sales-card__title'>我的名片</Text>
+      <Input className='sales-input profile-card__name' placeholder='显示名称（如 王顾问）' maxlength={20} value={name} onInput={(e) => setName(e.detail.value)} />
+      <Input className='sales-input profile-card__wechat' placeholder='工作微信号（客户添加您）' maxlength={20} value={wechatId} onInput={(e) => setWechatId(e.detail.value)} />
+      {bad && <Text className='sales-page__error profile-card__rule'>{WECHAT_ID_RULE}</Text>}
+      <Button className='btn-plain profile-card__save' size='mini' loading={busy} disabled={busy || undefined} onClick={() => void save()}>
+        保存名片
+      </Button>
+      {message && <Text className='sales-card__hint profile-card__message'>{message}</Text>}
+    </View>
+  )
+}
+
+type Data = { shares: AdvisorShare[]; leads: Lead[]; profile: AdvisorProfile }
 type State = { status: 'loading' } | { status: 'login' } | { status: 'forbidden' } | { status: 'error'; message: string } | { status: 'ready'; data: Data }
 
 /** One lead with its follow-up: a note and the next status (history kept by the BFF). */
@@ -37,7 +90,7 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
     <View className='sales-card lead-item' data-id={lead.id} data-status={lead.status}>
       <View className='sales-card__head'>
         <Text className='sales-card__title'>
-          {lead.kind === 'test_drive' ? '试驾' : '金融方案'} · {lead.modelName}
+          {LEAD_KIND_LABELS[lead.kind]} · {lead.modelName}
         </Text>
         <Text className={`tag tag--${lead.status} lead-item__status`}>{LEAD_STATUS_LABELS[lead.status]}</Text>
       </View>
@@ -45,6 +98,14 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
       <Text className='sales-card__line lead-item__customer'>
         客户 {lead.customer.name ?? '未留名'} · {lead.customer.phone ?? '未留手机号'}
       </Text>
+      {lead.customer.wechatId && (
+        <View className='lead-item__wechat' data-wechat-id={lead.customer.wechatId}>
+          <Text className='sales-card__line'>客户微信 {lead.customer.wechatId}（客户已同意您添加）</Text>
+          <Button className='btn-plain lead-item__copy' size='mini' onClick={() => void copyText(lead.customer.wechatId!)}>
+            复制微信号
+          </Button>
+        </View>
+      )}
       {!lead.assignedToMe && <Text className='sales-card__hint lead-item__owner'>{lead.advisorName ? `负责顾问 ${lead.advisorName}` : '门店线索（跟进后归您）'}</Text>}
       {lead.testDrive && <Text className='sales-card__line lead-item__slot'>试驾时间 {lead.testDrive.slotLabel}</Text>}
       {lead.financeQuote && (
@@ -80,8 +141,8 @@ export default function WorkspacePage() {
   const load = useCallback(async () => {
     if (!getToken()) return setState({ status: 'login' })
     try {
-      const [shares, leads] = await Promise.all([listAdvisorShares(), listAdvisorLeads()])
-      setState({ status: 'ready', data: { shares: shares.items, leads: leads.items } })
+      const [shares, leads, profile] = await Promise.all([listAdvisorShares(), listAdvisorLeads(), getAdvisorProfile()])
+      setState({ status: 'ready', data: { shares: shares.items, leads: leads.items, profile } })
     } catch (err) {
       if (err instanceof ApiError && err.status === 403) setState({ status: 'forbidden' })
       else if (err instanceof ApiError && err.status === 401) setState({ status: 'login' })
@@ -121,6 +182,12 @@ export default function WorkspacePage() {
           我的线索（{leads.length}）
         </Text>
       </View>
+      {tab === 'shares' && (
+        <ProfileCard
+          profile={state.data.profile}
+          onSaved={(profile) => setState((s) => (s.status === 'ready' ? { ...s, data: { ...s.data, profile } } : s))}
+        />
+      )}
       {tab === 'shares' && shares.length === 0 && <EmptyState text='还没有分享，去车型详情页点「分享给客户」' />}
       {tab === 'shares' &&
         shares.map((s) => (
