@@ -11,6 +11,7 @@ import { savedConfigPath } from '../../api/configurations'
 import { financePath } from '../../api/finance'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { bindLastShare, visitShare } from '../../state/shareVisits'
+import { copyWechatId } from '../../utils/wechat-contact'
 import './index.scss'
 
 /** Share ids are 12 base-58 characters (shared-types SHARE_ID_RE). */
@@ -83,11 +84,6 @@ function WechatContact({ shareId, modelCode, advisor }: { shareId: string; model
   const id = wechatId.trim()
   const bad = id !== '' && !WECHAT_ID_RE.test(id)
 
-  const copy = () =>
-    Taro.setClipboardData({ data: advisor.wechatId! }).then(
-      () => Taro.showToast({ title: '已复制，打开微信添加好友', icon: 'none' }),
-      () => undefined,
-    )
 
   const send = async () => {
     setError('')
@@ -116,7 +112,7 @@ function WechatContact({ shareId, modelCode, advisor }: { shareId: string; model
           <Text className='share-contact__id'>
             {advisor.displayName}的微信号：{advisor.wechatId}
           </Text>
-          <Button className='btn-plain share-contact__copy' size='mini' onClick={() => void copy()}>
+          <Button className='btn-plain share-contact__copy' size='mini' onClick={() => void copyWechatId(advisor.wechatId!)}>
             复制微信号
           </Button>
         </View>

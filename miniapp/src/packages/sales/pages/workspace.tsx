@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
-import Taro, { useDidShow } from '@tarojs/taro'
+import { useDidShow } from '@tarojs/taro'
 import { WECHAT_ID_RE, WECHAT_ID_RULE, formatDateCN, formatFen } from '@carmall/shared-types'
 import {
   getAdvisorProfile,
@@ -15,6 +15,7 @@ import {
 } from '../../../api/advisors'
 import { ApiError, getToken } from '../../../api/client'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
+import { copyWechatId } from '../../../utils/wechat-contact'
 import { errorText } from '../lib'
 import './sales.scss'
 
@@ -23,11 +24,6 @@ const STAT_CELLS: Array<[keyof AdvisorShare['stats'], string]> = [['visits', '�
 const FOLLOW_UPS: Array<Exclude<LeadStatus, 'new'>> = ['contacted', 'scheduled', 'completed', 'lost']
 const LEAD_KIND_LABELS: Record<Lead['kind'], string> = { test_drive: '试驾', finance_quote: '金融方案', wechat_contact: '微信联系' }
 
-const copyText = (data: string) =>
-  Taro.setClipboardData({ data }).then(
-    () => Taro.showToast({ title: '已复制，打开微信添加好友', icon: 'none' }),
-    () => undefined,
-  )
 
 /** 我的名片: the name and work WeChat ID buyers see on my cards (so they can add me). */
 function ProfileCard({ profile, onSaved }: { profile: AdvisorProfile; onSaved: (p: AdvisorProfile) => void }) {
@@ -101,7 +97,7 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
       {lead.customer.wechatId && (
         <View className='lead-item__wechat' data-wechat-id={lead.customer.wechatId}>
           <Text className='sales-card__line'>客户微信 {lead.customer.wechatId}（客户已同意您添加）</Text>
-          <Button className='btn-plain lead-item__copy' size='mini' onClick={() => void copyText(lead.customer.wechatId!)}>
+          <Button className='btn-plain lead-item__copy' size='mini' onClick={() => void copyWechatId(lead.customer.wechatId!)}>
             复制微信号
           </Button>
         </View>
