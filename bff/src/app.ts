@@ -67,6 +67,7 @@ import { TrackingNotifier } from './modules/tracking/notifications';
 import { NotificationSender } from './modules/notifications/sender';
 import { VehicleService } from './modules/vehicles/service';
 import { vehicleRoutes } from './modules/vehicles/routes';
+import { VehicleClaims } from './modules/vehicles/claims';
 import { ReminderService } from './modules/reminders/service';
 import { SubscriptionLedger } from './modules/reminders/ledger';
 import { WechatMessageSender } from './modules/reminders/wechat-sender';
@@ -272,6 +273,18 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   });
   // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
   const vehicles = new VehicleService(mongo.conn, catalog, locks, (id) => users.exists(id), () => orders.listDelivered());
+  // 添加我的车: a car sold elsewhere, found in the DMS; its owner's phone is compared by the users module.
+  const vehicleClaims = new VehicleClaims({
+    vehicles,
+    lookupVin: dms ? (vin) => dms.vehicleByVin(vin) : null,
+    comparePhone: (userId, phone) => users.comparePhone(userId, phone),
+    audit,
+    limiter,
+    locks,
+    logger,
+    claimsPerUserPerDay: config.RATE_LIMIT_VEHICLE_CLAIMS_PER_USER_PER_DAY,
+    lockMs: 2 * config.UPSTREAM_TIMEOUT_MS + 5_000,
+  });
   const messageSender = new WechatMessageSender(
     { baseUrl: config.WECHAT_API_BASE, appId: config.WECHAT_APPID, secret: config.WECHAT_SECRET, timeoutMs: config.UPSTREAM_TIMEOUT_MS, miniprogramState: config.WECHAT_MINIPROGRAM_STATE, dailyQuota: config.WECHAT_SUBSCRIBE_DAILY_QUOTA },
     redis,
@@ -363,7 +376,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       await recordEvent(user.id, quote.modelCode, 'quote');
       await leads.recordFinanceQuote(user, quote);
     }),
-    ...vehicleRoutes(vehicles),
+    ...vehicleRoutes(vehicles, vehicleClaims),
     ...slotRoutes(slots),
     ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),

@@ -76,6 +76,8 @@ const envSchema = z
     DMS_KEY_ID: z.string().min(1).default('carmall-dev'),
     DMS_SECRET: z.string().min(8).default('dev-dms-secret'),
     DMS_DEALER_CODE: z.string().min(1).default('LY-ONLINE'),
+    /** 添加我的车: DMS lookups by VIN one user may make per day (guessing VINs to find whose car it is). */
+    RATE_LIMIT_VEHICLE_CLAIMS_PER_USER_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(10),
     /** The partner bank's loan-rate API (HMAC-signed); finance endpoints answer 503 FINANCE_RATES_UNAVAILABLE without it. */
     BANK_API_BASE: z.url().optional(),
     BANK_APP_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the app id the bank issued').default('carmall-dev'),

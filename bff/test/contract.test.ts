@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { startBankSimulator } from '@carmall/simulators';
-import { shanghaiDate } from '@carmall/shared-types';
+import { shanghaiDate, vinCheckDigit } from '@carmall/shared-types';
 import { errorBodySchema } from '@carmall/shared-types/schemas';
 import { HEADER_ERRORS, type AnyRoute } from '../src/infra/route';
 import { routeRules } from '../src/infra/openapi';
@@ -283,6 +283,7 @@ const CURATED: Record<string, () => Promise<Partial<Req>>> = {
     await ok(t.api('/api/v1/auth/sms/send', { method: 'POST', json: { phone } }), 'sms');
     return { body: { phone, code: await t.smsCode(phone) } };
   },
+  'POST /me/vehicles': async () => ({ body: { vin: await soldToBuyer(), plate: '沪AD12345' } }),
   'POST /me/phone': async () => {
     const phone = `1360013${String(7000 + fresh++).padStart(4, '0')}`;
     await ok(t.api('/api/v1/auth/sms/send', { method: 'POST', json: { phone } }), 'sms');
@@ -297,6 +298,23 @@ const CURATED: Record<string, () => Promise<Partial<Req>>> = {
     return { body: { expectedVersion: model.version, description: '雾灰色金属漆' } };
   },
 };
+/** The buyer's verified phone for 添加我的车 (bound once, as POST /me/phone does). */
+let claimPhone: string | null = null;
+/** A car the DMS sold to the buyer's phone (seeded in the DMS simulator), with a valid check digit. */
+async function soldToBuyer(): Promise<string> {
+  if (!claimPhone) {
+    claimPhone = '13500135001';
+    await ok(t.api('/api/v1/auth/sms/send', { method: 'POST', json: { phone: claimPhone } }), 'sms');
+    await ok(t.api('/api/v1/me/phone', { method: 'POST', token: f.buyer.token, json: { phone: claimPhone, code: await t.smsCode(claimPhone) } }), 'bind phone');
+  }
+  const raw = `LLYS5A1R0RS${String(500000 + fresh++).padStart(6, '0')}`;
+  const vin = raw.slice(0, 8) + vinCheckDigit(raw)! + raw.slice(9);
+  const car = { vin, modelCode: MODEL, modelName: '远山 S5', trimCode: TRIM, trimName: '520 长续航后驱版', energyType: 'bev', colour: { code: PAINT, name: '雾山灰' }, soldAt: '2024-05-18T03:20:00.000Z', deliveredAt: '2024-05-25T02:00:00.000Z', dealer: { code: 'D-SH-0021', name: '远山汽车 上海浦东授权经销商' }, owner: { mobile: claimPhone } };
+  const res = await fetch(`${t.dms.url}/__sim/dms/vehicles`, { method: 'POST', body: JSON.stringify({ vehicles: [car] }) });
+  if (res.status !== 200) throw new Error(`fixture DMS car: ${res.status}`);
+  return vin;
+}
+
 /** Operations whose requests must come from a user made for the request (they end or erase the sign-in). */
 const FRESH_USER = new Set(['DELETE /me', 'POST /auth/logout']);
 

@@ -149,6 +149,18 @@ export class UserService {
     return { name: pii.realName ?? null, phone: pii.phone ?? null };
   }
 
+  /**
+   * Whether a phone number is this user's verified phone (a phone identity: SMS login or a bound
+   * phone), another one, or the user has none — compared by the blind index, nothing decrypted.
+   * Vehicles ask it when an owner claims a car from the DMS's record.
+   */
+  async comparePhone(userId: string, phone: string): Promise<'same' | 'different' | 'none'> {
+    const identity = await this.Identities.findById(idOf({ kind: 'phone', subject: this.phoneIndex(phone) })).lean<{ userId: string }>();
+    if (identity?.userId === userId) return 'same';
+    const own = await this.Identities.exists({ userId, kind: 'phone' });
+    return own ? 'different' : 'none';
+  }
+
   async exists(userId: string): Promise<boolean> {
     return Boolean(await this.Users.exists({ _id: userId }));
   }

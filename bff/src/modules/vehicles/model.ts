@@ -1,7 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
 
 /**
- * An owned car. Created when an order is delivered (or registered by service staff). The
+ * An owned car. Created when an order is delivered, registered by service staff, or added by its
+ * owner from the DMS's record of a car sold elsewhere (`source`, `claim`). The
  * `summary` holds the latest predictions (recomputed after each usage report, under the
  * vehicle's lock) so segments and the reminder scan are plain indexed queries.
  */
@@ -10,6 +11,12 @@ const vehicleSchema = new Schema(
     vin: { type: String, required: true, unique: true },
     ownerId: { type: String, required: true, index: true },
     orderNo: { type: String },
+    source: { type: String, enum: ['order', 'staff', 'dms_claim'] },
+    plate: { type: String },
+    colourName: { type: String },
+    dealer: { type: { code: String, name: String }, _id: false },
+    soldAt: { type: Date },
+    claim: { type: { userId: String, key: String, at: Date, auditedAt: Date }, _id: false },
     modelCode: { type: String, required: true },
     modelName: { type: String, required: true },
     trimCode: { type: String },
@@ -36,6 +43,7 @@ const vehicleSchema = new Schema(
 vehicleSchema.index({ 'summary.serviceDueDate': 1 });
 vehicleSchema.index({ modelCode: 1 });
 vehicleSchema.index({ orderNo: 1 });
+vehicleSchema.index({ 'claim.userId': 1, 'claim.key': 1 });
 
 /** Usage reports, keyed by the sender's report id: a report sent twice is stored once. */
 const usageReportSchema = new Schema(

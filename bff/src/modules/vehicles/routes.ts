@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { ENERGY_TYPES } from '@carmall/shared-types';
-import { route } from '../../infra/route';
+import { ENERGY_TYPES, VEHICLE_SOURCES } from '@carmall/shared-types';
+import { idempotencyKeyHeader, route } from '../../infra/route';
+import type { VehicleClaims } from './claims';
 import { presentVehicle, type VehicleService } from './service';
 
 const VIN = z.string().regex(/^[A-HJ-NPR-Z0-9]{17}$/, '车架号应为 17 位（不含 I、O、Q）');
@@ -34,6 +35,11 @@ const vehicleSchema = z.object({
   trimCode: z.string().nullable(),
   energyType: z.enum(ENERGY_TYPES),
   orderNo: z.string().nullable(),
+  /** order: delivered through the app; staff: registered by service staff; dms_claim: added by its owner from the DMS's record. */
+  source: z.enum(VEHICLE_SOURCES),
+  plate: z.string().nullable(),
+  colourName: z.string().nullable(),
+  dealerName: z.string().nullable(),
   deliveredAt: z.string(),
   /** Shanghai date. */
   deliveredOn: z.string(),
@@ -49,7 +55,7 @@ const vehicleSchema = z.object({
   }),
 });
 
-export function vehicleRoutes(vehicles: VehicleService) {
+export function vehicleRoutes(vehicles: VehicleService, claims: VehicleClaims) {
   return [
     route({
       method: 'get',
@@ -75,6 +81,36 @@ export function vehicleRoutes(vehicles: VehicleService) {
       handler: async (_ctx, { params, user }) => {
         const v = await vehicles.getOwned(user!.id, params.vehicleId);
         return presentVehicle(v, await vehicles.health(v));
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/me/vehicles',
+      tag: 'vehicles',
+      summary:
+        '添加我的车: a car bought elsewhere (a dealer, before the app), found in the DMS by its VIN (ISO 3779 check digit) and added to my garage when the DMS’s registered owner mobile is my verified phone (Idempotency-Key header; the same car again answers the same vehicle). DMS lookups are limited per user per day.',
+      auth: 'user',
+      status: 201,
+      headers: idempotencyKeyHeader,
+      body: z
+        .object({
+          vin: z.string().max(64).describe('17 characters; upper case, spaces and separators are normalised; checked (check digit) by the server: 400 VIN_INVALID'),
+          plate: z.string().max(32).nullable().optional().describe('optional plate, e.g. 沪A12345 or new-energy 沪AD12345: 400 PLATE_INVALID otherwise'),
+        })
+        .strict(),
+      response: vehicleSchema,
+      errors: [
+        { status: 400, code: 'VIN_INVALID', when: 'not a VIN: length, I/O/Q or other characters, or the check digit (details.reason, details.position)' },
+        { status: 400, code: 'PLATE_INVALID', when: 'the plate is not a Chinese plate (regular or new-energy)' },
+        { status: 404, code: 'VEHICLE_NOT_FOUND', when: 'the DMS sold no car with this VIN' },
+        { status: 409, code: 'VEHICLE_OWNER_MISMATCH', when: 'the DMS’s owner mobile is not my verified phone (details.registeredPhone, masked; details.signedInPhone different|none); the message says what to do' },
+        { status: 409, code: 'VEHICLE_ALREADY_CLAIMED', when: 'the car is in another user’s garage' },
+        { status: 409, code: 'IDEMPOTENCY_KEY_REUSED', when: 'the key added another car' },
+        { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the DMS cannot be reached (Retry-After)' },
+      ],
+      handler: async (ctx, { body, user, headers }) => {
+        const { vehicle } = await claims.claim(ctx, user!, headers['Idempotency-Key'], body);
+        return presentVehicle(vehicle, await vehicles.health(vehicle));
       },
     }),
     route({

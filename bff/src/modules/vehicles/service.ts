@@ -6,6 +6,8 @@ import {
   shanghaiDate,
   type CampaignSegment,
   type EnergyType,
+  type OwnedVehicle,
+  type VehicleSource,
   type UsageReport,
   type VehicleFacts,
   type VehicleHealth,
@@ -20,6 +22,14 @@ export interface VehicleDoc {
   vin: string;
   ownerId: string;
   orderNo?: string;
+  /** Unset on cars registered before sources were recorded: `order` with an orderNo, else `staff`. */
+  source?: VehicleSource;
+  plate?: string;
+  colourName?: string;
+  dealer?: { code: string; name: string };
+  soldAt?: Date;
+  /** A car its owner added from the DMS record: the request's key, and when the claim was audited. */
+  claim?: { userId: string; key: string; at: Date; auditedAt?: Date };
   modelCode: string;
   modelName: string;
   trimCode?: string;
@@ -83,6 +93,7 @@ export class VehicleService {
     modelCode: string;
     trimCode?: string;
     orderNo?: string;
+    source?: VehicleSource;
     deliveredAt: Date;
     odometerKm?: number;
     lastService?: { at: Date; odometerKm: number } | null;
@@ -99,6 +110,7 @@ export class VehicleService {
       vin: input.vin,
       ownerId: input.ownerId,
       orderNo: input.orderNo,
+      source: input.source ?? (input.orderNo ? 'order' : 'staff'),
       modelCode: model.code,
       modelName: model.name,
       trimCode: input.trimCode,
@@ -121,7 +133,72 @@ export class VehicleService {
   /** Staff: register for a user who must exist. */
   async registerForOwner(input: Parameters<VehicleService['register']>[0]) {
     if (!Types.ObjectId.isValid(input.ownerId) || !(await this.userExists(input.ownerId))) throw notFound('车主', { ownerId: input.ownerId });
-    return this.register(input);
+    return this.register({ ...input, source: 'staff' });
+  }
+
+  async findByVin(vin: string): Promise<VehicleDoc | null> {
+    return this.Vehicles.findOne({ vin }).lean<VehicleDoc>();
+  }
+
+  /** The car a user's claim with this Idempotency-Key added, if any. */
+  async findByClaimKey(userId: string, key: string): Promise<VehicleDoc | null> {
+    return this.Vehicles.findOne({ 'claim.userId': userId, 'claim.key': key }).lean<VehicleDoc>();
+  }
+
+  /**
+   * A car its owner claimed from the DMS record (see claims.ts, which has checked the owner): one
+   * insert, unique by VIN — a VIN registered meanwhile is a duplicate-key error for the caller.
+   * Model names and energy come from the catalog when it still lists the model (and the trim), else
+   * from the DMS (a model no longer sold).
+   */
+  async registerClaimed(input: {
+    ownerId: string;
+    vin: string;
+    modelCode: string;
+    modelName: string;
+    trimCode: string;
+    energyType: EnergyType;
+    deliveredAt: Date;
+    soldAt: Date;
+    plate?: string;
+    colourName: string;
+    dealer: { code: string; name: string };
+    claimKey: string;
+  }): Promise<VehicleDoc> {
+    const listed = await this.catalog.getModel(input.modelCode).then(
+      (d) => d.model,
+      (err) => {
+        if ((err as AppError).code === 'NOT_FOUND') return null;
+        throw err;
+      },
+    );
+    const doc = {
+      _id: new Types.ObjectId(),
+      vin: input.vin,
+      ownerId: input.ownerId,
+      source: 'dms_claim' as const,
+      modelCode: input.modelCode,
+      modelName: listed?.name ?? input.modelName,
+      trimCode: !listed || listed.trims.some((t) => t.code === input.trimCode) ? input.trimCode : undefined,
+      energyType: listed?.energyType ?? input.energyType,
+      deliveredAt: input.deliveredAt,
+      soldAt: input.soldAt,
+      odometerAtDeliveryKm: 0,
+      lastService: null,
+      tyresFittedKm: 0,
+      ...(input.plate ? { plate: input.plate } : {}),
+      colourName: input.colourName,
+      dealer: input.dealer,
+      claim: { userId: input.ownerId, key: input.claimKey, at: new Date() },
+    };
+    await this.Vehicles.create(doc);
+    await this.refreshSummary(String(doc._id));
+    return (await this.Vehicles.findById(doc._id).lean<VehicleDoc>())!;
+  }
+
+  /** The claim's audit entry is written (a retry of a claim whose audit failed writes it then). */
+  async markClaimAudited(vehicleId: string): Promise<void> {
+    await this.Vehicles.updateOne({ _id: vehicleId }, { $set: { 'claim.auditedAt': new Date() } });
   }
 
   /**
@@ -136,6 +213,7 @@ export class VehicleService {
       modelCode: order.modelCode,
       trimCode: order.trimCode,
       orderNo: order.orderNo,
+      source: 'order',
       deliveredAt: order.deliveredAt,
     });
   }
@@ -308,7 +386,8 @@ export class VehicleService {
   }
 }
 
-export function presentVehicle(v: VehicleDoc, h: Awaited<ReturnType<VehicleService['health']>>) {
+/** The one shape a car leaves the BFF in (shared-types OwnedVehicle, the mini-program's type too). */
+export function presentVehicle(v: VehicleDoc, h: Awaited<ReturnType<VehicleService['health']>>): OwnedVehicle {
   return {
     id: String(v._id),
     vin: v.vin,
@@ -317,6 +396,10 @@ export function presentVehicle(v: VehicleDoc, h: Awaited<ReturnType<VehicleServi
     trimCode: v.trimCode ?? null,
     energyType: v.energyType,
     orderNo: v.orderNo ?? null,
+    source: v.source ?? (v.orderNo ? 'order' : 'staff'),
+    plate: v.plate ?? null,
+    colourName: v.colourName ?? null,
+    dealerName: v.dealer?.name ?? null,
     deliveredAt: v.deliveredAt.toISOString(),
     deliveredOn: shanghaiDate(v.deliveredAt),
     odometerKm: Math.round(h.odometerKm),
