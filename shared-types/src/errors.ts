@@ -40,6 +40,8 @@ export const ERROR_CODES = [
   'OUT_OF_STOCK',
   'PRICE_CHANGED',
   'ORDER_STATE_INVALID',
+  /** Staff console: the VIN is already allocated to another order still in progress. */
+  'VIN_IN_USE',
   'IDEMPOTENCY_KEY_REQUIRED',
   'PAYMENT_NOT_CONFIGURED',
   // Launches (waiting room and the admission gate):

@@ -1,2 +1,3 @@
 export * from './state';
 export * from './terms';
+export * from './console';
