@@ -34,8 +34,8 @@ export default defineAppConfig({
     { root: 'packages/sales', pages: ['pages/test-drive', 'pages/my-test-drives', 'pages/workspace'] },
     // 运营看板 (operators/admins): funnels and A/B experiments; few users, so kept out of the main package.
     { root: 'packages/ops', pages: ['pages/index'] },
-    // 我的车库, 预约保养, 我的保养预约 and 消息中心 (owners; reached from 我的 and reminder messages).
-    { root: 'packages/garage', pages: ['pages/index', 'pages/vehicle', 'pages/book', 'pages/bookings', 'pages/messages'] },
+    // 我的车库, 添加我的车, 预约保养, 我的保养预约 and 消息中心 (owners; reached from 我的 and reminder messages).
+    { root: 'packages/garage', pages: ['pages/index', 'pages/vehicle', 'pages/add', 'pages/book', 'pages/bookings', 'pages/messages'] },
     // 服务工作台 (service staff / admins): campaigns, dead letters, a centre's bookings.
     { root: 'packages/staff', pages: ['pages/index', 'pages/bookings'] },
     // The privacy policy in full (linked from the login panel and 我的).

@@ -22,6 +22,10 @@ export function vehicle(over: Partial<MyVehicle> = {}): MyVehicle {
     trimCode: null,
     energyType: 'bev',
     orderNo: null,
+    source: 'order',
+    plate: null,
+    colourName: null,
+    dealerName: null,
     deliveredAt: '2025-12-01T02:00:00.000Z',
     deliveredOn: '2025-12-01',
     odometerKm: 12345.4,
@@ -61,6 +65,11 @@ export interface FakeGarage {
   roles: string[]
   /** Campaign polls answered so far (each poll moves the campaign on). */
   polls: number
+  /**
+   * The DMS behind POST /me/vehicles, by VIN: 'mine' (the signed-in user's phone: added), or the
+   * error it answers; an unknown VIN is 404 VEHICLE_NOT_FOUND.
+   */
+  dms: Record<string, 'mine' | { status: number; code: string; message: string; details?: unknown }>
   fail?: (method: string, path: string) => { status: number; code: string; message: string } | undefined
 }
 
@@ -79,6 +88,7 @@ export function installFakeGarage(over: Partial<FakeGarage> = {}): FakeGarage {
     deadLetters: [{ jobId: 'campaign-x-u1', name: 'send', kind: 'campaign', userId: 'u1', campaignId: 'c1', vehicleId: null, attempts: 3, reason: 'errcode 45009', failedAt: '2026-11-28T03:00:00.000Z' }],
     roles: ['buyer'],
     polls: 0,
+    dms: {},
     ...over,
   }
   let seq = 0
@@ -95,6 +105,17 @@ export function installFakeGarage(over: Partial<FakeGarage> = {}): FakeGarage {
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/me\/vehicles\/(\w+)$/))) {
       const v = fake.vehicles.find((x) => x.id === m![1])
       return v ? ok(v) : err(404, 'NOT_FOUND', '车辆不存在')
+    }
+    if (method === 'POST' && path === '/api/v1/me/vehicles') {
+      if (!/^[A-Za-z0-9_-]{8,64}$/.test(opts.header?.['Idempotency-Key'] ?? '')) return err(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少 Idempotency-Key')
+      const known = fake.dms[opts.data.vin]
+      if (!known) return err(404, 'VEHICLE_NOT_FOUND', '未查询到该车架号的销售记录：请对照行驶证核对车架号')
+      if (known !== 'mine') return ok({ error: { ...known, requestId: 'r-test' } }, known.status)
+      const existing = fake.vehicles.find((v) => v.vin === opts.data.vin)
+      if (existing) return ok(existing, 201)
+      const car = vehicle({ id: 'c'.repeat(24), vin: opts.data.vin, modelName: '远山 X4', source: 'dms_claim', plate: opts.data.plate ?? null, colourName: '熔岩橙', dealerName: '远山汽车 上海浦东授权经销商' })
+      fake.vehicles.push(car)
+      return ok(car, 201)
     }
     if (method === 'GET' && path === '/api/v1/sites') return ok({ items: CENTRES })
     if (method === 'GET' && (m = path.match(/^\/api\/v1\/sites\/([^/]+)\/slots$/))) {

@@ -49,6 +49,7 @@ export const taroMock = {
   getLaunchOptionsSync: vi.fn(() => ({ path: 'pages/index/index', query: {} as Record<string, string>, scene: 1001 })),
   requestSubscribeMessage: vi.fn((opts: { tmplIds: string[] }) => Promise.resolve({ errMsg: 'requestSubscribeMessage:ok', ...Object.fromEntries(opts.tmplIds.map((id) => [id, 'accept'])) })),
   pageScrollTo: vi.fn(() => Promise.resolve()),
+  scanCode: vi.fn(() => Promise.resolve({ result: '', scanType: 'CODE_39', charSet: 'utf-8', errMsg: 'scanCode:ok' })),
 }
 
 export const routerParams: Record<string, string> = {}

@@ -1,24 +1,10 @@
-import type { VehicleHealth } from '@carmall/shared-types'
+import type { OwnedVehicle, VehicleClaimRequest } from '@carmall/shared-types'
 import { get, post, request } from './client'
 
 const enc = encodeURIComponent
 
-/** `GET /me/vehicles` item: a car I own with its predictions (each with a Chinese reason). */
-export interface MyVehicle {
-  id: string
-  vin: string
-  modelCode: string
-  modelName: string
-  trimCode: string | null
-  energyType: 'bev' | 'phev' | 'ice'
-  orderNo: string | null
-  deliveredAt: string
-  deliveredOn: string
-  odometerKm: number
-  lastReportAt: string | null
-  lastService: { at: string; odometerKm: number } | null
-  health: VehicleHealth
-}
+/** `GET /me/vehicles` item: a car I own with its predictions (each with a Chinese reason); the BFF's own type. */
+export type MyVehicle = OwnedVehicle
 
 export interface Site {
   code: string
@@ -96,6 +82,13 @@ export const getSiteSlots = (code: string, date?: string) => get<SiteSlots>(`/ap
 /** `POST /me/service-bookings`; keep one Idempotency-Key for every retry of one booking attempt. */
 export const bookService = (body: { vehicleId: string; siteCode: string; slotStart: string; note?: string | null }, idempotencyKey: string) =>
   request<ServiceBooking>('/api/v1/me/service-bookings', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
+/**
+ * `POST /me/vehicles` (添加我的车): a car bought elsewhere, found by its VIN in the brand's DMS;
+ * keep one Idempotency-Key for every retry of one attempt. 409 VEHICLE_OWNER_MISMATCH carries
+ * `VehicleOwnerMismatchDetails`.
+ */
+export const claimVehicle = (body: VehicleClaimRequest, idempotencyKey: string) =>
+  request<MyVehicle>('/api/v1/me/vehicles', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
 export const listMyServiceBookings = () => get<{ items: ServiceBooking[] }>('/api/v1/me/service-bookings')
 export const cancelServiceBooking = (id: string) => post<ServiceBooking>(`/api/v1/me/service-bookings/${enc(id)}/cancel`)
 export const listMessages = (page = 1, pageSize = 20) => get<Inbox>('/api/v1/me/messages', { page, pageSize })
@@ -108,4 +101,6 @@ export const garagePath = '/packages/garage/pages/index'
 export const vehiclePath = (id: string) => `/packages/garage/pages/vehicle?id=${enc(id)}`
 export const bookServicePath = (vehicleId: string) => `/packages/garage/pages/book?vehicleId=${enc(vehicleId)}`
 export const myServiceBookingsPath = '/packages/garage/pages/bookings'
+/** 添加我的车; `from: 'book'` goes on to 预约保养 with the added car. */
+export const addVehiclePath = (from?: 'book') => `/packages/garage/pages/add${from ? `?from=${from}` : ''}`
 export const messagesPath = '/packages/garage/pages/messages'

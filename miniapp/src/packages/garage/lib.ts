@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useDidShow } from '@tarojs/taro'
-import { formatKm } from '@carmall/shared-types'
+import { VIN_LENGTH, formatKm, normalizePlate, validatePlate, validateVin } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../api/client'
 
 export const errorText = (err: unknown, fallback = '加载失败，请稍后重试') => (err instanceof ApiError ? err.message : fallback)
@@ -71,3 +71,26 @@ export function useSignedInData<T>(fetch: () => Promise<T>) {
   const update = useCallback((f: (data: T) => T) => setState((s) => (s.status === 'ready' ? { status: 'ready', data: f(s.data) } : s)), [])
   return [state, load, update] as const
 }
+
+/** What the VIN field says under it as the buyer types: nothing yet, how many are left, what is wrong, or that it checks out. */
+export type FieldHint = { tone: 'none' | 'info' | 'error' | 'ok'; text: string }
+
+export function vinInputHint(raw: string): FieldHint {
+  const check = validateVin(raw)
+  if (check.ok) return { tone: 'ok', text: '车架号校验通过' }
+  const p = check.problem
+  if (p.reason === 'EMPTY') return { tone: 'none', text: '' }
+  // Still typing: only say how many are left (a wrong letter is said at once, above).
+  if (p.reason === 'LENGTH' && p.length < VIN_LENGTH) return { tone: 'info', text: `还差 ${VIN_LENGTH - p.length} 位` }
+  return { tone: 'error', text: check.message }
+}
+
+/** The optional plate: nothing while empty or still short, else what is wrong. */
+export function plateInputHint(raw: string): FieldHint {
+  const plate = normalizePlate(raw)
+  if (plate === '') return { tone: 'none', text: '' }
+  const check = validatePlate(plate)
+  if (check.ok) return { tone: 'ok', text: check.kind === 'new_energy' ? '新能源车牌' : '' }
+  return Array.from(plate).length < 7 ? { tone: 'none', text: '' } : { tone: 'error', text: check.message }
+}
+

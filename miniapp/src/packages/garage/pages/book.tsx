@@ -3,7 +3,7 @@ import { Button, Text, Textarea, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { bookingReminderPromiseCN, formatDateCN } from '@carmall/shared-types'
 import { ApiError } from '../../../api/client'
-import { bookService, getMyVehicle, getSiteSlots, listMyVehicles, listServiceCentres, myServiceBookingsPath, type MyVehicle, type ServiceBooking, type Site, type SiteSlot } from '../../../api/garage'
+import { addVehiclePath, bookService, getMyVehicle, getSiteSlots, listMyVehicles, listServiceCentres, myServiceBookingsPath, type MyVehicle, type ServiceBooking, type Site, type SiteSlot } from '../../../api/garage'
 import { newIdempotencyKey } from '../../../api/orders'
 import { rescheduleServiceBooking } from '../../../api/bookings'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
@@ -153,8 +153,12 @@ export default function BookServicePage() {
   if (load.status === 'no_vehicle') {
     return (
       <View className='page garage-page book-page book-page--no-vehicle'>
-        <EmptyState text='您名下还没有车辆：车辆交付后会自动加入「我的车库」，即可预约保养。' />
-        <Button className='btn-primary book-page__to-models' onClick={() => Taro.switchTab({ url: '/pages/models/index' })}>
+        <EmptyState text='您名下还没有车辆：在经销商购买的车可以先添加到「我的车库」再预约保养；在本商城购买的车交付后会自动加入。' />
+        {/* 添加我的车 comes back here with the added car (this page is replaced, so 返回 does not land on "no car"). */}
+        <Button className='btn-primary book-page__add-vehicle' onClick={() => Taro.redirectTo({ url: addVehiclePath('book') })}>
+          添加车辆
+        </Button>
+        <Button className='btn-plain book-page__to-models' onClick={() => Taro.switchTab({ url: '/pages/models/index' })}>
           去选车
         </Button>
       </View>

@@ -54,8 +54,13 @@ export default function VehiclePage() {
       <View className='garage-card'>
         <Text className='garage-card__title vehicle-page__model'>{v.modelName}</Text>
         <Text className='garage-card__hint'>
-          车架号 {v.vin} · 提车 {v.deliveredOn} · {odometerText(v)}
+          {v.plate ? `${v.plate} · ` : ''}车架号 {v.vin} · 提车 {v.deliveredOn} · {odometerText(v)}
         </Text>
+        {v.dealerName && (
+          <Text className='garage-card__hint vehicle-page__sold-by'>
+            {v.colourName ? `${v.colourName} · ` : ''}购于 {v.dealerName}
+          </Text>
+        )}
       </View>
       <Figure
         cls='health--service'
