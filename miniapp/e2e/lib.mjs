@@ -166,3 +166,71 @@ export function run(name, main) {
     process.exit(1)
   })
 }
+
+// --- 3D stages (viewer, PC showroom) ---
+
+// WebGL without a GPU: SwiftShader through ANGLE (Chromium refuses it without the second flag).
+export const SOFTWARE_GL = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist']
+
+export const hexToRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
+export const dist = (a, b) => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])
+
+/** PNG of a 3D stage's canvas only (`stage`: the .viewer-stage selector). */
+export async function canvasShotOf(page, stage) {
+  const box = await page.locator(`${stage} canvas`).boundingBox()
+  check(box && box.width > 50 && box.height > 50, 'the viewer canvas is missing or tiny')
+  return page.screenshot({ clip: box })
+}
+
+/** Wait until two canvas screenshots 400 ms apart are identical (auto-rotate/inertia/doors settled). */
+export async function settledOf(page, stage, what, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs
+  let prev = await canvasShotOf(page, stage)
+  while (Date.now() < deadline) {
+    await page.waitForTimeout(400)
+    const next = await canvasShotOf(page, stage)
+    if (next.equals(prev)) return next
+    prev = next
+  }
+  throw new E2EFailure(`${what}: the canvas kept changing for ${timeoutMs} ms (auto-rotate not stopped?)`)
+}
+
+/**
+ * Decode two PNGs in the page and compare: pixels whose colour differs by more than `tolerance` on
+ * some channel, and the mean colour of those pixels in each image.
+ */
+export async function comparePngs(page, a, b, tolerance = 24) {
+  return page.evaluate(
+    async ({ a, b, tolerance }) => {
+      const decode = async (b64) => {
+        const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob()
+        const bmp = await createImageBitmap(blob)
+        const c = document.createElement('canvas')
+        c.width = bmp.width
+        c.height = bmp.height
+        const ctx = c.getContext('2d')
+        ctx.drawImage(bmp, 0, 0)
+        return ctx.getImageData(0, 0, c.width, c.height)
+      }
+      const [ia, ib] = await Promise.all([decode(a), decode(b)])
+      if (ia.width !== ib.width || ia.height !== ib.height) return { error: `sizes differ: ${ia.width}x${ia.height} vs ${ib.width}x${ib.height}` }
+      let changed = 0
+      const sumA = [0, 0, 0]
+      const sumB = [0, 0, 0]
+      for (let i = 0; i < ia.data.length; i += 4) {
+        let differs = false
+        for (let k = 0; k < 3; k++) if (Math.abs(ia.data[i + k] - ib.data[i + k]) > tolerance) differs = true
+        if (!differs) continue
+        changed++
+        for (let k = 0; k < 3; k++) {
+          sumA[k] += ia.data[i + k]
+          sumB[k] += ib.data[i + k]
+        }
+      }
+      const total = ia.width * ia.height
+      const mean = (s) => s.map((v) => (changed ? Math.round(v / changed) : 0))
+      return { total, changed, fraction: changed / total, meanA: mean(sumA), meanB: mean(sumB) }
+    },
+    { a: a.toString('base64'), b: b.toString('base64'), tolerance },
+  )
+}

@@ -167,6 +167,28 @@ describe('orbit and doors', () => {
     expect(o.animating).toBe(false)
   })
 
+  it('keyboard: arrows turn and tilt (clamped), +/- zoom within the limits, other keys are left alone', () => {
+    const o = orbit()
+    expect(o.key('ArrowLeft')).toBe(true)
+    expect(o.yaw).toBeCloseTo(0.12)
+    expect(o.autoRotate).toBe(false)
+    o.key('ArrowRight')
+    o.key('ArrowRight')
+    expect(o.yaw).toBeCloseTo(-0.12)
+    for (let i = 0; i < 50; i++) o.key('ArrowUp')
+    expect(o.pitch).toBeCloseTo(1.2)
+    for (let i = 0; i < 50; i++) o.key('ArrowDown')
+    expect(o.pitch).toBeCloseTo(0.03)
+    o.key('+')
+    expect(o.distance).toBeCloseTo(9)
+    for (let i = 0; i < 50; i++) o.key('=')
+    expect(o.distance).toBe(5)
+    for (let i = 0; i < 50; i++) o.key('-')
+    expect(o.distance).toBe(16)
+    expect(o.key('a')).toBe(false)
+    expect(o.key('Enter')).toBe(false)
+  })
+
   it('drag rotates, a flick coasts and stops, pitch is clamped', () => {
     const o = orbit()
     o.down([{ id: 1, x: 100, y: 100 }])

@@ -29,6 +29,7 @@ import { OptionGroups } from '../../components/OptionGroups'
 import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { TrimPicker } from '../../components/TrimPicker'
 import { AdvisorShareBar, withAdvisorShare } from '../../components/AdvisorShare'
+import { DesktopStage } from '../../components/DesktopStage'
 import { SimilarCars } from '../../components/SimilarCars'
 import { changeNotices, consequenceText, groupOptions, sameConfig, type ConfigNotice } from '../../state/configurator'
 import { rememberSavedConfig } from '../../state/savedConfigs'
@@ -88,6 +89,8 @@ export default function ModelPage() {
   const [notices, setNotices] = useState<ConfigNotice[]>([])
   const [confirming, setConfirming] = useState(false)
   const [showBreakdown, setShowBreakdown] = useState(false)
+  /** The PC showroom's 3D stage is showing (H5, ≥1280 px): the plain cover is not needed then. */
+  const [stage3d, setStage3d] = useState(false)
   const [reloaded, setReloaded] = useState<SavedConfiguration | null>(null)
   const [saving, setSaving] = useState(false)
   const [saved, setSaved] = useState<SavedConfiguration | null>(null)
@@ -321,90 +324,97 @@ export default function ModelPage() {
   const { model, summary } = loaded.detail
   const savedChanged = reloaded && reloaded.current.valid && reloaded.current.totalFen !== reloaded.config.totalFen
 
+  const cover = coverUrl(summary.coverImage, model, config.selected)
   return (
-    <View className='page model-page' data-model={model.code}>
-      {/* The cover follows the chosen paint. */}
-      <Image className='model-page__cover' src={coverUrl(summary.coverImage, model, config.selected)} mode='aspectFill' />
-      <View className='model-page__header'>
-        <Text className='model-page__name'>{model.name}</Text>
-        <Text className='model-page__tagline'>{model.tagline}</Text>
+    <View className={`page model-page${stage3d ? ' model-page--3d' : ''}`} data-model={model.code}>
+      {/* ≥1280 px on H5 (the PC showroom): the 3D stage beside the configurator, following it. */}
+      <View className='model-page__stage'>
+        <DesktopStage model={model} trimCode={config.trimCode} selected={config.selected} coverUrl={cover} onActive={setStage3d} />
+        {/* The cover follows the chosen paint. */}
+        {!stage3d && <Image className='model-page__cover' src={cover} mode='aspectFill' />}
       </View>
+      <View className='model-page__panel'>
+        <View className='model-page__header'>
+          <Text className='model-page__name'>{model.name}</Text>
+          <Text className='model-page__tagline'>{model.tagline}</Text>
+        </View>
 
-      {reloaded && (
-        <View className='saved-banner' data-short-id={reloaded.shortId}>
-          <Text className='saved-banner__title'>
-            配置编号 {reloaded.shortId} · 保存于 {formatDateCN(reloaded.createdAt)}
-          </Text>
-          {!reloaded.current.valid && (
-            <Text className='saved-banner__warn saved-banner__invalid'>该配置已失效：{reloaded.current.reason ?? '车型或选装已调整'}</Text>
-          )}
-          {savedChanged && (
-            <Text className='saved-banner__warn saved-banner__price'>
-              保存时 {formatFen(reloaded.config.totalFen)}，现价 {formatFen(reloaded.current.totalFen!)}
+        {reloaded && (
+          <View className='saved-banner' data-short-id={reloaded.shortId}>
+            <Text className='saved-banner__title'>
+              配置编号 {reloaded.shortId} · 保存于 {formatDateCN(reloaded.createdAt)}
             </Text>
-          )}
-        </View>
-      )}
-
-      <Text className='section-title'>选择版本</Text>
-      <TrimPicker trims={model.trims} selected={config.trimCode} at={loaded.at} onSelect={onTrim} />
-
-      {notices.length > 0 && (
-        <View className='config-notice'>
-          {notices.map((n, i) => (
-            <Text key={i} className={`config-notice__item config-notice__item--${n.kind}`}>
-              {n.text}
-            </Text>
-          ))}
-        </View>
-      )}
-
-      <OptionGroups model={model} groups={groups} config={config} at={loaded.at} onTap={onOption} />
-
-      {saved && (
-        <View className='saved-result' data-short-id={saved.shortId}>
-          <Text className='saved-result__title'>配置已保存</Text>
-          <Text className='saved-result__id'>
-            配置编号 <Text className='saved-short-id'>{saved.shortId}</Text>
-          </Text>
-          <Text className='saved-result__path'>{sharePath(saved.shortId)}</Text>
-          <Button className='btn-plain saved-result__copy' size='mini' onClick={onCopyLink}>
-            复制链接
-          </Button>
-        </View>
-      )}
-
-      {showBreakdown && <LineItems config={config} />}
-      <AdvisorShareBar config={config} autoOpen={params.share === '1'} />
-      <SimilarCars code={model.code} name={model.name} trimCode={config.trimCode} />
-
-      {/* Two rows, so the total never shares its row with more than the order button: on a phone
-          four buttons beside it covered it (「¥18[对比]0」) or squeezed it to nothing. */}
-      <View className='config-bar'>
-        <View className='config-bar__actions'>
-        <Button className='btn-plain config-bar__btn compare-entry' size='mini' onClick={onCompare}>
-          对比
-        </Button>
-        <Button className='btn-plain config-bar__btn open-viewer' size='mini' onClick={onViewer}>
-          3D 看车
-        </Button>
-        <Button className='btn-plain config-bar__btn finance-entry' size='mini' onClick={onFinance}>
-          金融方案
-        </Button>
-        {/* `|| undefined`: Taro H5 greys out any `disabled` attribute, even disabled="false". */}
-        <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
-          保存配置
-        </Button>
-        </View>
-        <View className='config-bar__main'>
-          <View className='config-bar__total' onClick={() => setShowBreakdown((v) => !v)}>
-            <Text className='config-bar__label'>总价{confirming ? '（确认中）' : ''}</Text>
-            <Text className='config-total' data-total-fen={String(config.totalFen)}>
-              {formatFen(config.totalFen)}
-            </Text>
-            <Text className='config-bar__toggle'>{showBreakdown ? '收起明细' : '明细'}</Text>
+            {!reloaded.current.valid && (
+              <Text className='saved-banner__warn saved-banner__invalid'>该配置已失效：{reloaded.current.reason ?? '车型或选装已调整'}</Text>
+            )}
+            {savedChanged && (
+              <Text className='saved-banner__warn saved-banner__price'>
+                保存时 {formatFen(reloaded.config.totalFen)}，现价 {formatFen(reloaded.current.totalFen!)}
+              </Text>
+            )}
           </View>
-          <OrderNowButton disabled={confirming || undefined} onClick={onOrder} modelCode={model.code} />
+        )}
+
+        <Text className='section-title'>选择版本</Text>
+        <TrimPicker trims={model.trims} selected={config.trimCode} at={loaded.at} onSelect={onTrim} />
+
+        {notices.length > 0 && (
+          <View className='config-notice'>
+            {notices.map((n, i) => (
+              <Text key={i} className={`config-notice__item config-notice__item--${n.kind}`}>
+                {n.text}
+              </Text>
+            ))}
+          </View>
+        )}
+
+        <OptionGroups model={model} groups={groups} config={config} at={loaded.at} onTap={onOption} />
+
+        {saved && (
+          <View className='saved-result' data-short-id={saved.shortId}>
+            <Text className='saved-result__title'>配置已保存</Text>
+            <Text className='saved-result__id'>
+              配置编号 <Text className='saved-short-id'>{saved.shortId}</Text>
+            </Text>
+            <Text className='saved-result__path'>{sharePath(saved.shortId)}</Text>
+            <Button className='btn-plain saved-result__copy' size='mini' onClick={onCopyLink}>
+              复制链接
+            </Button>
+          </View>
+        )}
+
+        {showBreakdown && <LineItems config={config} />}
+        <AdvisorShareBar config={config} autoOpen={params.share === '1'} />
+        <SimilarCars code={model.code} name={model.name} trimCode={config.trimCode} />
+
+        {/* Two rows, so the total never shares its row with more than the order button: on a phone
+            four buttons beside it covered it (「¥18[对比]0」) or squeezed it to nothing. */}
+        <View className='config-bar'>
+          <View className='config-bar__actions'>
+          <Button className='btn-plain config-bar__btn compare-entry' size='mini' onClick={onCompare}>
+            对比
+          </Button>
+          <Button className='btn-plain config-bar__btn open-viewer' size='mini' onClick={onViewer}>
+            3D 看车
+          </Button>
+          <Button className='btn-plain config-bar__btn finance-entry' size='mini' onClick={onFinance}>
+            金融方案
+          </Button>
+          {/* `|| undefined`: Taro H5 greys out any `disabled` attribute, even disabled="false". */}
+          <Button className='btn-plain config-bar__btn save-config' size='mini' loading={saving} disabled={saving || undefined} onClick={onSave}>
+            保存配置
+          </Button>
+          </View>
+          <View className='config-bar__main'>
+            <View className='config-bar__total' onClick={() => setShowBreakdown((v) => !v)}>
+              <Text className='config-bar__label'>总价{confirming ? '（确认中）' : ''}</Text>
+              <Text className='config-total' data-total-fen={String(config.totalFen)}>
+                {formatFen(config.totalFen)}
+              </Text>
+              <Text className='config-bar__toggle'>{showBreakdown ? '收起明细' : '明细'}</Text>
+            </View>
+            <OrderNowButton disabled={confirming || undefined} onClick={onOrder} modelCode={model.code} />
+          </View>
         </View>
       </View>
     </View>

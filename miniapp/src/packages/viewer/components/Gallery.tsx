@@ -1,6 +1,7 @@
 import { Image, Text, View } from '@tarojs/components'
 import { toHexString } from '../lib/appearance'
 import type { PaintSwatch } from './types'
+import './stage.scss'
 
 /**
  * The image fallback used where 3D cannot run (Alipay, a browser without WebGL, a failed model):

@@ -153,6 +153,13 @@ export default function Stage(props: StageProps) {
       e.preventDefault()
       viewer.wheel(e.deltaY)
     }, { passive: false })
+    // Keyboard (PC): the stage takes focus when clicked or tabbed to; arrows turn, +/- zoom.
+    const onKey = (e: KeyboardEvent) => {
+      if (viewer.key(e.key)) e.preventDefault()
+    }
+    host.addEventListener('keydown', onKey)
+    tracker.onDispose(() => host.removeEventListener('keydown', onKey))
+    listen('pointerdown', () => host.focus({ preventScroll: true }))
     const onResize = () => {
       const r = host.getBoundingClientRect()
       if (r.width > 0 && r.height > 0) viewer.resize(Math.round(r.width), Math.round(r.height))
@@ -171,7 +178,7 @@ export default function Stage(props: StageProps) {
 
   return (
     <StageShell {...props} status={status} progress={progress} reason={reason} phase={phase}>
-      <div className='viewer-stage__host' ref={hostRef} />
+      <div className='viewer-stage__host' ref={hostRef} tabIndex={0} aria-label='3D 看车：拖动或用方向键旋转，滚轮或 +/- 缩放' />
     </StageShell>
   )
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react'
 import type { CarViewer } from '../lib/engine'
 import { Gallery } from './Gallery'
 import type { StageProps, StageStatus } from './types'
+import './stage.scss'
 
 /**
  * What the WebGL stages (Stage.h5.tsx, Stage.weapp.tsx) share: status/progress state, pushing the

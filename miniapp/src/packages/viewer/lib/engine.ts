@@ -171,6 +171,12 @@ export class CarViewer {
     this.orbit.wheel(deltaY)
     this.invalidate()
   }
+  /** A key press on the stage (orbit.key); true when it moved the camera. */
+  key(key: string): boolean {
+    const moved = this.orbit.key(key)
+    if (moved) this.invalidate()
+    return moved
+  }
 
   resize(width: number, height: number) {
     this.host.width = width

@@ -101,6 +101,41 @@ export class Orbit {
     this.velocity = clamp(this.velocity, -4, 4)
   }
 
+  /**
+   * Keyboard (the PC showroom): ←/→ turn the car, ↑/↓ raise or lower the camera, + / - zoom.
+   * Returns whether the key was one of those (the caller then keeps it from scrolling the page).
+   */
+  key(key: string): boolean {
+    const turn = 0.12
+    switch (key) {
+      case 'ArrowLeft':
+        this.yaw += turn
+        break
+      case 'ArrowRight':
+        this.yaw -= turn
+        break
+      case 'ArrowUp':
+        this.pitch = clamp(this.pitch + turn * 0.7, MIN_PITCH, MAX_PITCH)
+        break
+      case 'ArrowDown':
+        this.pitch = clamp(this.pitch - turn * 0.7, MIN_PITCH, MAX_PITCH)
+        break
+      case '+':
+      case '=':
+        this.distance = clamp(this.distance * 0.9, this.minDistance, this.maxDistance)
+        break
+      case '-':
+      case '_':
+        this.distance = clamp(this.distance / 0.9, this.minDistance, this.maxDistance)
+        break
+      default:
+        return false
+    }
+    this.autoRotate = false
+    this.velocity = 0
+    return true
+  }
+
   /** Mouse wheel / trackpad: positive deltaY zooms out. */
   wheel(deltaY: number) {
     this.autoRotate = false
