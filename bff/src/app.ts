@@ -47,6 +47,8 @@ import { createOrderQueue, startOrderWorker } from './jobs/order-jobs';
 import { InventoryService } from './modules/inventory/service';
 import { OrderService } from './modules/orders/service';
 import { orderRoutes } from './modules/orders/routes';
+import { OrderAdmin } from './modules/orders/admin';
+import { orderAdminRoutes } from './modules/orders/admin-routes';
 import { LaunchService } from './modules/launches/service';
 import { launchRoutes } from './modules/launches/routes';
 import { PaymentService } from './modules/payments/service';
@@ -359,6 +361,15 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const recordEvent = (userId: string, modelCode: string, kind: 'view' | 'configure' | 'compare' | 'quote' | 'order', naturalId?: string) =>
     recommendations.recordQuietly({ userId, modelCode, kind, ...(naturalId ? { naturalId } : {}) });
 
+  // The staff console's order pages: orders query, the others answer through functions (the buyer's
+  // phone matched and masked by users, advisors' names, the shipment in brief).
+  const orderAdmin = new OrderAdmin(orders, audit, {
+    buyerIdsByPhone: (phone) => users.idsByPhone(phone),
+    maskedContacts: (ids) => users.maskedContacts(ids),
+    advisorNames: async (ids) => new Map(await Promise.all(ids.map(async (id) => [id, await shares.advisorName(id)] as const))),
+    trackingSummary: (orderNo) => tracking.staffSummary(orderNo),
+  });
+
   const routes: AnyRoute[] = [
     ...analyticsRoutes(analytics, experiments, limiter, { batchesPerDevicePerMin: config.RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN }),
     ...catalogRoutes(catalog, {
@@ -381,11 +392,12 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments, inventory, audit),
+    ...orderAdminRoutes(orderAdmin, orders, audit),
     ...launchRoutes(launches, limiter, { pollsPerUserPerMin: config.LAUNCH_POLLS_PER_USER_PER_MIN }),
     ...advisorRoutes(shares, leads),
     ...testDriveRoutes(testDrives, (userId, booking) => recommendations.recordQuietly({ userId, modelCode: booking.modelCode, kind: 'test_drive', naturalId: booking.id })),
     ...reconciliationRoutes(reconciliation),
-    ...trackingRoutes(tracking),
+    ...trackingRoutes(tracking, audit),
     ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
     ...authRoutes(auth, sessions),
     // An advisor reads the profile of a user behind their own leads or shares only.

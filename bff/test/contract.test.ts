@@ -74,6 +74,9 @@ const f = {} as {
   shortId: string;
   shortIdToDelete: string;
   orderNo: string;
+  /** Paid and locked (staff delivery steps), and paid only (a staff refund). */
+  lockedOrderNo: string;
+  paidOrderNo: string;
   shareId: string;
   testDriveId: string;
   testDriveId2: string;
@@ -121,6 +124,16 @@ beforeAll(async () => {
   f.shortId = (await ok(t.api('/api/v1/configurations/saved', { method: 'POST', ...as('buyer'), json: CAR }), 'saved configuration')).shortId;
   f.shortIdToDelete = (await ok(t.api('/api/v1/configurations/saved', { method: 'POST', ...as('buyer'), json: { ...CAR, trimCode: 'S5_600_AWD' } }), 'saved configuration')).shortId;
   f.orderNo = (await ok(t.api('/api/v1/orders', { method: 'POST', ...as('buyer'), headers: { 'idempotency-key': randomUUID() }, json: CAR }), 'order')).orderNo;
+  const paidOrder = async (lock: boolean) => {
+    const orderNo = (await ok(t.api('/api/v1/orders', { method: 'POST', ...as('buyer'), headers: { 'idempotency-key': randomUUID() }, json: CAR }), 'order')).orderNo as string;
+    const pay = await ok(t.api(`/api/v1/orders/${orderNo}/payments/wechat`, { method: 'POST', ...as('buyer') }), 'prepay');
+    await fetch(`${t.wxpay.url}/__sim/wxpay/pay`, { method: 'POST', body: JSON.stringify({ out_trade_no: pay.outTradeNo }) });
+    for (let i = 0; i < 100 && (await ok(t.api(`/api/v1/orders/${orderNo}`, as('buyer')), 'order')).state !== 'deposit_paid'; i++) await new Promise((r) => setTimeout(r, 100));
+    if (lock) await ok(t.api(`/api/v1/orders/${orderNo}/lock`, { method: 'POST', ...as('buyer') }), 'lock');
+    return orderNo;
+  };
+  f.lockedOrderNo = await paidOrder(true);
+  f.paidOrderNo = await paidOrder(false);
   f.shareId = (await ok(t.api('/api/v1/shares', { method: 'POST', ...as('advisor'), json: { kind: 'model', modelCode: MODEL } }), 'share')).shareId;
   // The buyer opened the card (signed in): what leaving a WeChat contact on it needs.
   await ok(t.api(`/api/v1/shares/${f.shareId}/visits`, { method: 'POST', ...as('buyer'), json: { visitorId: 'v' + hex32() } }), 'share visit');
@@ -254,7 +267,11 @@ const PER_OP: Record<string, Hints> = {
   'POST /finance/quote': { body: { ...CAR, productId: 'BANK-STD', downPayment: { ratio: 0.3 }, termMonths: 36 } },
   'POST /orders': { body: CAR },
   'PUT /admin/stock': { body: { modelCode: MODEL, trimCode: TRIM, paintCode: PAINT, total: 50, reason: '到港补货' } },
-  'POST /admin/orders/:orderNo/events': { body: { event: 'allocate', vin: vin() } },
+  'POST /admin/orders/:orderNo/events': { 'path:orderNo': () => f.lockedOrderNo, body: () => ({ event: 'allocate', vin: vin() }) },
+  'POST /admin/orders/:orderNo/refund': { 'path:orderNo': () => f.paidOrderNo, body: { reason: '契约测试退款' } },
+  'POST /admin/orders/bulk-events': { body: () => ({ action: 'arrive', items: [{ orderNo: f.orderNo }] }) },
+  'GET /admin/orders': { 'query:q': () => f.orderNo, 'query:from': yesterday, 'query:to': tomorrow },
+  'GET /admin/orders/export.csv': { 'query:q': () => f.orderNo, 'query:from': yesterday, 'query:to': tomorrow },
   'POST /admin/vehicles': { body: () => ({ ownerId: f.buyer.id, vin: vin(), modelCode: MODEL, deliveredAt: new Date(Date.now() - 30 * 86_400_000).toISOString() }) },
   'POST /admin/vehicles/:vehicleId/services': { body: { at: new Date(Date.now() - 86_400_000).toISOString(), odometerKm: 5000 } },
   'POST /admin/vehicles/usage-reports': {
@@ -487,7 +504,6 @@ const NO_SUCCESS_HERE: Record<string, string> = {
   'POST /launches/:code/queue': 'the launch opens in an hour (409 LAUNCH_NOT_OPEN)',
   'POST /orders/:orderNo/payments/alipay': 'the buyer signed in with WeChat: no Alipay account to pay from (409)',
   'POST /orders/:orderNo/lock': 'the deposit is not paid (409 ORDER_STATE_INVALID)',
-  'POST /admin/orders/:orderNo/events': 'the order is not paid, so it cannot be allocated (409 ORDER_STATE_INVALID)',
   'POST /me/messages/:messageId/read': 'no message id is known to the generator (404)',
   'POST /admin/reminders/dead-letters/:jobId/retry': 'no job has failed (404)',
 };

@@ -188,7 +188,7 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string }) {
       const content = a.errors
         ? { 'application/json': { schema: errorBodySchemaOf([...new Set(a.errors.map((e) => e.code))]) } }
         : a.schema
-          ? { 'application/json': { schema: toSchema(a.schema, 'output') } }
+          ? { [a.contentType ?? 'application/json']: { schema: toSchema(a.schema, 'output') } }
           : a.contentType
             ? { [a.contentType]: { schema: { type: 'string', format: 'binary' } } }
             : undefined;

@@ -40,6 +40,8 @@ const orderSchema = new Schema(
     /** The client's Idempotency-Key: a repeated create returns the first order. */
     idempotencyKey: { type: String, required: true },
     state: { type: String, required: true, enum: ORDER_STATES },
+    /** When the order entered its current state (set by every transition): the staff console's 超期 rules count from it. */
+    stateSince: { type: Date },
     modelCode: { type: String, required: true },
     modelName: { type: String, required: true },
     trimCode: { type: String, required: true },
@@ -73,5 +75,9 @@ orderSchema.index({ buyerId: 1, idempotencyKey: 1 }, { unique: true });
 orderSchema.index({ buyerId: 1, createdAt: -1 });
 orderSchema.index({ 'payments.outTradeNo': 1 });
 orderSchema.index({ advisorUserId: 1, createdAt: -1 });
+// The staff console's list: newest first, by state (and its 超期 cutoffs), by VIN.
+orderSchema.index({ createdAt: -1 });
+orderSchema.index({ state: 1, stateSince: 1 });
+orderSchema.index({ vin: 1 }, { sparse: true });
 
 export const orderModel = (conn: Connection) => conn.models.Order ?? conn.model('Order', orderSchema);

@@ -38,6 +38,8 @@ export interface OrderDoc {
   buyerId: string;
   idempotencyKey: string;
   state: OrderState;
+  /** When it entered `state` (orders older than this field: absent; see OrderAdmin's 超期 query). */
+  stateSince?: Date;
   modelCode: string;
   modelName: string;
   trimCode: string;
@@ -194,7 +196,7 @@ export class OrderService {
     const { order: updated, changed } = await this.mutate(order._id, (o) => {
       if (!checkTransition(o.state, event, actor.kind).ok || (opts.when && !opts.when(o))) return null;
       return {
-        set: { state: rule.to, ...opts.set?.(o) },
+        set: { state: rule.to, stateSince: new Date(), ...opts.set?.(o) },
         timeline: { event, from: o.state, to: rule.to, actor, at: new Date().toISOString(), ...(opts.note ? { note: opts.note } : {}) },
       };
     });
@@ -321,6 +323,7 @@ export class OrderService {
       buyerId: intent.buyerId,
       idempotencyKey: intent.idempotencyKey,
       state: 'pending_payment' as const,
+      stateSince: at,
       modelCode: intent.modelCode,
       modelName: intent.modelName,
       trimCode: intent.trimCode,
@@ -503,6 +506,14 @@ export class OrderService {
 
   async findByOrderNo(orderNo: string): Promise<OrderDoc | null> {
     return this.Orders.findOne({ orderNo }).lean<OrderDoc>();
+  }
+
+  /**
+   * Another order in progress (not cancelled, refunded or being refunded) that already has this
+   * VIN: one car cannot be allocated to two buyers.
+   */
+  async findActiveByVin(vin: string, exceptOrderNo: string): Promise<Pick<OrderDoc, 'orderNo' | 'state'> | null> {
+    return this.Orders.findOne({ vin, orderNo: { $ne: exceptOrderNo }, state: { $nin: ['cancelled', 'refunding', 'refunded'] } }, { orderNo: 1, state: 1 }).lean<Pick<OrderDoc, 'orderNo' | 'state'>>();
   }
 
   async advisorOf(orderNo: string): Promise<string | undefined> {

@@ -1,12 +1,23 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { DELIVERY_CENTRES } from '@carmall/shared-types';
-import { route } from '../../infra/route';
+import { route, type RouteError } from '../../infra/route';
+import type { AuditLog } from '../audit/service';
 import { STAFF_ROLES, VIN, type TrackingService } from './service';
+import { bulkEventsAnswerSchema, bulkEventsBodySchema, staffEventAnswerSchema } from './schema';
 
 const orderNoParams = z.object({ orderNo: z.string().regex(/^CM\d{16}$/, '订单号不正确') });
 
-export function trackingRoutes(tracking: TrackingService) {
+const staffEventErrors: RouteError[] = [
+  { status: 409, code: 'ORDER_STATE_INVALID', when: 'the order is not in a state this event applies to' },
+  { status: 409, code: 'CONFLICT', when: 'the order already has a shipment for another VIN or delivery centre' },
+  { status: 409, code: 'VIN_IN_USE', when: 'the VIN is already allocated to another order in progress (details.orderNo)' },
+  { status: 400, code: 'VALIDATION_FAILED', when: 'ship without a VIN on the order or in the body' },
+  { status: 422, code: 'VALIDATION_FAILED', when: "the TMS refused the shipment's details" },
+  { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the TMS is unreachable; the order is unchanged' },
+];
+
+export function trackingRoutes(tracking: TrackingService, audit: AuditLog) {
   return [
     route({
       method: 'get',
@@ -21,7 +32,7 @@ export function trackingRoutes(tracking: TrackingService) {
       method: 'post',
       path: '/admin/orders/:orderNo/events',
       tag: 'tracking',
-      summary: 'Staff: move an order along its delivery (allocate with a VIN, ship to a delivery centre — creates the TMS shipment —, arrive, deliver)',
+      summary: 'Staff: move an order along its delivery (allocate with a VIN, ship to a delivery centre — creates the TMS shipment —, arrive, deliver); each step is audited',
       auth: STAFF_ROLES,
       params: orderNoParams,
       body: z
@@ -31,14 +42,48 @@ export function trackingRoutes(tracking: TrackingService) {
           centre: z.enum(DELIVERY_CENTRES).optional(),
         })
         .strict(),
-      errors: [
-        { status: 409, code: 'ORDER_STATE_INVALID', when: 'the order is not in a state this event applies to' },
-        { status: 409, code: 'CONFLICT', when: 'the order already has a shipment for another VIN or delivery centre' },
-        { status: 400, code: 'VALIDATION_FAILED', when: 'ship without a VIN on the order or in the body' },
-        { status: 422, code: 'VALIDATION_FAILED', when: "the TMS refused the shipment's details" },
-        { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the TMS is unreachable; the order is unchanged' },
-      ],
-      handler: async (_ctx, { params, body, user }) => tracking.applyStaffEvent(user!, params.orderNo, body),
+      response: staffEventAnswerSchema,
+      errors: staffEventErrors,
+      handler: async (ctx, { params, body, user }) => {
+        const done = await tracking.applyStaffEvent(user!, params.orderNo, body);
+        await audit.record(user!, ctx, {
+          action: `order.${body.event}`,
+          targetType: 'order',
+          targetId: params.orderNo,
+          before: { state: done.before },
+          after: { state: done.order.state, ...(done.order.vin ? { vin: done.order.vin } : {}), ...(done.shipment ? { centre: done.shipment.destination.code, shipmentNo: done.shipment.shipmentNo } : {}) },
+        });
+        return { order: done.order, shipment: done.shipment };
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/admin/orders/bulk-events',
+      tag: 'tracking',
+      summary:
+        "Staff: one delivery step for several orders (≤ 50): allocate (a VIN per order, check digit verified), ship (to one centre, or each order's own), arrive. Each order's result separately (applied / unchanged / failed with its code); one order's failure does not stop the others; repeating the request is harmless (an order already at or past the step with the same car and centre is unchanged). Each applied step is audited",
+      auth: STAFF_ROLES,
+      body: bulkEventsBodySchema,
+      response: bulkEventsAnswerSchema,
+      handler: async (ctx, { body, user }) => {
+        const results = await tracking.applyBulk(user!, body);
+        for (const r of results.filter((x) => x.status === 'applied')) {
+          await audit.record(user!, ctx, {
+            action: `order.${body.action}`,
+            targetType: 'order',
+            targetId: r.orderNo,
+            reason: `批量操作（${results.length} 单）`,
+            before: { state: r.before },
+            after: { state: r.state, ...(r.vin ? { vin: r.vin } : {}), ...(r.centre ? { centre: r.centre, shipmentNo: r.shipmentNo } : {}), bulk: true },
+          });
+        }
+        const count = (s: string) => results.filter((r) => r.status === s).length;
+        return {
+          action: body.action,
+          results: results.map(({ orderNo, status, state, code, message }) => ({ orderNo, status, state, code, message })),
+          summary: { applied: count('applied'), unchanged: count('unchanged'), failed: count('failed') },
+        };
+      },
     }),
   ];
 }

@@ -3,7 +3,11 @@ import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import {
   calibrationFromTrip,
+  checkStaffVin,
   checkTransition,
+  isAtOrPast,
+  STAFF_ACTION_RULES,
+  STAFF_ACTION_TARGET,
   decideAlerts,
   DELIVERY_CENTRES,
   emptyAlertState,
@@ -23,7 +27,9 @@ import {
   type EtaModel,
   type Milestone,
   type MilestoneType,
+  type BulkOrderAction,
   type OrderEvent,
+  type OrderState,
 } from '@carmall/shared-types';
 import { AppError, notFound, validationFailed } from '../../infra/errors';
 import type { Locks } from '../../infra/lock';
@@ -31,6 +37,7 @@ import type { Logger } from '../../infra/logger';
 import type { AuthedUser, Role } from '../auth/session';
 import type { OrderDoc, OrderService } from '../orders/service';
 import { orderCentre, presentOrder } from '../orders/service';
+import type { TrackingSummary } from '../orders/admin';
 import { etaTripModel, shipmentModel, trackingEventModel } from './model';
 import type { TmsClient } from './tms-client';
 import type { TrackingNotifier } from './notifications';
@@ -159,6 +166,19 @@ export function canTrack(user: Pick<AuthedUser, 'id' | 'roles'>, order: Pick<Ord
   return STAFF_ROLES.some((r) => user.roles.includes(r));
 }
 
+/** What a bulk staff step did to one order (`applied` ones carry what the audit records). */
+export interface BulkItemResult {
+  orderNo: string;
+  status: 'applied' | 'unchanged' | 'failed';
+  state: OrderState | null;
+  code: string | null;
+  message: string | null;
+  before?: OrderState;
+  vin?: string | null;
+  shipmentNo?: string | null;
+  centre?: string | null;
+}
+
 export interface IngestResult {
   status: 'applied' | 'duplicate';
   eventId: string;
@@ -215,6 +235,12 @@ export class TrackingService {
     const check = checkTransition(order.state, input.event, 'staff');
     if (!check.ok) throw new AppError(409, 'ORDER_STATE_INVALID', check.reason);
     const actor = { kind: 'staff' as const, id: user.id };
+    const newVin = input.event === 'allocate' || input.event === 'ship' ? input.vin : undefined;
+    if (newVin) {
+      // One car, one buyer: a VIN already on another order in progress is refused.
+      const other = await this.orders.findActiveByVin(newVin, orderNo);
+      if (other) throw new AppError(409, 'VIN_IN_USE', `该车架号已分配给订单 ${other.orderNo}`, { orderNo: other.orderNo });
+    }
     let shipment: ShipmentDoc | null = null;
     let note: string | undefined;
     if (input.event === 'allocate' && input.vin) note = `分配车辆 VIN ${input.vin}`;
@@ -227,9 +253,79 @@ export class TrackingService {
     }
     // The VIN is stored on the order (not only in the note), so the owner's garage shows the real car.
     const vin = input.event === 'allocate' ? input.vin : input.event === 'ship' ? (input.vin ?? this.allocatedVin(order)) : undefined;
-    const updated = await this.orders.transition(order, input.event, actor, { ...(note ? { note } : {}), ...(vin ? { set: () => ({ vin }) } : {}) });
+    // Shipped elsewhere than the buyer chose (staff override): the order's centre follows the car.
+    const set = { ...(vin ? { vin } : {}), ...(shipment && shipment.centre !== orderCentre(order) ? { deliveryCentreCode: shipment.centre } : {}) };
+    const updated = await this.orders.transition(order, input.event, actor, { ...(note ? { note } : {}), ...(Object.keys(set).length ? { set: () => set } : {}) });
     if (!updated) throw new AppError(409, 'ORDER_STATE_INVALID', '订单状态已变化，请刷新');
-    return { order: presentOrder(updated), shipment: shipment ? this.present(shipment) : null };
+    return { order: presentOrder(updated), shipment: shipment ? this.present(shipment) : null, before: order.state };
+  }
+
+  /**
+   * The same staff step for several orders (a batch of cars allocated, one truck shipped to one
+   * centre, its arrival), each order on its own: one's failure does not stop the others, and each
+   * answer says what happened to that order. Repeating a request is harmless: an order already at
+   * (or past) the step with the same car and centre is `unchanged`; with another car or centre it
+   * is a conflict. Returns what changed, for the caller to audit.
+   */
+  async applyBulk(user: AuthedUser, input: { action: BulkOrderAction; items: { orderNo: string; vin?: string }[]; centre?: DeliveryCentre }): Promise<BulkItemResult[]> {
+    const event = STAFF_ACTION_RULES[input.action].event as Extract<OrderEvent, 'allocate' | 'ship' | 'arrive'>;
+    const target = STAFF_ACTION_TARGET[input.action];
+    const results: BulkItemResult[] = [];
+    for (const item of input.items) {
+      const failed = (code: string, message: string, state: OrderState | null = null): BulkItemResult => ({ orderNo: item.orderNo, status: 'failed', state, code, message });
+      try {
+        const order = await this.orders.findByOrderNo(item.orderNo);
+        if (!order) {
+          results.push(failed('NOT_FOUND', '订单不存在'));
+          continue;
+        }
+        let vin: string | undefined;
+        if (input.action === 'allocate') {
+          const checked = checkStaffVin(item.vin ?? '');
+          if (!checked.ok) {
+            results.push(failed('VIN_INVALID', checked.message, order.state));
+            continue;
+          }
+          vin = checked.vin;
+        }
+        if (isAtOrPast(order.state, target)) {
+          const unchanged: BulkItemResult = { orderNo: order.orderNo, status: 'unchanged', state: order.state, code: null, message: '此前已完成' };
+          if (input.action === 'allocate' && this.allocatedVin(order) !== vin) results.push(failed('CONFLICT', '该订单已分配其他车辆', order.state));
+          else if (input.action === 'ship') {
+            const s = await this.Shipments.findOne({ orderNo: order.orderNo }, { centre: 1 }).lean<{ centre: DeliveryCentre }>();
+            results.push(s && s.centre !== (input.centre ?? orderCentre(order)) ? failed('CONFLICT', `该订单已发往${CENTRE_NAMES[s.centre]}`, order.state) : unchanged);
+          } else results.push(unchanged);
+          continue;
+        }
+        const done = await this.applyStaffEvent(user, order.orderNo, { event, ...(vin ? { vin } : {}), ...(input.action === 'ship' && input.centre ? { centre: input.centre } : {}) });
+        results.push({ orderNo: order.orderNo, status: 'applied', state: done.order.state, code: null, message: null, before: order.state, vin: done.order.vin ?? null, shipmentNo: done.shipment?.shipmentNo ?? null, centre: done.shipment?.destination.code ?? null });
+      } catch (err) {
+        if (err instanceof AppError) results.push(failed(err.code, err.message));
+        else {
+          this.logger.error({ err: (err as Error).message, orderNo: item.orderNo }, 'bulk staff event failed');
+          results.push(failed('SERVICE_UNAVAILABLE', '处理失败，请稍后重试'));
+        }
+      }
+    }
+    return results;
+  }
+
+  /** The order's shipment in brief, for the staff console's order page (null before it is shipped). */
+  async staffSummary(orderNo: string): Promise<TrackingSummary | null> {
+    const s = await this.Shipments.findOne({ orderNo }).lean<ShipmentDoc>();
+    if (!s) return null;
+    const last = s.milestones[s.milestones.length - 1];
+    return {
+      shipmentNo: s.shipmentNo ?? null,
+      vin: s.vin,
+      status: s.status,
+      statusLabel: STATUS_LABELS[s.status],
+      destination: { code: s.centre, name: CENTRE_NAMES[s.centre] },
+      lastMilestone: last ? { label: milestoneLabel(last, s.centre), at: new Date(last.at).toISOString() } : null,
+      eta: s.eta ? { at: s.eta.etaAt, atText: formatDateTimeCN(s.eta.etaAt), windowText: `${formatDateTimeCN(s.eta.lowAt)} – ${formatDateTimeCN(s.eta.highAt)}` } : null,
+      arrived: s.status === 'arrived',
+      updatedAt: new Date(s.updatedAt).toISOString(),
+    };
   }
 
   private allocatedVin(order: OrderDoc): string | undefined {

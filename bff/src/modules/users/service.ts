@@ -161,6 +161,32 @@ export class UserService {
     return own ? 'different' : 'none';
   }
 
+  /**
+   * Users whose verified phone is this whole number, found by the blind index (nothing decrypted,
+   * the number neither stored nor logged): the staff console's order search by a buyer's phone.
+   */
+  async idsByPhone(phone: string): Promise<string[]> {
+    const index = this.phoneIndex(phone);
+    const [identity, users] = await Promise.all([
+      this.Identities.findById(idOf({ kind: 'phone', subject: index })).lean<{ userId: string }>(),
+      this.Users.find({ phoneIndex: index, deletedAt: { $exists: false } }, { _id: 1 }).limit(10).lean<Array<{ _id: Types.ObjectId }>>(),
+    ]);
+    return [...new Set([...(identity ? [identity.userId] : []), ...users.map((u) => String(u._id))])];
+  }
+
+  /** Each user's phone and name, masked (138****1234, 张*), for staff lists; erased or unknown users are left out. */
+  async maskedContacts(userIds: string[]): Promise<Map<string, { phone: string | null; name: string | null }>> {
+    const ids = [...new Set(userIds)].filter((id) => Types.ObjectId.isValid(id));
+    if (ids.length === 0) return new Map();
+    const users = await this.Users.find({ _id: { $in: ids } }, { pii: 1 }).lean<UserLean[]>();
+    return new Map(
+      users.map((u) => {
+        const pii = this.decryptAll(u);
+        return [String(u._id), { phone: pii.phone ? maskPhone(pii.phone) : null, name: pii.realName ? maskName(pii.realName) : null }];
+      }),
+    );
+  }
+
   async exists(userId: string): Promise<boolean> {
     return Boolean(await this.Users.exists({ _id: userId }));
   }
