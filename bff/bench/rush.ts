@@ -4,11 +4,13 @@
  *
  *   --buyers N   buyers per scenario (default 10,000)     --cars S   cars per scenario (default 1,000)
  *   --rate R     buyers per second in the steady scenario (default 1,000)
- *   --only floor,burst,steady,launch                        --connections C per BFF (default 256)
+ *   --only floor,burst,steady,launch,launch-open             --connections C per BFF (default 256)
  *
  * Scenarios (each on its own variant with S cars): `burst` — all N buyers tap 立即下定 at the same
- * instant (POST /orders); `steady` — N buyers at R per second; `launch` — all N join a launch's
- * waiting room at its open, poll as told, and order when admitted. The bench plays the load
+ * instant (POST /orders); `steady` — N buyers at R per second; `launch` — the N buyers arrive on
+ * the launch page over the last 10 s of its countdown and join early (its waiting room's early
+ * joining, shuffled at the open), poll as told and order when admitted; `launch-open` — all N
+ * join at the instant of the open (nobody came early). The bench plays the load
  * balancer (bench/load-balancer.ts): a pool of C keep-alive connections per BFF, round robin, X-Forwarded-For per buyer,
  * and every time is measured from the buyer's tap (queueing in the pool included). Buyers'
  * sessions are minted directly in Redis (SessionStore), not through WeChat login.
@@ -37,7 +39,7 @@ const CARS = arg('cars', 1_000);
 const RATE = arg('rate', 1_000);
 const CONNECTIONS = arg('connections', 256);
 const onlyIdx = process.argv.indexOf('--only');
-const ONLY = new Set(onlyIdx > 0 ? process.argv[onlyIdx + 1].split(',') : ['floor', 'burst', 'steady', 'launch']);
+const ONLY = new Set(onlyIdx > 0 ? process.argv[onlyIdx + 1].split(',') : ['floor', 'burst', 'steady', 'launch', 'launch-open']);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -127,7 +129,9 @@ const fmt = (xs: number[]) => (xs.length ? `p50 ${q(xs, 50)} ms, p95 ${q(xs, 95)
 
 const MODEL = 'yuanshan-s5';
 const TRIM = 'S5_520_RWD';
-const PAINTS = { burst: 'PAINT_GLACIER_WHITE', steady: 'PAINT_CARBON_BLACK', launch: 'PAINT_MIST_GREY' } as const;
+const PAINTS = { burst: 'PAINT_GLACIER_WHITE', steady: 'PAINT_CARBON_BLACK', launch: 'PAINT_MIST_GREY', 'launch-open': 'PAINT_PEARL_WHITE' } as const;
+/** The launch scenario's buyers arrive over this last part of the countdown. */
+const ARRIVAL_MS = 10_000;
 const keyOf = (paint: string) => `national:${MODEL}:${TRIM}:${paint}`;
 
 async function setStock(paint: string, total: number) {
@@ -212,31 +216,61 @@ async function directRush(name: 'burst' | 'steady') {
   results.push({ name, ok, p99: s.p99 });
 }
 
-async function launchRush() {
-  const paint = PAINTS.launch;
+async function launchRush(name: 'launch' | 'launch-open') {
+  const paint = PAINTS[name];
+  const early = name === 'launch';
   const code = `rush-${Date.now().toString(36)}`;
-  const startsAt = new Date(Date.now() + 4000);
+  // Minting 10,000 sessions takes a few seconds: the countdown starts after them.
+  const buyers = await mintBuyers(BUYERS);
+  const startsAt = new Date(Date.now() + 3000 + (early ? ARRIVAL_MS : 0));
   const admitPerSecond = Math.max(1, Math.round(CARS / 2));
   const r = await call('POST', '/admin/launches', {
     token: operator,
-    body: { code, title: '远山 S5 首发压测', modelCode: MODEL, startsAt: startsAt.toISOString(), admitPerSecond, admitBurst: admitPerSecond, admissionSeconds: 60, variants: [{ trimCode: TRIM, paintCode: paint, stock: CARS }] },
+    body: {
+      code,
+      title: '远山 S5 首发压测',
+      modelCode: MODEL,
+      startsAt: startsAt.toISOString(),
+      admitPerSecond,
+      admitBurst: admitPerSecond,
+      admissionSeconds: 60,
+      ...(early ? { preQueueSeconds: 600 } : {}),
+      variants: [{ trimCode: TRIM, paintCode: paint, stock: CARS }],
+    },
   });
   if (r.status !== 201) throw new Error(`launch setup failed: ${r.status} ${JSON.stringify(r.body)}`);
-  const buyers = await mintBuyers(BUYERS);
-  console.log(`\nlaunch: ${BUYERS.toLocaleString()} buyers join the waiting room at the open (admits ${admitPerSecond}/s), poll as told, order when admitted`);
-  await new Promise((res) => setTimeout(res, Math.max(0, startsAt.getTime() - Date.now() + 50)));
+  console.log(
+    early
+      ? `\nlaunch: ${BUYERS.toLocaleString()} buyers arrive over the last ${ARRIVAL_MS / 1000} s of the countdown and join early (drawn at the open; admits ${admitPerSecond}/s), poll as told, order when admitted`
+      : `\nlaunch-open: ${BUYERS.toLocaleString()} buyers all join at the instant of the open (admits ${admitPerSecond}/s), poll as told, order when admitted`,
+  );
+  const arrivalsFrom = early ? startsAt.getTime() - ARRIVAL_MS : startsAt.getTime() + 50;
+  await new Promise((res) => setTimeout(res, Math.max(0, arrivalsFrom - Date.now())));
   const t0 = Date.now();
+  const opensAt = startsAt.getTime();
   const placed = new Map<string, number>();
   const firstAnswer: { status: number; code?: string; ms: number }[] = [];
   const decided: number[] = [];
+  /** Every queue answer after the open, from its request (what a buyer waits for at the open). */
+  const atOpen: number[] = [];
   let polls = 0;
   const outcomes = await Promise.all(
-    buyers.map(async (b) => {
+    buyers.map(async (b, i) => {
+      const tap = early ? t0 + (i * ARRIVAL_MS) / buyers.length : t0;
+      if (tap > Date.now()) await new Promise((res2) => setTimeout(res2, tap - Date.now()));
       let res = await call('POST', `/launches/${code}/queue`, { token: b.token, ip: b.ip, headers: { 'x-device-id': b.device } });
-      firstAnswer.push({ status: res.status === 200 ? 201 : res.status, code: res.body?.error?.code, ms: Date.now() - t0 });
+      firstAnswer.push({ status: res.status === 200 ? 201 : res.status, code: res.body?.error?.code, ms: Date.now() - tap });
       for (let guard = 0; guard < 1000; guard++) {
         if (res.status !== 200) return { kind: 'error', code: `${res.status} ${res.body?.error?.code}`, message: res.body?.error?.message };
         const s = res.body;
+        if (s.status === 'early') {
+          await new Promise((res2) => setTimeout(res2, s.pollAfterMs));
+          polls++;
+          const sent = Date.now();
+          res = await call('GET', `/launches/${code}/queue`, { token: b.token, ip: b.ip });
+          if (sent >= opensAt) atOpen.push(Date.now() - sent);
+          continue;
+        }
         if (s.status === 'sold_out') {
           decided.push(Date.now() - t0);
           return { kind: 'sold_out' };
@@ -254,7 +288,9 @@ async function launchRush() {
         if (s.status !== 'waiting') return { kind: 'error', code: `queue ${s.status}` };
         await new Promise((res2) => setTimeout(res2, s.pollAfterMs));
         polls++;
+        const sent = Date.now();
         res = await call('GET', `/launches/${code}/queue`, { token: b.token, ip: b.ip });
+        atOpen.push(Date.now() - sent);
       }
       return { kind: 'error', code: 'too many polls' };
     }),
@@ -262,12 +298,14 @@ async function launchRush() {
   const ordered = outcomes.filter((o) => o.kind === 'ordered').length;
   const soldOut = outcomes.filter((o) => o.kind === 'sold_out').length;
   const errors = outcomes.filter((o) => o.kind === 'error');
-  console.log(`  launch: ${ordered} orders, ${soldOut} told sold out, ${errors.length} errors${errors.length ? ` (${[...new Set(errors.map((e) => (e as { code: string }).code))].join(', ')})` : ''}; ${polls.toLocaleString()} polls`);
-  if (errors.length) console.log(`  launch: first errors ${JSON.stringify(errors.slice(0, 3))}`);
-  console.log(`  launch: time to the first answer (joined: ticket and place, or sold out) ${fmt(firstAnswer.map((a) => a.ms))}`);
-  console.log(`  launch: time to the decision (an order placed, or sold out) ${fmt(decided)}`);
-  const ok = (await verify('launch', paint, t0, placed)) && ordered === CARS && errors.length === 0;
-  results.push({ name: 'launch', ok, p99: q(firstAnswer.map((a) => a.ms), 99) });
+  console.log(`  ${name}: ${ordered} orders, ${soldOut} told sold out, ${errors.length} errors${errors.length ? ` (${[...new Set(errors.map((e) => (e as { code: string }).code))].join(', ')})` : ''}; ${polls.toLocaleString()} polls`);
+  if (errors.length) console.log(`  ${name}: first errors ${JSON.stringify(errors.slice(0, 3))}`);
+  console.log(`  ${name}: time to the first answer (${early ? 'joined early' : 'joined: ticket and place, or sold out'}) ${fmt(firstAnswer.map((a) => a.ms))}`);
+  console.log(`  ${name}: each queue answer after the open, from its request ${fmt(atOpen)}`);
+  console.log(`  ${name}: time ${early ? 'from the open ' : ''}to the decision (an order placed, or sold out) ${fmt(decided.map((d) => d - (opensAt - t0 > 0 ? opensAt - t0 : 0)))}`);
+  const ok = (await verify(name, paint, t0, placed)) && ordered === CARS && errors.length === 0;
+  results.push({ name, ok, p99: q(firstAnswer.map((a) => a.ms), 99) });
+  if (early) results.push({ name: `${name} (answers after the open)`, ok, p99: q(atOpen, 99) });
 }
 
 /** The machine's floor: N bare requests (GET /healthz: no database, no Redis) at the same instant, three rounds. */
@@ -289,7 +327,8 @@ try {
   if (ONLY.has('floor')) await floor();
   if (ONLY.has('burst')) await directRush('burst');
   if (ONLY.has('steady')) await directRush('steady');
-  if (ONLY.has('launch')) await launchRush();
+  if (ONLY.has('launch')) await launchRush('launch');
+  if (ONLY.has('launch-open')) await launchRush('launch-open');
 } finally {
   await mongo.dropDatabase().catch(() => undefined);
   await mongo.close();
