@@ -5,3 +5,4 @@ export * from './auth';
 export * from './finance';
 export * from './advisors';
 export * from './analytics';
+export * from './orders-admin';

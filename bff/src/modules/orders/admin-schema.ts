@@ -8,9 +8,10 @@ import {
   ORDER_CITIES,
   ORDER_DATE_RANGE_MAX_DAYS,
   ORDER_STATES,
-  STAFF_ORDER_ACTIONS,
 } from '@carmall/shared-types';
 import { objectIdSchema, queryInt } from '@carmall/shared-types/schemas';
+
+export { adminOrderDetailSchema, adminOrderListSchema, adminOrderRowSchema, trackingSummarySchema } from '@carmall/shared-types/schemas';
 
 /** Query `a,b,c` → a list of allowed values (each once). */
 const csvOf = <T extends string>(values: readonly [T, ...T[]], what: string) =>
@@ -55,102 +56,3 @@ export const adminOrderListQuery = adminOrderFilterQuery
   .refine(dateOrder, dateRule);
 export const adminOrderExportQuery = adminOrderFilterQuery.refine(dateOrder, dateRule);
 
-const isoString = z.string().describe('ISO 8601, UTC');
-const centreSchema = z.object({ code: z.enum(DELIVERY_CENTRES), name: z.string(), city: z.string() });
-const overdueSchema = z.object({ label: z.string(), daysOver: z.number().int() }).nullable();
-
-export const adminOrderRowSchema = z.object({
-  orderNo: z.string(),
-  state: z.enum(ORDER_STATES),
-  stateLabel: z.string(),
-  modelCode: z.string(),
-  modelName: z.string(),
-  trimCode: z.string(),
-  trimName: z.string(),
-  paintName: z.string().nullable(),
-  totalFen: z.number().int(),
-  depositFen: z.number().int(),
-  depositLabel: z.enum(['意向金', '定金']),
-  createdAt: isoString,
-  stateSince: isoString.nullable().describe('when the order entered its state'),
-  paymentDeadline: isoString,
-  deliveryCentre: centreSchema,
-  vin: z.string().nullable(),
-  buyer: z.object({ id: z.string(), phone: z.string().nullable().describe('masked: 138****1234') }),
-  advisor: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
-  launchCode: z.string().nullable(),
-  overdue: overdueSchema,
-  actions: z.array(z.enum(STAFF_ORDER_ACTIONS)).describe("what the caller's roles may do now (shared-types staffActionsFor)"),
-});
-
-export const adminOrderListSchema = z.object({
-  items: z.array(adminOrderRowSchema),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-  search: z.object({ kind: z.string(), text: z.string().describe('what was searched for; a phone masked') }).nullable(),
-});
-
-export const trackingSummarySchema = z.object({
-  shipmentNo: z.string().nullable(),
-  vin: z.string(),
-  status: z.string(),
-  statusLabel: z.string(),
-  destination: z.object({ code: z.string(), name: z.string() }),
-  lastMilestone: z.object({ label: z.string(), at: isoString }).nullable(),
-  eta: z.object({ at: isoString, atText: z.string(), windowText: z.string() }).nullable(),
-  arrived: z.boolean(),
-  updatedAt: isoString,
-});
-
-export const adminOrderDetailSchema = z.object({
-  order: adminOrderRowSchema.extend({
-    buyer: z.object({ id: z.string(), phone: z.string().nullable().describe('masked'), name: z.string().nullable().describe('masked: 张*') }),
-    lineItems: z.array(z.object({ group: z.string(), code: z.string(), name: z.string(), priceFen: z.number().int() })),
-    latePayment: z.boolean(),
-  }),
-  timeline: z.array(
-    z.object({
-      event: z.string(),
-      label: z.string(),
-      from: z.enum(ORDER_STATES).nullable(),
-      to: z.enum(ORDER_STATES),
-      toLabel: z.string(),
-      actor: z.object({ kind: z.string(), id: z.string().nullable() }),
-      at: isoString,
-      note: z.string().nullable(),
-    }),
-  ),
-  audit: z.array(
-    z.object({
-      id: z.string(),
-      at: isoString,
-      action: z.string(),
-      actorId: z.string(),
-      actorRoles: z.array(z.string()),
-      reason: z.string().nullable(),
-      before: z.record(z.string(), z.unknown()).nullable(),
-      after: z.record(z.string(), z.unknown()).nullable(),
-      requestId: z.string().nullable(),
-    }),
-  ),
-  payments: z.array(
-    z.object({ outTradeNo: z.string(), channel: z.enum(['wechat', 'alipay']), amountFen: z.number().int(), status: z.string(), transactionId: z.string().nullable(), paidAt: isoString.nullable() }),
-  ),
-  refunds: z.array(
-    z.object({ outRefundNo: z.string(), amountFen: z.number().int(), status: z.string(), reason: z.string().nullable(), requestedAt: isoString, succeededAt: isoString.nullable() }),
-  ),
-  outbox: z.array(
-    z.object({
-      id: z.string(),
-      type: z.string(),
-      status: z.enum(['pending', 'delivered', 'parked']),
-      attempts: z.number().int(),
-      lastError: z.string().nullable(),
-      ref: z.string().nullable(),
-      createdAt: isoString,
-      deliveredAt: isoString.nullable(),
-    }),
-  ),
-  tracking: trackingSummarySchema.nullable(),
-});
