@@ -97,9 +97,10 @@ describe('改期: a service booking', () => {
   it('我的保养预约 offers 改期 for an upcoming one, within its centre', async () => {
     taroMock.setStorageSync(TOKEN_KEY, 'tok-owner')
     const fake = installFakeGarage()
-    fake.bookings.push(existing(), { ...existing(), id: 'b8', status: 'cancelled', cancellable: false })
+    fake.bookings.push(existing(), { ...existing(), id: 'b8', status: 'cancelled', cancellable: false, movedTo: 'b9' }, { ...existing(), id: 'b7', status: 'cancelled', cancellable: false })
     const { container: c } = render(<MyServiceBookingsPage />)
-    await waitFor(() => expect($$(c, '.service-booking')).toHaveLength(2))
+    await waitFor(() => expect($$(c, '.service-booking')).toHaveLength(3))
+    expect($$(c, '.service-booking .badge').map((e) => e.textContent)).toEqual(['已预约', '已改期', '已取消'])
     expect($$(c, '.service-booking__reschedule')).toHaveLength(1)
     fireEvent.click($(c, '.service-booking__reschedule')!)
     expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: `/packages/garage/pages/book?vehicleId=${VID}&site=SC-SH-MINHANG&reschedule=b9` })

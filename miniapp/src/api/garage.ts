@@ -45,6 +45,8 @@ export interface ServiceBooking {
   note: string | null
   createdAt: string
   cancelledAt: string | null
+  /** Rescheduled: the booking that replaced this one (shown as 已改期). */
+  movedTo?: string | null
   cancellable: boolean
 }
 

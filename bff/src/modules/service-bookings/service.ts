@@ -19,6 +19,8 @@ export interface ServiceBookingView {
   note: string | null;
   createdAt: string;
   cancelledAt: string | null;
+  /** Rescheduled: the booking that replaced this (cancelled) one. */
+  movedTo: string | null;
   /** Still cancellable by the owner (booked and not started). */
   cancellable: boolean;
 }
@@ -148,6 +150,7 @@ export class ServiceBookingService {
       note: b.note,
       createdAt: b.createdAt,
       cancelledAt: b.cancelledAt,
+      movedTo: b.movedTo,
       cancellable: b.status === 'booked' && Date.parse(b.slotStart) > now.getTime(),
     };
   }

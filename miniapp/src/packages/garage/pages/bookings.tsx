@@ -40,7 +40,7 @@ export default function MyServiceBookingsPage() {
           <View key={b.id} className='garage-card service-booking' data-id={b.id} data-status={b.status}>
             <View className='garage-card__head'>
               <Text className='garage-card__title'>{b.slotLabel}</Text>
-              <Text className={`badge badge--${b.status === 'booked' ? 'ok' : 'muted'}`}>{b.status === 'booked' ? '已预约' : '已取消'}</Text>
+              <Text className={`badge badge--${b.status === 'booked' ? 'ok' : 'muted'}`}>{b.status === 'booked' ? '已预约' : b.movedTo ? '已改期' : '已取消'}</Text>
             </View>
             <Text className='garage-card__line'>{b.site.name}</Text>
             <Text className='garage-card__hint'>
