@@ -51,6 +51,28 @@ describe('competitor cars', () => {
     expect(res.body.items.every((i: any) => !i.model.code.startsWith('rival-'))).toBe(true);
   });
 
+  it('the seed’s example: a buyer with a ¥200,000 budget looking at SUVs is recommended our SUVs, each beside its closest rival', async () => {
+    const { token } = await t.login('oRivalBudget');
+    await t.api('/api/v1/catalog/models/yuanshan-s5', { token });
+    const put = await t.api('/api/v1/me/recommendations/preferences', { method: 'PUT', token, json: { bodyTypes: ['suv'], maxPriceFen: 20_000_000 } });
+    expect(put.status).toBe(200);
+    const recs = await t.api('/api/v1/me/recommendations?limit=10', { token });
+    expect(recs.status).toBe(200);
+    expect(recs.body.items.length).toBeGreaterThan(0);
+    const withRival = recs.body.items.filter((i: any) => i.rival);
+    expect(withRival.length).toBeGreaterThan(0);
+    for (const i of recs.body.items) {
+      expect(i.model.bodyType).toBe('suv');
+      expect(i.model.startingPriceFen).toBeLessThanOrEqual(20_000_000);
+      expect(i.model.code.startsWith('rival-')).toBe(false); // rivals are never recommended as ours
+      if (!i.rival) continue;
+      expect(i.rival.rival.bodyType).toBe('suv');
+      expect(Math.abs(Math.log(i.rival.rival.priceFen / i.model.startingPriceFen))).toBeLessThanOrEqual(Math.log(4 / 3) + 1e-9);
+      const dp = i.model.startingPriceFen - i.rival.rival.priceFen;
+      expect(i.rival.ours.find((d: any) => d.key === 'price')?.delta ?? 0).toBe(dp);
+    }
+  });
+
   it('are compared beside our trims, labelled, with the disclaimer; unknown ones are 404', async () => {
     const res = await t.api('/api/v1/catalog/compare?trims=yuanshan-s5:S5_520_RWD,rival:rival-onvo-l60');
     expect(res.status, JSON.stringify(res.body)).toBe(200);

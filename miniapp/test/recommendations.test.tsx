@@ -115,6 +115,28 @@ describe('为你推荐 (RecommendedForYou)', () => {
     expect(requested('/api/v1/me/recommendations')[0][0].header.Authorization).toBe('Bearer acc-u1')
   })
 
+  it('a recommended car shows its closest rival (竞品) with where it is ahead; a tap opens the car', async () => {
+    taroMock.setStorageSync(TOKEN_KEY, 'acc-u3')
+    const none = { fuelLPer100km: null, torqueNm: null, batteryKwh: null, powerKw: null, accel0to100s: null, warranty: null, lengthMm: null, widthMm: null, heightMm: null, wheelbaseMm: null, drive: null }
+    const su7: RivalCar = {
+      code: 'rival-xiaomi-su7', brand: '小米', name: 'SU7', trimName: '标准版', bodyType: 'sedan', energyType: 'bev', priceFen: 21_590_000, seats: 5, rangeKm: 700,
+      specs: { ...none, rangeKm: 700, seats: 5 }, source: '小米汽车公开价格', asOf: '2024-03',
+    }
+    const [rival] = rivalsFor(features(e7), [su7])
+    serve({ '/api/v1/me/recommendations': { personalized: true, items: [{ model: e7, reason: '和您看过的 远山 S5 相似', source: 'content', rival }] } })
+    const { container } = render(<RecommendedForYou />)
+    await screen.findByText('为你推荐')
+    const box = container.querySelector<HTMLElement>('.recommended__rival[data-rival="rival-xiaomi-su7"]')!
+    expect(box.querySelector('.rival-car__tag')!.textContent).toBe('竞品')
+    expect(box.textContent).toContain('对比 小米 SU7（指导价 ¥215,900）')
+    // 长风 E7 from ¥181,800 against SU7's ¥215,900: ¥34,100 cheaper (better); 60 km less range (worse).
+    expect(box.querySelector('[data-key="price"]')!.textContent).toBe('价格 -¥34,100')
+    expect(box.querySelector('[data-key="price"]')!.className).toContain('--better')
+    expect(box.querySelector('[data-key="range"]')!.textContent).toBe('续航 -60 km')
+    fireEvent.click(box)
+    expect(taroMock.navigateTo).toHaveBeenCalledWith({ url: '/pages/model/index?code=changfeng-e7' })
+  })
+
   it('a new buyer (popular fallback, not personal) sees only the home page’s own 热门车型', async () => {
     taroMock.setStorageSync(TOKEN_KEY, 'acc-u2')
     serve({ '/api/v1/me/recommendations': { personalized: false, items: [{ model: e7, reason: '热门车型', source: 'popular' }] } })

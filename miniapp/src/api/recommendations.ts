@@ -1,4 +1,4 @@
-import type { ModelSummary, SimilarCarsResult } from '@carmall/shared-types'
+import type { ModelSummary, RivalMatch, SimilarCarsResult } from '@carmall/shared-types'
 import { get } from './client'
 
 export type { SimilarCar, SimilarCarsResult } from '@carmall/shared-types'
@@ -13,6 +13,8 @@ export interface Recommended {
   /** "和您看过的 远山 S5 相似" / "热门车型". */
   reason: string
   source: 'collaborative' | 'content' | 'popular'
+  /** The other brand's car closest to it, with how this one differs (null: none in its segment). */
+  rival: RivalMatch | null
 }
 
 /** `GET /api/v1/me/recommendations` (signed in). */

@@ -179,7 +179,10 @@ export class RecommendationService {
       trainedAt: model.version ? model.trainedAt : null,
       personalized: events.length > 0,
       preferences: prefs,
-      items: recs.map((r) => ({ model: summaries.get(r.item)!, reason: r.reason, source: r.source, score: r.score })),
+      // Each with the other brand's car closest to it (same body type and price band), if any.
+      items: await Promise.all(
+        recs.map(async (r) => ({ model: summaries.get(r.item)!, reason: r.reason, source: r.source, score: r.score, rival: (await this.rivalsFor(features.get(r.item)!, 1))[0] ?? null })),
+      ),
     };
   }
 
