@@ -53,6 +53,7 @@ import { LaunchService } from './modules/launches/service';
 import { launchRoutes } from './modules/launches/routes';
 import { PaymentService } from './modules/payments/service';
 import { alipayNotifyRouter, paymentNotifyRouter } from './modules/payments/routes';
+import { NotifyFailureLimit } from './modules/payments/notify-limit';
 import { AlipayClient } from './modules/payments/alipay';
 import { WechatPayClient } from './modules/payments/wechatpay';
 import { DmsClient, dmsOrderSender } from './modules/dms/client';
@@ -92,6 +93,8 @@ import { StoreSlots, TestDriveService } from './modules/advisors/test-drives';
 import { RecommendationService } from './modules/recommendations/service';
 import { recommendationRoutes } from './modules/recommendations/routes';
 import { createRecommendationQueue, startRecommendationWorker } from './jobs/recommendation-jobs';
+import { BookingNoticeService } from './modules/booking-notices/service';
+import { createBookingNoticeQueue, startBookingNoticeWorker } from './jobs/booking-notice-jobs';
 
 export const API_VERSION = '0.1.0';
 
@@ -296,7 +299,12 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   const reminders = new ReminderService(mongo.conn, vehicles, reminderLedger, new NotificationSender(mongo.conn, reminderLedger, messageSender, (id) => users.channelAccountOf(id)), locks, logger, {
     templateId: config.WECHAT_TEMPLATE_MAINTENANCE,
     leadDays: config.REMINDER_LEAD_DAYS,
-    extraTemplates: [{ templateId: config.WECHAT_TEMPLATE_DELIVERY, name: '物流状态通知' }],
+    // `topic` tells the mini-program which to ask for where: booking ones at the booking tap, the others at 订阅提醒.
+    extraTemplates: [
+      { templateId: config.WECHAT_TEMPLATE_DELIVERY, name: '物流状态通知', topic: 'delivery' },
+      { templateId: config.WECHAT_TEMPLATE_BOOKING, name: '预约结果通知', topic: 'booking' },
+      { templateId: config.WECHAT_TEMPLATE_BOOKING_REMINDER, name: '预约提醒', topic: 'booking_reminder' },
+    ],
     // Outlives one delivery (an access-token fetch and a send, each bounded by the upstream
     // timeout) but not by much, so a killed worker's lock does not hold its reminders up for long.
     deliveryLockMs: 3 * config.UPSTREAM_TIMEOUT_MS + 5_000,
@@ -337,6 +345,32 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   });
   const leads = new LeadService(mongo.conn, cipher, locks, shares, users, logger, (userId) => slots.staffSite(userId));
   const testDrives = new TestDriveService(mongo.conn, new StoreSlots(slots), catalog, shares, leads, cipher, locks, logger);
+
+  // Booking confirmations and reminders (test drives, service visits; a handover booking registers
+  // its kind the same way): in-app at once, WeChat (own templates and opt-ins) and reminders as BullMQ jobs.
+  const bookingNotices = new BookingNoticeService(mongo.conn, new NotificationSender(mongo.conn, reminderLedger, messageSender, (id) => users.channelAccountOf(id)), locks, logger, {
+    bookingTemplateId: config.WECHAT_TEMPLATE_BOOKING,
+    reminderTemplateId: config.WECHAT_TEMPLATE_BOOKING_REMINDER,
+    lockMs: 3 * config.UPSTREAM_TIMEOUT_MS + 5_000,
+  });
+  const bookingNoticeQueue = createBookingNoticeQueue(queueConnection, bullPrefix, { attempts: config.REMINDER_ATTEMPTS, backoffMs: config.REMINDER_BACKOFF_MS });
+  bookingNotices.jobs = bookingNoticeQueue;
+  queues.push(bookingNoticeQueue);
+  // Asked back when a notice is due (cancelled or moved: skipped); passed in here, so no module imports the other's service.
+  bookingNotices.register('test_drive', (id) => testDrives.noticeSnapshot(id));
+  bookingNotices.register('service', (id) => serviceBookings.noticeSnapshot(id));
+  testDrives.notices = bookingNotices;
+  serviceBookings.notices = bookingNotices;
+  if (config.RUN_WORKERS)
+    workers.push(
+      startBookingNoticeWorker(
+        createQueueConnection(config.REDIS_URL),
+        bullPrefix,
+        { notices: bookingNotices },
+        { concurrency: 5, ratePerSecond: config.REMINDER_SEND_RATE_PER_SECOND, jobLockMs: config.REMINDER_JOB_LOCK_MS },
+        logger,
+      ),
+    );
 
   // Tracking events, funnels and A/B experiments: raw events in MongoDB, every report from Redis pre-aggregates.
   const analyticsAggregates = new Aggregates(redis, FUNNEL_WINDOW_SECONDS);
@@ -424,9 +458,10 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   koa.use(bodyParser({ enableTypes: ['json'], jsonLimit: '100kb', encoding: 'utf-8' }));
   const health = healthRouter(deps, draining);
   koa.use(health.routes());
-  koa.use(paymentNotifyRouter(payments).routes());
+  const notifyFailures = new NotifyFailureLimit(limiter, config.RATE_LIMIT_NOTIFY_FAILURES_PER_IP_PER_MIN, logger);
+  koa.use(paymentNotifyRouter(payments, notifyFailures).routes());
   koa.use(trackingWebhookRouter(tracking).routes());
-  koa.use(alipayNotifyRouter(payments).routes());
+  koa.use(alipayNotifyRouter(payments, notifyFailures).routes());
   const writeLimitsPerMin = { perIpPerMin: config.RATE_LIMIT_WRITE_PER_IP_PER_MIN, perUserPerMin: config.RATE_LIMIT_WRITE_PER_USER_PER_MIN };
   koa.use(writeRateLimit(limiter, sessions, writeLimitsPerMin));
   koa.use(api.routes()).use(api.allowedMethods());

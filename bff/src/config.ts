@@ -47,6 +47,11 @@ const envSchema = z
     RATE_LIMIT_SMS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
     RATE_LIMIT_WRITE_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(600),
     RATE_LIMIT_WRITE_PER_USER_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(120),
+    /**
+     * Payment callbacks (WeChat Pay, Alipay) that fail verification, per IP per minute; past it they
+     * are answered 429 (verified ones never are: WeChat's and Alipay's own retries always get through).
+     */
+    RATE_LIMIT_NOTIFY_FAILURES_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
     /** Tracking batches (POST /events) per device (SDK anonymous id) per minute; the SDK sends one every few seconds at most. */
     RATE_LIMIT_EVENT_BATCHES_PER_DEVICE_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
     WECHAT_APPID: z.string().regex(/^wx[0-9a-f]{16}$/, 'must look like wx + 16 hex digits').default('wx0000000000000000'),
@@ -136,6 +141,15 @@ const envSchema = z
     WECHAT_TEMPLATE_MAINTENANCE: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Mnt0Rmd_DevTemplate_000000000000000000000A'),
     /** Delivery tracking: the one-time subscribe-message template (物流状态通知) for milestone and delay alerts. */
     WECHAT_TEMPLATE_DELIVERY: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Dlv0Prg_DevTemplate_000000000000000000000B'),
+    /**
+     * Bookings (test drives, service visits; later handovers): the one-time subscribe-message
+     * template (预约结果通知: thing1 what, time2 when, thing3 where, phrase4 预约成功/已改期/已取消,
+     * thing5 note) sent on booking, reschedule and cancellation, and the reminder template (预约提醒:
+     * thing1 what, time2 when, thing3 where, thing4 note) sent the day before at 18:00 and 2 hours
+     * before. Each has its own opt-ins.
+     */
+    WECHAT_TEMPLATE_BOOKING: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Bkg0Res_DevTemplate_000000000000000000000C'),
+    WECHAT_TEMPLATE_BOOKING_REMINDER: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a WeChat template id').default('Bkg0Rmd_DevTemplate_000000000000000000000D'),
     /** A delay alert goes out when the ETA slips this many minutes past the ETA the buyer was last told. */
     TRACKING_DELAY_ALERT_MINUTES: z.coerce.number().int().min(10).max(24 * 60).default(120),
     /** miniprogram_state of subscribe messages: formal (production), developer or trial. */

@@ -249,9 +249,10 @@ describe('due-service reminders', () => {
     await settled(t, [reminderKey(notBooked.id, null)]);
     expect(await t.conn.collection('reminder_deliveries').countDocuments({ vehicleId: booked.id })).toBe(0);
     const inbox = (await t.api('/api/v1/me/messages', { token: ivy.token })).body;
-    expect(inbox.total).toBe(1);
+    // The booking's own confirmation (预约成功) and one reminder, for the car not booked in.
+    expect(inbox.items.map((m: { kind: string }) => m.kind).sort()).toEqual(['booking_booked', 'service_due']);
     // The body reads 「您的远山 S5 预计 …」, with the space.
-    expect(inbox.items[0].body).toMatch(/^您的远山 S5 (预计|已到)/);
+    expect(inbox.items.find((m: { kind: string }) => m.kind === 'service_due').body).toMatch(/^您的远山 S5 (预计|已到)/);
   });
 
   it('a due date moved by usage reports is the same service (no second reminder); a recorded service starts the next', async () => {

@@ -66,7 +66,7 @@ describe('delivery alerts', () => {
     const sub = await t.api('/api/v1/me/subscriptions', { method: 'POST', token: buyer.token, json: { templateIds: [DELIVERY_TEMPLATE], results: { [DELIVERY_TEMPLATE]: 'accept' }, requestId: randomUUID().replace(/-/g, '') } });
     expect(sub.status).toBe(200);
     const listed = (await t.api('/api/v1/me/subscriptions', { token: buyer.token })).body.templates;
-    expect(listed.find((x: { templateId: string }) => x.templateId === DELIVERY_TEMPLATE)).toEqual({ templateId: DELIVERY_TEMPLATE, name: '物流状态通知', remaining: 1 });
+    expect(listed.find((x: { templateId: string }) => x.templateId === DELIVERY_TEMPLATE)).toEqual({ templateId: DELIVERY_TEMPLATE, name: '物流状态通知', topic: 'delivery', remaining: 1 });
 
     orderNo = await placeOrder(buyer.token);
     await t.conn.collection('orders').updateOne({ orderNo }, { $set: { advisorUserId: advisor.id } });

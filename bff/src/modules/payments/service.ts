@@ -97,12 +97,15 @@ export class PaymentService {
     return this.expireIfDue(order);
   }
 
-  /** Alipay's async notify (form post). Answers "success" once handled, anything else makes Alipay retry. */
-  async handleAlipayNotify(params: Record<string, string>): Promise<'success' | 'failure'> {
+  /**
+   * Alipay's async notify (form post). Answers "success" once handled, anything else makes Alipay
+   * retry; `unverified` (answered "failure") when the signature does not verify, so the route can count it.
+   */
+  async handleAlipayNotify(params: Record<string, string>): Promise<'success' | 'failure' | 'unverified'> {
     const alipay = this.alipayClient();
     if (!alipay.verifyNotify(params)) {
       this.logger.warn('rejected an Alipay notify with a bad signature');
-      return 'failure';
+      return 'unverified';
     }
     if (params.app_id !== this.alipayAppId) return 'failure';
     if (params.trade_status !== 'TRADE_SUCCESS' && params.trade_status !== 'TRADE_FINISHED') return 'success'; // nothing to apply
