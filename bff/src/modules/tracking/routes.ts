@@ -51,7 +51,7 @@ export function trackingRoutes(tracking: TrackingService, audit: AuditLog) {
           targetType: 'order',
           targetId: params.orderNo,
           before: { state: done.before },
-          after: { state: done.order.state, ...(done.order.vin ? { vin: done.order.vin } : {}), ...(done.shipment ? { centre: done.shipment.destination.code, shipmentNo: done.shipment.shipmentNo } : {}) },
+          after: { state: done.order.state, ...(done.order.vin && (body.event === 'allocate' || body.event === 'ship') ? { vin: done.order.vin } : {}), ...(done.shipment ? { centre: done.shipment.destination.code, shipmentNo: done.shipment.shipmentNo } : {}) },
         });
         return { order: done.order, shipment: done.shipment };
       },

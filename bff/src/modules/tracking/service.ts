@@ -298,7 +298,7 @@ export class TrackingService {
           continue;
         }
         const done = await this.applyStaffEvent(user, order.orderNo, { event, ...(vin ? { vin } : {}), ...(input.action === 'ship' && input.centre ? { centre: input.centre } : {}) });
-        results.push({ orderNo: order.orderNo, status: 'applied', state: done.order.state, code: null, message: null, before: order.state, vin: done.order.vin ?? null, shipmentNo: done.shipment?.shipmentNo ?? null, centre: done.shipment?.destination.code ?? null });
+        results.push({ orderNo: order.orderNo, status: 'applied', state: done.order.state, code: null, message: null, before: order.state, vin: input.action === 'arrive' ? null : (done.order.vin ?? null), shipmentNo: done.shipment?.shipmentNo ?? null, centre: done.shipment?.destination.code ?? null });
       } catch (err) {
         if (err instanceof AppError) results.push(failed(err.code, err.message));
         else {

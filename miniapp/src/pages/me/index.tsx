@@ -12,6 +12,7 @@ import SmsForm from './SmsForm'
 import './index.scss'
 import { TrackingLookupEntry } from '../../components/TrackingEntry'
 import { OpsEntry } from '../../components/OpsEntry'
+import { ConsoleEntry } from '../../components/ConsoleEntry'
 import { SalesEntries } from '../../components/SalesEntries'
 import { GarageEntries } from '../../components/GarageEntries'
 
@@ -187,6 +188,7 @@ export default function MePage() {
 
       <TrackingLookupEntry />
       <OpsEntry roles={profile?.roles} />
+      <ConsoleEntry roles={profile?.roles} />
       <SalesEntries loggedIn={loggedIn} />
       <GarageEntries loggedIn={loggedIn} roles={profile?.roles} />
       <View className='me-entry me-entry--configs' onClick={openMyConfigs}>

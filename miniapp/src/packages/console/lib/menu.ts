@@ -1,0 +1,27 @@
+import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
+import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath } from '../../../api/console'
+
+/**
+ * The console's left menu, per role. The BFF checks the role again on every call: an entry a
+ * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
+ */
+export interface ConsoleMenuEntry {
+  key: 'orders' | 'catalog'
+  label: string
+  path: string
+  roles: readonly string[]
+}
+
+export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
+  { key: 'orders', label: '订单', path: consoleOrdersPath, roles: ORDER_DESK_ROLES },
+  { key: 'catalog', label: '商品目录', path: consoleCatalogPath, roles: CATALOG_EDITOR_ROLES },
+]
+
+export const menuFor = (roles: readonly string[] | undefined) => CONSOLE_MENU.filter((e) => hasAnyRole(roles, e.roles))
+
+export const ROLE_LABELS: Record<string, string> = { buyer: '买家', advisor: '顾问', service: '服务', operator: '运营', admin: '管理员' }
+export const rolesText = (roles: readonly string[] | undefined) =>
+  (roles ?? [])
+    .filter((r) => r !== 'buyer')
+    .map((r) => ROLE_LABELS[r] ?? r)
+    .join('、')
