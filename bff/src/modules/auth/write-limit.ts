@@ -8,7 +8,8 @@ const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * Abuse limit on every API write (POST/PUT/PATCH/DELETE under /api/): a signed-in write counts
  * against its user, an anonymous one (no or no valid bearer token) against its client IP. Login and
  * SMS endpoints add their own tighter limits. Provider callbacks (payment notifies) are mounted
- * before this and not counted here.
+ * before this and not counted here: they count only failed verifications per IP
+ * (`payments/notify-limit.ts`).
  *
  * Why no per-IP count for signed-in writes (not even a higher ceiling): an address is a weak name
  * for a person. Carrier NAT, office networks and, above all, a load balancer the BFF does not trust
