@@ -16,7 +16,7 @@
  * shipment shows), marks it arrived and delivered — each step confirmed, with its progress, and
  * seen in the timeline with its audit entry. The service user's menu has no 商品目录 and its URL
  * shows 无权限 (the BFF's 403); an operator's has it. Screenshots: console-search.png,
- * console-allocate.png, console-delivered.png, console-forbidden.png.
+ * console-allocate.png, console-delivered.png, console-phone.png (390×844: stacked), console-forbidden.png.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -171,6 +171,16 @@ async function main() {
     await page.$eval(`${PAGE} .order-timeline`, (el) => el.scrollIntoView({ block: 'start' }))
     await shot(page, 'console-delivered.png')
     checkNoPageErrors(pageErrors)
+
+    // On a phone the console stacks (menu on top, the order full width): usable, not optimal.
+    await page.setViewportSize({ width: 390, height: 844 })
+    await sleep(300)
+    const phoneNav = await page.$eval(`${PAGE} .console-nav`, (el) => el.getBoundingClientRect().toJSON())
+    const phonePanel = await page.$eval(`${PAGE} .order-panel`, (el) => el.getBoundingClientRect().toJSON())
+    check(phoneNav.height < 120 && phoneNav.width >= 380, `on a phone the menu is not a row on top: ${JSON.stringify(phoneNav)}`)
+    check(Math.round(phonePanel.width) === 390 && Math.round(phonePanel.left) === 0, `on a phone the order is not full width: ${JSON.stringify(phonePanel)}`)
+    await shot(page, 'console-phone.png')
+    await page.setViewportSize(DESKTOP)
 
     // 6. The catalog section: no entry for a service user, 无权限 (the BFF's 403) when opened by URL.
     await openPage(page, 'packages/console/pages/catalog')

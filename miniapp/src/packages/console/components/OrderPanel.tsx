@@ -43,17 +43,20 @@ export function OrderPanel({ orderNo, onClose, onChanged }: { orderNo: string; o
   }, [load])
 
   return (
-    <View className={`order-panel ${process.env.TARO_ENV === 'h5' ? 'order-panel--below-title' : ''}`.trim()} data-order-no={orderNo}>
-      <View className='order-panel__head'>
-        <Text className='order-panel__title'>订单 {orderNo}</Text>
-        {state.status === 'ready' && <Text className={`state-badge state-badge--${state.d.order.state} order-panel__state`}>{state.d.order.stateLabel}</Text>}
-        <Text className='order-panel__close' onClick={onClose}>
-          ×
-        </Text>
+    <>
+      <View className={`order-panel ${process.env.TARO_ENV === 'h5' ? 'order-panel--below-title' : ''}`.trim()} data-order-no={orderNo}>
+        <View className='order-panel__head'>
+          <Text className='order-panel__title'>订单 {orderNo}</Text>
+          {state.status === 'ready' && <Text className={`state-badge state-badge--${state.d.order.state} order-panel__state`}>{state.d.order.stateLabel}</Text>}
+          <Text className='order-panel__close' onClick={onClose}>
+            ×
+          </Text>
+        </View>
+        {state.status === 'loading' && <LoadingState />}
+        {state.status === 'error' && (state.forbidden ? <Forbidden text='当前账号不能查看订单' /> : <ErrorState message={state.message} onRetry={() => void load()} />)}
+        {state.status === 'ready' && <Detail d={state.d} onAction={setDialog} />}
       </View>
-      {state.status === 'loading' && <LoadingState />}
-      {state.status === 'error' && (state.forbidden ? <Forbidden text='当前账号不能查看订单' /> : <ErrorState message={state.message} onRetry={() => void load()} />)}
-      {state.status === 'ready' && <Detail d={state.d} onAction={setDialog} />}
+      {/* Beside the panel, not in it: the dialog's shade covers the panel too. */}
       {dialog && state.status === 'ready' && (
         <ActionDialog
           order={state.d.order}
@@ -67,7 +70,7 @@ export function OrderPanel({ orderNo, onClose, onChanged }: { orderNo: string; o
           }}
         />
       )}
-    </View>
+    </>
   )
 }
 
