@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../infra/logger';
 import { PermanentNoticeError, RetryableNoticeError, type BookingNoticeJob, type BookingNoticeJobs, type BookingNoticeService } from '../modules/booking-notices/service';
+import { isExhausted } from './exhausted';
 
 /**
  * Booking notices on BullMQ (see modules/booking-notices/service.ts):
@@ -75,7 +76,7 @@ export function startBookingNoticeWorker(
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
-    const exhausted = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const exhausted = isExhausted(job, err);
     logger.warn({ job: job.name, id: job.id, attempts: job.attemptsMade, err: err.message, final: exhausted }, exhausted ? 'booking notice failed for good' : 'booking notice failed; will retry');
     if (exhausted) deps.notices.markFailed(job.data as BookingNoticeJob, err.message).catch((e: Error) => logger.error({ id: job.id, err: e.message }, 'could not record a failed booking notice'));
   });

@@ -1,6 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from '../infra/logger';
 import { PermanentDeliveryError, RetryableDeliveryError, type DeliveryJob, type ReminderJobs, type ReminderService } from '../modules/reminders/service';
+import { isExhausted } from './exhausted';
 
 /**
  * Maintenance reminders and campaigns on BullMQ:
@@ -107,7 +108,7 @@ export function startReminderWorker(
   );
   worker.on('failed', (job, err) => {
     if (!job) return;
-    const exhausted = err instanceof UnrecoverableError || err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const exhausted = isExhausted(job, err);
     logger.warn({ job: job.name, id: job.id, attempts: job.attemptsMade, err: err.message, deadLetter: exhausted }, exhausted ? 'reminder job dead-lettered' : 'reminder job failed; will retry');
     if (exhausted && job.name === 'send')
       deps.reminders.markFailed(job.data as DeliveryJob, err.message, job.attemptsMade).catch((e: Error) => logger.error({ id: job.id, err: e.message }, 'could not record a dead-lettered reminder'));
