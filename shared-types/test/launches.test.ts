@@ -10,13 +10,22 @@ describe('launch rules', () => {
     }
   });
 
+  it('some seconds before the open, early buyers come back 2-5 s before it (the crowd is known by then)', () => {
+    for (const r of [0, 0.5, 0.999]) {
+      const ms = earlyPollAfterMs(20_000, 100, r);
+      expect(ms).toBeGreaterThanOrEqual(15_000);
+      expect(ms).toBeLessThanOrEqual(18_000);
+    }
+  });
+
   it('near the open, early buyers ask after it, spread wider the more of them joined', () => {
     expect(earlyPollAfterMs(5000, 10, 0)).toBe(5000);
     // A small crowd: within half a second of the open.
     expect(earlyPollAfterMs(5000, 10, 0.999)).toBeLessThanOrEqual(5500);
-    // 10,000 early buyers: spread over about 3.3 s (3,000 a second).
-    expect(earlyPollAfterMs(5000, 10_000, 0.999)).toBeGreaterThan(8000);
-    expect(earlyPollAfterMs(5000, 10_000, 0.999)).toBeLessThanOrEqual(5000 + 3334);
+    // 10,000 early buyers: spread over 10 s (1,000 a second).
+    expect(earlyPollAfterMs(5000, 10_000, 0.999)).toBeGreaterThan(14_000);
+    expect(earlyPollAfterMs(5000, 10_000, 0.999)).toBeLessThanOrEqual(15_000);
+    expect(earlyPollAfterMs(5000, 3_000, 0.999)).toBeLessThanOrEqual(8_000);
     // Never more than 10 s of spread, never a negative wait.
     expect(earlyPollAfterMs(1000, 1_000_000, 0.999)).toBeLessThanOrEqual(11_000);
     expect(earlyPollAfterMs(-200, 10, 0)).toBe(0);

@@ -117,14 +117,17 @@ export function admissionAllowance(elapsedMs: number, admitPerSecond: number, bu
 }
 
 /**
- * When an early buyer should ask again: every 30 s (jittered) while the open is far, else just
- * after the open, at a random moment within a spread that grows with the early crowd (about
- * 3,000 polls a second at most), so ten thousand early buyers do not all ask in the same instant.
- * `random` is in [0, 1).
+ * When an early buyer should ask again: every 30 s (jittered) while the open is far; then once
+ * 2-5 s before the open, when the early crowd is about its final size; then just after the open,
+ * at a random moment within a spread that grows with that crowd (about 1,000 polls a second, at
+ * most 10 s), so ten thousand early buyers do not all ask in the same instant. The stop before the
+ * open matters: a buyer who joined when few had joined would otherwise be given a short spread and
+ * the first joiners would all ask in the first half second. `random` is in [0, 1).
  */
 export function earlyPollAfterMs(msToOpen: number, joined: number, random: number): number {
   if (msToOpen > 35_000) return Math.round(30_000 * (0.8 + random * 0.4));
-  const spread = Math.min(10_000, Math.max(500, joined / 3));
+  if (msToOpen > 6_000) return Math.round(msToOpen - 5_000 + random * 3_000);
+  const spread = Math.min(10_000, Math.max(500, joined));
   return Math.max(0, Math.round(msToOpen)) + Math.round(random * spread);
 }
 
