@@ -45,6 +45,7 @@ import { createQueueConnection } from './infra/redis';
 import { Locks } from './infra/lock';
 import { createOrderQueue, startOrderWorker } from './jobs/order-jobs';
 import { InventoryService } from './modules/inventory/service';
+import { inventoryRoutes } from './modules/inventory/routes';
 import { OrderService } from './modules/orders/service';
 import { orderRoutes } from './modules/orders/routes';
 import { OrderAdmin } from './modules/orders/admin';
@@ -432,7 +433,8 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...testDriveRoutes(testDrives, (userId, booking) => recommendations.recordQuietly({ userId, modelCode: booking.modelCode, kind: 'test_drive', naturalId: booking.id })),
     ...reconciliationRoutes(reconciliation),
     ...trackingRoutes(tracking, audit),
-    ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks)),
+    ...catalogAdminRoutes(new CatalogAdminService(mongo.conn, catalog, catalogCache, locks, audit)),
+    ...inventoryRoutes(inventory, audit),
     ...authRoutes(auth, sessions),
     // An advisor reads the profile of a user behind their own leads or shares only.
     ...userRoutes(users, auth, audit, async (advisorId, userId) => (await leads.isCustomerOf(advisorId, userId)) || (await shares.isVisitorOf(advisorId, userId))),

@@ -137,3 +137,100 @@ describe('operator option edits', () => {
     expect(audit.body.items.some((a: any) => a.status === 'applied' && a.action === 'trim.prices')).toBe(true);
   });
 });
+
+describe('the console catalog editor', () => {
+  let service: string;
+  beforeAll(async () => {
+    await t.login('oServiceAdm');
+    await t.conn.collection('users').updateOne({ wechatOpenId: 'oServiceAdm' }, { $set: { roles: ['service'] } });
+    service = (await t.login('oServiceAdm')).token;
+  });
+  const adminDetail = async (token = operator) => t.api(`/api/v1/admin/catalog/models/${MODEL}`, { token });
+  const publication = (body: object, token = operator) => t.api(`/api/v1/admin/catalog/models/${MODEL}/publication`, { method: 'PUT', json: body, token });
+
+  it('is for operators: a service user gets 403 FORBIDDEN on every editor route, nothing written', async () => {
+    const d = (await adminDetail()).body;
+    for (const [path, init] of [
+      ['/api/v1/admin/catalog/models', {}],
+      [`/api/v1/admin/catalog/models/${MODEL}`, {}],
+      [`/api/v1/admin/catalog/models/${MODEL}/publication`, { method: 'PUT', json: { expectedVersion: d.version, published: false } }],
+      [`/api/v1/admin/catalog/models/${MODEL}/trims/${d.model.trims[0].code}/prices`, { method: 'PUT', json: { expectedVersion: d.version, prices: [{ amountFen: 1, effectiveFrom: '2020-01-01T00:00:00Z' }] } }],
+    ] as const) {
+      const res = await t.api(path, { ...init, token: service });
+      expect(res.status, path).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    expect((await adminDetail()).body.version).toBe(d.version);
+  });
+
+  it('lists every model with its version and publication, and loads one uncached with no problems', async () => {
+    const list = await t.api('/api/v1/admin/catalog/models', { token: operator });
+    expect(list.status).toBe(200);
+    const row = list.body.items.find((m: any) => m.code === MODEL);
+    expect(row).toMatchObject({ published: true, trims: expect.any(Number), version: expect.any(Number) });
+    const d = await adminDetail();
+    expect(d.status).toBe(200);
+    expect(d.body).toMatchObject({ published: true, version: row.version, problems: [] });
+  });
+
+  it('refuses a change the rule engine cannot resolve (422 with the problem on its option), nothing written', async () => {
+    const d = (await adminDetail()).body;
+    const pkg = d.model.options.find((o: any) => o.group === 'package');
+    const paints = d.model.options.filter((o: any) => o.group === 'paint').map((o: any) => o.code);
+    // A package that excludes every paint can never be chosen: the engine's GROUP_CARDINALITY.
+    const res = await t.api(`/api/v1/admin/catalog/models/${MODEL}/options/${pkg.code}`, { method: 'PATCH', token: operator, json: { expectedVersion: d.version, excludes: paints } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('CATALOG_INVALID');
+    expect(res.body.error.details.problems).toEqual(
+      expect.arrayContaining([expect.objectContaining({ scope: 'option', code: pkg.code, field: 'rules', kind: 'GROUP_CARDINALITY' })]),
+    );
+    const after = (await adminDetail()).body;
+    expect(after.version).toBe(d.version);
+    expect(after.model.options.find((o: any) => o.code === pkg.code).excludes ?? []).toEqual(pkg.excludes ?? []);
+  });
+
+  it('tells the second of two editors what changed (409 VERSION_CONFLICT with the changes) and lets a reload succeed', async () => {
+    const loaded = (await adminDetail()).body; // both operators load the same version
+    const trim = loaded.model.trims[0];
+    const first = await setPrices(trim.code, { expectedVersion: loaded.version, prices: [{ amountFen: 20_000_000, effectiveFrom: '2020-01-01T00:00:00Z' }], note: '第一位' });
+    expect(first.status).toBe(200);
+    const second = await setPrices(trim.code, { expectedVersion: loaded.version, prices: [{ amountFen: 21_000_000, effectiveFrom: '2020-01-01T00:00:00Z' }] });
+    expect(second.status).toBe(409);
+    expect(second.body.error.code).toBe('VERSION_CONFLICT');
+    expect(second.body.error.details).toMatchObject({ currentVersion: loaded.version + 1, yourVersion: loaded.version });
+    expect(second.body.error.details.changes).toEqual([expect.objectContaining({ action: 'trim.prices', target: trim.code, note: '第一位', fromVersion: loaded.version })]);
+    const reloaded = (await adminDetail()).body;
+    const retry = await setPrices(trim.code, { expectedVersion: reloaded.version, prices: [{ amountFen: 21_000_000, effectiveFrom: '2020-01-01T00:00:00Z' }] });
+    expect(retry.status).toBe(200);
+    expect(retry.body.model.trims[0].prices).toEqual([{ amountFen: 21_000_000, effectiveFrom: '2020-01-01T00:00:00Z' }]);
+  });
+
+  it('writes every change to the staff audit log with before/after', async () => {
+    const d = (await adminDetail()).body;
+    const trim = d.model.trims[1];
+    const res = await setPrices(trim.code, { expectedVersion: d.version, prices: [{ amountFen: 23_456_700, effectiveFrom: '2020-01-01T00:00:00Z' }], note: '调价' });
+    expect(res.status).toBe(200);
+    const entry = await t.conn.collection('audit_log').findOne({ action: 'catalog.trim.prices', targetId: MODEL, 'after.version': d.version + 1 });
+    expect(entry).toMatchObject({ targetType: 'catalog_model', reason: '调价', actorRoles: ['operator'], before: { target: trim.code, value: trim.prices }, after: { value: [{ amountFen: 23_456_700 }] } });
+  });
+
+  it('unpublishes (buyers get 404 and no list entry) and publishes again, each audited', async () => {
+    const d = (await adminDetail()).body;
+    const off = await publication({ expectedVersion: d.version, published: false, note: '暂停销售' });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ published: false, version: d.version + 1 });
+    expect((await t.api(`/api/v1/catalog/models/${MODEL}`)).status).toBe(404);
+    expect((await t.api('/api/v1/catalog/models?pageSize=50')).body.items.map((m: any) => m.code)).not.toContain(MODEL);
+    expect((await t.api('/api/v1/admin/catalog/models', { token: operator })).body.items.find((m: any) => m.code === MODEL).published).toBe(false);
+    const stale = await publication({ expectedVersion: d.version, published: true });
+    expect(stale.status).toBe(409);
+    const on = await publication({ expectedVersion: d.version + 1, published: true });
+    expect(on.status).toBe(200);
+    expect((await t.api(`/api/v1/catalog/models/${MODEL}`)).status).toBe(200);
+    const actions = (await t.conn.collection('audit_log').find({ targetId: MODEL, action: /^catalog\.model\./ }).toArray()).map((a) => a.action);
+    expect(actions).toEqual(['catalog.model.unpublish', 'catalog.model.publish']);
+    const bad = await publication({ expectedVersion: d.version + 2, published: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('VALIDATION_FAILED');
+  });
+});

@@ -282,6 +282,12 @@ const PER_OP: Record<string, Hints> = {
   'POST /me/subscriptions': { body: () => ({ templateIds: [t.config.WECHAT_TEMPLATE_MAINTENANCE], results: { [t.config.WECHAT_TEMPLATE_MAINTENANCE]: 'accept' } }) },
   'PUT /admin/catalog/models/:code/trims/:trimCode/prices': { 'path:code': MODEL, 'path:trimCode': TRIM },
   'PATCH /admin/catalog/models/:code/options/:optionCode': { 'path:code': MODEL, 'path:optionCode': PAINT },
+  // Console catalog editor and stock screen:
+  'GET /admin/catalog/models/:code': { 'path:code': MODEL },
+  'PUT /admin/catalog/models/:code/publication': { 'path:code': MODEL },
+  'GET /admin/stock': { 'query:modelCode': MODEL, 'query:region': 'national' },
+  'POST /admin/stock/adjustments': { body: { modelCode: MODEL, trimCode: TRIM, paintCode: PAINT, region: 'national', kind: 'inbound', delta: 2, reason: '契约测试到货' } },
+  'GET /admin/stock/adjustments': { 'query:modelCode': MODEL, 'query:key': `national:${MODEL}:${TRIM}:${PAINT}` },
   'POST /admin/reconciliation/runs': { body: { date: yesterday } },
   'GET /admin/reconciliation/reports/:date': { 'path:date': yesterday },
   'PATCH /me': { body: { realName: '张三' } },
@@ -313,6 +319,11 @@ const CURATED: Record<string, () => Promise<Partial<Req>>> = {
   'PATCH /admin/catalog/models/:code/options/:optionCode': async () => {
     const model = await ok(t.api(`/api/v1/catalog/models/${MODEL}`), 'model');
     return { body: { expectedVersion: model.version, description: '雾灰色金属漆' } };
+  },
+  // Console catalog editor: stays published (the other operations need the model on sale).
+  'PUT /admin/catalog/models/:code/publication': async () => {
+    const model = await ok(t.api(`/api/v1/catalog/models/${MODEL}`), 'model');
+    return { body: { expectedVersion: model.version, published: true, note: '契约测试' } };
   },
 };
 /** The buyer's verified phone for 添加我的车 (bound once, as POST /me/phone does). */

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'REQUEST_IN_PROGRESS',
   // Orders and payments:
   'OUT_OF_STOCK',
+  /** A stock change would leave fewer cars than orders hold (details.held, details.total). */
+  'STOCK_BELOW_HELD',
   'PRICE_CHANGED',
   'ORDER_STATE_INVALID',
   /** Staff console: the VIN is already allocated to another order still in progress. */

@@ -6,3 +6,4 @@ export * from './finance';
 export * from './advisors';
 export * from './analytics';
 export * from './orders-admin';
+export * from './catalog-admin';

@@ -8,7 +8,7 @@ const catalogAuditSchema = new Schema(
   {
     modelCode: { type: String, required: true },
     actorId: { type: String, required: true },
-    action: { type: String, required: true, enum: ['trim.prices', 'option.update'] },
+    action: { type: String, required: true, enum: ['trim.prices', 'option.update', 'model.publish', 'model.unpublish'] },
     target: { type: String, required: true },
     before: { type: Schema.Types.Mixed },
     after: { type: Schema.Types.Mixed },

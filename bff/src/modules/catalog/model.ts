@@ -31,6 +31,8 @@ const modelSchema = new Schema(
     rangeKm: { type: Number, default: null },
     /** Lower-cased name/series/code/labels; searched with an escaped regex (no text indexes on the test server). */
     searchText: { type: String, required: true },
+    /** Whether buyers see the model (lists, its page, orders). Absent on older documents: published. */
+    published: { type: Boolean, default: true },
     /** Bumped on every change: part of cache keys, and lets writers detect concurrent edits. */
     version: { type: Number, default: 1 },
   },

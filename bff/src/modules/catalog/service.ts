@@ -57,7 +57,12 @@ export type StoredModel = CatalogModel & {
   rangeKm: number | null;
   version: number;
   nextPriceChangeAt: Date | null;
+  published?: boolean;
+  updatedAt?: Date;
 };
+
+/** Buyers see a model unless an operator unpublished it (older documents have no flag: published). */
+const PUBLISHED = { published: { $ne: false } };
 
 /** Where a model's cover picture is served (media module). */
 export const coverImagePath = (code: string) => `/media/models/${code}.svg`;
@@ -144,7 +149,7 @@ export class CatalogService {
   }
 
   private async queryModels(q: ModelListQuery): Promise<Paged<ModelSummary>> {
-    const filter: Record<string, unknown> = { startingPriceFen: { $ne: null } };
+    const filter: Record<string, unknown> = { startingPriceFen: { $ne: null }, ...PUBLISHED };
     if (q.bodyType) filter.bodyType = { $in: q.bodyType };
     if (q.energyType) filter.energyType = { $in: q.energyType };
     if (q.minPriceFen !== undefined || q.maxPriceFen !== undefined) {
@@ -177,8 +182,8 @@ export class CatalogService {
   async getModel(code: string): Promise<ModelDetail> {
     const detail = await this.cache.get(`model:${code}`, async () => {
       const ttlSeconds = await this.refreshDuePrices(new Date());
-      const doc = await this.Models.findOne({ code }).lean<StoredModel>();
-      if (!doc) return { value: null, ttlSeconds: 30 }; // short negative caching of unknown codes
+      const doc = await this.Models.findOne({ code, ...PUBLISHED }).lean<StoredModel>();
+      if (!doc) return { value: null, ttlSeconds: 30 }; // short negative caching of unknown (or unpublished) codes
       return { value: { summary: toSummary(doc), model: stripDoc(doc), version: doc.version }, ttlSeconds };
     });
     if (!detail) throw notFound('车型', { code });
@@ -188,6 +193,17 @@ export class CatalogService {
   /** Uncached read for writers (operators) who must see the latest version. */
   async findByCode(code: string): Promise<StoredModel | null> {
     return this.Models.findOne({ code }).lean<StoredModel>();
+  }
+
+  /** Every model, published or not, for the console's list (uncached; a few dozen documents). */
+  async listAllForAdmin(): Promise<StoredModel[]> {
+    return this.Models.find({}).sort({ rank: 1, code: 1 }).lean<StoredModel[]>();
+  }
+
+  /** Catalog admin's publish/unpublish, only if the model is still at `expectedVersion`. */
+  async setPublished(code: string, expectedVersion: number, published: boolean): Promise<boolean> {
+    const res = await this.Models.updateOne({ code, version: expectedVersion }, { $set: { published }, $inc: { version: 1 } });
+    return res.modifiedCount === 1;
   }
 
   /** Catalog admin's write: trims and options replaced only if the model is still at `expectedVersion`. */

@@ -3,7 +3,9 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../../infra/errors';
 import { isDuplicateKey } from '../../infra/mongo';
 import type { Locks } from '../../infra/lock';
-import { stockHoldModel, stockModel } from './model';
+import type { StockAdjustment, StockRow } from '@carmall/shared-types/schemas';
+import { stockAdjustmentModel, stockHoldModel, stockModel } from './model';
+import { stockKey } from './keys';
 import { StockGate, type LaunchKeys, type ReserveResult } from './gate';
 
 /** A durable hold as stored: `_id` is "<key>#<slot>". */
@@ -13,6 +15,36 @@ interface HoldDoc {
   orderId: string;
   at: Date;
 }
+interface StockDoc {
+  key: string;
+  modelCode: string;
+  trimCode: string;
+  paintCode: string;
+  region: string;
+  total: number;
+  launchCode?: string;
+  updatedAt?: Date;
+}
+interface AdjustmentDoc extends Omit<StockAdjustment, 'id' | 'at'> {
+  _id: string;
+  at: Date;
+}
+const presentAdjustment = ({ _id, at, ...a }: AdjustmentDoc): StockAdjustment => ({ id: _id, ...a, at: at.toISOString() });
+
+/** A staff stock change: cars arrived (inbound, delta > 0) or a correction either way (adjustment). */
+export interface StockAdjustmentInput {
+  /** The request's idempotency id: the same id is the same change, applied once. */
+  id: string;
+  modelCode: string;
+  trimCode: string;
+  paintCode: string;
+  region: string;
+  kind: 'inbound' | 'adjustment';
+  delta: number;
+  reason: string;
+  actorId: string;
+}
+
 const slotOf = (h: Pick<HoldDoc, '_id'>) => Number(h._id.slice(h._id.lastIndexOf('#') + 1));
 
 export const SOLD_OUT_MESSAGE = '该配置车辆已售罄，请选择其他颜色或版本';
@@ -166,6 +198,108 @@ export class InventoryService {
       if (change.launchCode !== undefined) await this.gate.setLaunch(key, change.launchCode);
     }, { ttlMs: 30_000, waitMs: 30_000 });
     return { total: change.total ?? (await this.total(key))!, available: await this.available(key) };
+  }
+
+  /** Stock rows per variant and region with what is held and what buyers can order now (the console's stock screen). */
+  async listStock(filter: { modelCode?: string; region?: string } = {}): Promise<StockRow[]> {
+    const { Stock, Holds } = await this.models();
+    const q: Record<string, string> = {};
+    if (filter.modelCode) q.modelCode = filter.modelCode;
+    if (filter.region) q.region = filter.region;
+    const docs = await Stock.find(q).sort({ modelCode: 1, trimCode: 1, paintCode: 1, region: 1 }).lean<StockDoc[]>();
+    if (docs.length === 0) return [];
+    const keys = docs.map((d) => d.key);
+    const counts = await Holds.aggregate<{ _id: string; n: number }>([{ $match: { key: { $in: keys } } }, { $group: { _id: '$key', n: { $sum: 1 } } }]);
+    const durable = new Map(counts.map((c) => [c._id, c.n]));
+    const free = await this.availableMany(keys);
+    return docs.map((d, i) => this.row(d, durable.get(d.key) ?? 0, free[i]));
+  }
+
+  /** Held = the larger of the durable holds and the gate's (an order between the two is still a car taken). */
+  private row(d: StockDoc, durableHeld: number, free: number): StockRow {
+    return {
+      key: d.key,
+      modelCode: d.modelCode,
+      trimCode: d.trimCode,
+      paintCode: d.paintCode,
+      region: d.region ?? 'national',
+      total: d.total,
+      held: Math.max(durableHeld, d.total - free),
+      available: free,
+      launchCode: d.launchCode || null,
+      updatedAt: d.updatedAt ? d.updatedAt.toISOString() : null,
+    };
+  }
+
+  private async stockRow(key: string): Promise<StockRow> {
+    const { Stock, Holds } = await this.models();
+    const d = await Stock.findOne({ key }).lean<StockDoc>();
+    if (!d) throw new AppError(404, 'NOT_FOUND', '库存记录不存在', { key });
+    return this.row(d, await Holds.countDocuments({ key }), await this.available(key));
+  }
+
+  /**
+   * Inbound cars or a correction, with its reason, kept in the history. Never below what orders
+   * hold (409 STOCK_BELOW_HELD). Goes through setStock, so the Redis gate is resized in the same
+   * step as the total; one change per variant at a time. Retrying the same id answers the first
+   * result (a retry after a crash between the history entry and the stock write finishes it).
+   */
+  async adjust(input: StockAdjustmentInput): Promise<{ adjustment: StockAdjustment; stock: StockRow; replayed: boolean }> {
+    const key = stockKey(input.modelCode, input.trimCode, input.paintCode, input.region);
+    return this.locks.withLock(`stock-adjust:${key}`, async () => {
+      const { Stock } = await this.models();
+      const Adjustments = stockAdjustmentModel(this.conn);
+      const prior = await Adjustments.findById(input.id).lean<AdjustmentDoc>();
+      if (prior) {
+        if (prior.key !== key || prior.delta !== input.delta || prior.kind !== input.kind) {
+          throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一次库存调整', { id: input.id });
+        }
+        if (prior.status === 'pending') {
+          const total = await this.total(key);
+          if (total === prior.before || total === prior.after) await this.setStock(key, { total: prior.after });
+          const status = total === prior.before || total === prior.after ? 'applied' : 'rejected';
+          await Adjustments.updateOne({ _id: input.id }, { $set: { status } });
+          prior.status = status;
+        }
+        return { adjustment: presentAdjustment(prior), stock: await this.stockRow(key), replayed: true };
+      }
+      const stock = await Stock.findOne({ key }).lean<StockDoc>();
+      if (!stock) throw new AppError(404, 'NOT_FOUND', '库存记录不存在', { key });
+      const now = await this.stockRow(key);
+      const after = stock.total + input.delta;
+      if (after < now.held) {
+        throw new AppError(409, 'STOCK_BELOW_HELD', `调整后库存 ${after} 台少于订单已占用的 ${now.held} 台`, { total: stock.total, held: now.held, minDelta: now.held - stock.total });
+      }
+      const doc: AdjustmentDoc = {
+        _id: input.id,
+        key,
+        modelCode: input.modelCode,
+        trimCode: input.trimCode,
+        paintCode: input.paintCode,
+        region: input.region,
+        kind: input.kind,
+        delta: input.delta,
+        before: stock.total,
+        after,
+        reason: input.reason,
+        actorId: input.actorId,
+        status: 'pending',
+        at: new Date(),
+      };
+      await Adjustments.create(doc);
+      await this.setStock(key, { total: after });
+      await Adjustments.updateOne({ _id: input.id }, { $set: { status: 'applied' } });
+      return { adjustment: presentAdjustment({ ...doc, status: 'applied' }), stock: await this.stockRow(key), replayed: false };
+    }, { ttlMs: 30_000, waitMs: 10_000 });
+  }
+
+  /** The history of staff stock changes, newest first. */
+  async adjustments(filter: { key?: string; modelCode?: string; limit: number }): Promise<StockAdjustment[]> {
+    const q: Record<string, string> = {};
+    if (filter.key) q.key = filter.key;
+    if (filter.modelCode) q.modelCode = filter.modelCode;
+    const docs = await stockAdjustmentModel(this.conn).find(q).sort({ at: -1 }).limit(filter.limit).lean<AdjustmentDoc[]>();
+    return docs.map(presentAdjustment);
   }
 
   /** Every stock key whose gate exists (what the sweep walks). */
