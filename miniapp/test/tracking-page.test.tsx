@@ -18,6 +18,7 @@ const route = routeTo('SHA')
 function shipment(over: Partial<Shipment> = {}): Shipment {
   return {
     shipmentNo: 'TMS0001',
+    vin: 'LCM5S520XSH000001',
     status: 'in_transit',
     statusLabel: '运输中',
     destination: { code: 'SHA', name: '上海交付中心' },
@@ -38,7 +39,9 @@ function shipment(over: Partial<Shipment> = {}): Shipment {
       { type: 'hub_arrived', label: '到达杭州中转库，交接换车', at: '2026-11-30T02:00:00.000Z', atText: '2026-11-30 10:00', place: { code: 'HGH', name: '杭州中转库' } },
     ],
     // 14:02 Shanghai, interval 13:14–15:11 → shown to 10 minutes.
-    eta: { at: '2026-11-30T06:02:00.000Z', lowAt: '2026-11-30T05:14:00.000Z', highAt: '2026-11-30T07:11:00.000Z', confidence: 0.8, arrived: false, progressKm: 170, remainingKm: 160, totalKm: 330, asOf: '2026-11-30T02:00:00.000Z', summary: '剩余约 160 公里，预计行驶 2.4 小时' },
+    eta: { at: '2026-11-30T06:02:00.000Z', lowAt: '2026-11-30T05:14:00.000Z', highAt: '2026-11-30T07:11:00.000Z', confidence: 0.8, arrived: false, progressKm: 170, remainingKm: 160, totalKm: 330, asOf: '2026-11-30T02:00:00.000Z', computedAt: '2026-11-30T02:00:05.000Z', summary: '剩余约 160 公里，预计行驶 2.4 小时',
+      atText: '2026-11-30 14:02', windowText: '2026-11-30 13:14 – 2026-11-30 15:11',
+      explanation: { drivingMin: 144, restStops: 0, restMin: 0, nightStops: 0, nightMin: 0, dwellMin: 0, delayAllowanceMin: 10, intervalCalibration: null, tripPace: null, segments: [], stops: [] } },
     updatedAt: '2026-11-30T02:00:00.000Z',
     ...over,
   }

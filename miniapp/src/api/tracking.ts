@@ -1,4 +1,4 @@
-import type { OrderState } from '@carmall/shared-types'
+import type { Tracking } from '@carmall/shared-types/schemas'
 import { get } from './client'
 
 export interface DeliveryCentreItem {
@@ -14,57 +14,8 @@ export function listDeliveryCentres(near?: { lat: number; lng: number }): Promis
   return get<{ items: DeliveryCentreItem[] }>('/api/v1/delivery-centres', near ? { lat: near.lat, lng: near.lng } : undefined)
 }
 
-export interface TrackingStop {
-  code: string
-  name: string
-  kind: 'factory' | 'hub' | 'centre' | 'waypoint'
-  lat: number
-  lng: number
-  km: number
-}
-
-export interface TrackingMilestone {
-  type: string
-  label: string
-  at: string
-  atText: string
-  place?: { code: string; name: string }
-}
-
-export interface TrackingEta {
-  /** ISO UTC instants: the estimate and its 80% interval. */
-  at: string
-  lowAt: string
-  highAt: string
-  confidence: number
-  arrived: boolean
-  progressKm: number
-  remainingKm: number
-  totalKm: number
-  asOf: string
-  summary: string
-}
-
-export interface Shipment {
-  shipmentNo: string | null
-  status: string
-  statusLabel: string
-  destination: { code: string; name: string }
-  route: { code: string; name: string; totalKm: number; stops: TrackingStop[]; polyline: Array<[number, number]> }
-  latest: { lat: number; lng: number; at: string; atText: string; speedKmh: number | null } | null
-  track: Array<{ lat: number; lng: number; at: string }>
-  milestones: TrackingMilestone[]
-  eta: TrackingEta | null
-  updatedAt: string
-}
-
-/** `GET /api/v1/orders/:orderNo/tracking` (the buyer, their advisor or staff). */
-export interface Tracking {
-  orderNo: string
-  orderState: OrderState
-  orderStateLabel: string
-  shipment: Shipment | null
-}
+// The tracking answer's types are the BFF's own (its response schema in shared-types).
+export type { Shipment, Tracking, TrackingEta, TrackingMilestone, TrackingStop } from '@carmall/shared-types/schemas'
 
 export function getTracking(orderNo: string): Promise<Tracking> {
   return get<Tracking>(`/api/v1/orders/${encodeURIComponent(orderNo)}/tracking`)

@@ -120,3 +120,54 @@ export const funnelReportQuerySchema = z
 export const assignmentsQuerySchema = z
   .object({ anonymousId: anonymousIdSchema, keys: z.string().regex(/^[a-z0-9,-]{1,400}$/).optional() })
   .strict();
+
+// --- Response shapes (the BFF declares them; the ops pages read their types) ---------------------
+
+export const assignmentsSchema = z.object({
+  assignments: z.record(z.string(), z.object({ variant: z.string(), status: z.enum(['running', 'shipped', 'stopped']) })),
+});
+export const funnelSchema = z.object({ key: z.string(), name: z.string(), steps: z.array(z.string()), createdAt: z.string() });
+export const funnelReportSchema = z.object({
+  funnel: z.object({ key: z.string(), name: z.string(), steps: z.array(z.string()) }),
+  range: z.object({ from: z.string(), to: z.string(), timeZone: z.literal('Asia/Shanghai') }),
+  /** The filters applied (platform, model, city), only those given. */
+  segment: z.record(z.string(), z.string()),
+  steps: z.array(
+    z.object({ name: z.string(), optional: z.boolean(), count: z.number().int(), conversion: z.number(), overall: z.number(), dropOff: z.number().int(), dropOffRate: z.number() }),
+  ),
+});
+export type FunnelReport = z.output<typeof funnelReportSchema>;
+const comparisonSchema = z.object({
+  rateA: z.number(),
+  rateB: z.number(),
+  diff: z.number(),
+  lift: z.number().nullable(),
+  z: z.number().nullable(),
+  pValue: z.number().nullable(),
+  ci: z.tuple([z.number(), z.number()]).nullable(),
+  confidence: z.number(),
+  significant: z.boolean(),
+});
+export const experimentSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  variants: z.array(z.object({ key: z.string(), weight: z.number().int(), label: z.string() })),
+  targetEvent: z.string(),
+  status: z.enum(EXPERIMENT_STATUSES),
+  /** 草稿 / 进行中 / 已停止 / 已全量 */
+  statusText: z.string(),
+  shippedVariant: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  stoppedAt: z.string().nullable(),
+  results: z.object({
+    /** The first variant is the control (vsControl null). */
+    variants: z.array(
+      z.object({ key: z.string(), label: z.string(), weight: z.number().int(), exposed: z.number().int(), converted: z.number().int(), rate: z.number(), vsControl: comparisonSchema.nullable() }),
+    ),
+    srm: z.object({ chiSquare: z.number(), df: z.number().int(), pValue: z.number(), mismatch: z.boolean(), expected: z.array(z.number()) }),
+    totalExposed: z.number().int(),
+  }),
+});
+export type ExperimentView = z.output<typeof experimentSchema>;

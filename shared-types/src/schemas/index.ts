@@ -7,3 +7,4 @@ export * from './advisors';
 export * from './analytics';
 export * from './orders-admin';
 export * from './catalog-admin';
+export * from './tracking';

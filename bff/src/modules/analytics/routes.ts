@@ -2,10 +2,14 @@ import { z } from 'zod';
 import {
   anonymousIdSchema,
   assignmentsQuerySchema,
+  assignmentsSchema,
   eventBatchResultSchema,
   eventBatchSchema,
   experimentInputSchema,
   experimentKeySchema,
+  experimentSchema,
+  funnelReportSchema,
+  funnelSchema,
   funnelInputSchema,
   funnelReportQuerySchema,
 } from '@carmall/shared-types/schemas';
@@ -45,6 +49,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       tag: 'analytics',
       summary: 'My variant of each running (or shipped) experiment: bucketed by user id when signed in, else by the anonymous id; the first exposure is counted once',
       query: assignmentsQuerySchema,
+      response: assignmentsSchema,
       handler: async (_ctx, { query, user }) => ({ assignments: await experiments.assignments(user?.id ?? null, query.anonymousId, query.keys?.split(',').filter(Boolean)) }),
     }),
     route({
@@ -53,6 +58,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       tag: 'analytics',
       summary: 'Operator: funnel definitions',
       auth: ops,
+      response: z.object({ items: z.array(funnelSchema) }),
       handler: async () => ({ items: (await analytics.funnels()).map((f) => ({ key: f._id, name: f.name, steps: f.steps, createdAt: f.createdAt })) }),
     }),
     route({
@@ -63,6 +69,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       auth: ops,
       body: funnelInputSchema,
       status: 201,
+      response: funnelSchema,
       handler: async (_ctx, { body }) => {
         const { funnel } = await analytics.createFunnel(body);
         return { key: funnel._id, name: funnel.name, steps: funnel.steps, createdAt: funnel.createdAt };
@@ -76,6 +83,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       auth: ops,
       params: keyParams,
       query: funnelReportQuerySchema,
+      response: funnelReportSchema,
       handler: async (_ctx, { params, query }) => analytics.report(params.key, query),
     }),
     route({
@@ -84,6 +92,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       tag: 'analytics',
       summary: 'Operator: experiments with their results (exposures, conversions, z-test and CI against the control, SRM check)',
       auth: ops,
+      response: z.object({ items: z.array(experimentSchema) }),
       handler: async () => experiments.list(),
     }),
     route({
@@ -94,6 +103,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       auth: ops,
       body: experimentInputSchema,
       status: 201,
+      response: experimentSchema.omit({ results: true }),
       handler: async (_ctx, { body, user }) => (await experiments.create(body, user!.id)).experiment,
     }),
     route({
@@ -103,6 +113,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       summary: 'Operator: one experiment and its results',
       auth: ops,
       params: keyParams,
+      response: experimentSchema,
       handler: async (_ctx, { params }) => experiments.get(params.key),
     }),
     ...(['start', 'stop'] as const).map((action) =>
@@ -114,7 +125,8 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
         auth: ops,
         params: keyParams,
         errors: [{ status: 409, code: 'EXPERIMENT_STATE_INVALID', when: 'not allowed from the current status' }],
-        handler: async (_ctx, { params }) => experiments.transition(params.key, action),
+        response: experimentSchema,
+      handler: async (_ctx, { params }) => experiments.transition(params.key, action),
       }),
     ),
     route({
@@ -126,6 +138,7 @@ export function analyticsRoutes(analytics: AnalyticsService, experiments: Experi
       params: keyParams,
       body: z.object({ variant: z.string().min(1).max(31) }).strict(),
       errors: [{ status: 409, code: 'EXPERIMENT_STATE_INVALID', when: 'a draft cannot be shipped' }],
+      response: experimentSchema,
       handler: async (_ctx, { params, body }) => experiments.transition(params.key, 'ship', body.variant),
     }),
   ];

@@ -53,7 +53,20 @@ export class AuditLog {
       this.Entries.countDocuments(filter),
     ]);
     return {
-      items: items.map(({ _id, ...rest }) => ({ id: String(_id), ...rest })),
+      items: items.map((e) => ({
+        id: String(e._id),
+        at: new Date(e.at as Date).toISOString(),
+        actorId: e.actorId as string,
+        actorRoles: (e.actorRoles as string[]) ?? [],
+        action: e.action as string,
+        targetType: e.targetType as string,
+        targetId: e.targetId as string,
+        reason: (e.reason as string | undefined) ?? null,
+        before: e.before ?? null,
+        after: e.after ?? null,
+        requestId: (e.requestId as string | undefined) ?? null,
+        ip: (e.ip as string | undefined) ?? null,
+      })),
       page: f.page,
       pageSize: f.pageSize,
       total,

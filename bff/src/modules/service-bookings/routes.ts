@@ -1,10 +1,46 @@
 import { z } from 'zod';
-import { shanghaiDate } from '@carmall/shared-types';
+import { SITE_KINDS, shanghaiDate } from '@carmall/shared-types';
 import { idempotencyKeyHeader, route, type RouteError } from '../../infra/route';
 import type { ServiceBookingService } from './service';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
 const siteCode = z.string().regex(/^[A-Z0-9-]{2,32}$/, '服务中心编码不正确');
+/** Response shapes (ServiceBookingService.present / forCentre). */
+const bookingSchema = z.object({
+  id: z.string(),
+  status: z.enum(['booked', 'cancelled']),
+  site: z.object({ code: z.string(), name: z.string(), city: z.string(), address: z.string(), phone: z.string().nullable() }),
+  vehicle: z.object({ id: z.string(), modelName: z.string(), vin: z.string() }).nullable(),
+  slotStart: z.string(),
+  slotEnd: z.string(),
+  /** "12月8日 周二 09:00–10:00", Shanghai time. */
+  slotLabel: z.string(),
+  note: z.string().nullable(),
+  createdAt: z.string(),
+  cancelledAt: z.string().nullable(),
+  /** Rescheduled: the id of the booking that replaced this (cancelled) one. */
+  movedTo: z.string().nullable(),
+  cancellable: z.boolean(),
+});
+const centreDaySchema = z.object({
+  site: z.object({
+    code: z.string(),
+    name: z.string(),
+    city: z.string(),
+    kind: z.enum(SITE_KINDS),
+    address: z.string(),
+    phone: z.string().nullable(),
+    hours: z.array(z.string()),
+    slotMinutes: z.number().int(),
+    capacity: z.number().int(),
+  }),
+  date: z.string(),
+  /** The centre the staff member works at (null: brand-wide staff or an admin). */
+  assignedSite: z.string().nullable(),
+  /** The owner's phone masked. */
+  items: z.array(bookingSchema.extend({ owner: z.object({ phone: z.string().nullable(), realName: z.string().nullable() }) })),
+});
+
 const SLOT_ERRORS: RouteError[] = [
   { status: 404, code: 'NOT_FOUND', when: 'not my car, or no such service centre' },
   { status: 409, code: 'SLOT_FULL', when: 'every bay of the slot is booked' },
@@ -33,6 +69,7 @@ export function serviceBookingRoutes(bookings: ServiceBookingService) {
         .strict(),
       headers: idempotencyKeyHeader,
       errors: SLOT_ERRORS,
+      response: bookingSchema,
       handler: async (_ctx, { body, user, headers }) => {
         const { booking } = await bookings.book(user!.id, headers['Idempotency-Key'], body);
         return booking;
@@ -44,6 +81,7 @@ export function serviceBookingRoutes(bookings: ServiceBookingService) {
       tag: 'service-bookings',
       summary: 'My maintenance bookings, latest slot first',
       auth: 'user',
+      response: z.object({ items: z.array(bookingSchema) }),
       handler: async (_ctx, { user }) => ({ items: await bookings.mine(user!.id) }),
     }),
     route({
@@ -57,6 +95,7 @@ export function serviceBookingRoutes(bookings: ServiceBookingService) {
         { status: 404, code: 'NOT_FOUND', when: 'not my booking' },
         { status: 409, code: 'BOOKING_STATE_INVALID', when: 'the slot has started' },
       ],
+      response: bookingSchema,
       handler: async (_ctx, { params, user }) => bookings.cancel(user!.id, params.bookingId),
     }),
     route({
@@ -77,6 +116,7 @@ export function serviceBookingRoutes(bookings: ServiceBookingService) {
         { status: 422, code: 'SLOT_IN_PAST', when: 'the new slot has started' },
         { status: 422, code: 'SLOT_NOT_OFFERED', when: 'closed that day, not a slot start, or beyond the booking window (details.reason)' },
       ],
+      response: bookingSchema,
       handler: async (_ctx, { params, user, headers, body }) => bookings.reschedule(user!.id, params.bookingId, headers['Idempotency-Key'], body),
     }),
     route({
@@ -92,6 +132,7 @@ export function serviceBookingRoutes(bookings: ServiceBookingService) {
         { status: 400, code: 'VALIDATION_FAILED', when: 'no centre given and none assigned' },
         { status: 403, code: 'FORBIDDEN', when: 'another centre than the one the staff member works at' },
       ],
+      response: centreDaySchema,
       handler: async (_ctx, { query, user }) => bookings.forCentre(user!, query.siteCode, query.date ?? shanghaiDate(new Date())),
     }),
   ];

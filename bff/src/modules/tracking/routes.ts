@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { DELIVERY_CENTRES } from '@carmall/shared-types';
+import { trackingSchema } from '@carmall/shared-types/schemas';
 import { route, type RouteError } from '../../infra/route';
 import type { AuditLog } from '../audit/service';
 import { STAFF_ROLES, VIN, type TrackingService } from './service';
@@ -26,6 +27,7 @@ export function trackingRoutes(tracking: TrackingService, audit: AuditLog) {
       summary: 'Delivery tracking of an order: route, milestones, latest position, downsampled track, ETA with its interval and explanation (the buyer, the order\'s advisor, or service/operator/admin staff; anyone else gets 404)',
       auth: 'user',
       params: orderNoParams,
+      response: trackingSchema,
       handler: async (_ctx, { params, user }) => tracking.trackingFor(user!, params.orderNo),
     }),
     route({

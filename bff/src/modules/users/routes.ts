@@ -16,6 +16,40 @@ const profileSchema = z.object({
   createdAt: z.string().nullable(),
 });
 const consentSchema = z.object({ id: z.string(), document: z.string(), version: z.string(), channel: z.string(), granted: z.boolean(), at: z.string() });
+/** PIPL's right of access: what we hold, personal data masked. */
+const exportSchema = z.object({
+  exportedAt: z.string(),
+  profile: profileSchema,
+  logins: z.array(z.object({ kind: z.string(), linkedAt: z.string().nullable() })),
+  consents: z.array(consentSchema),
+  orders: z.array(
+    z.object({ orderNo: z.string(), state: z.string(), modelName: z.string(), trimName: z.string(), totalFen: z.number().int(), depositFen: z.number().int(), createdAt: z.string().nullable() }),
+  ),
+});
+/** Unmasked, for staff with a reason (audited first). */
+const piiSchema = z.object({ id: z.string(), phone: z.string().nullable(), realName: z.string().nullable(), idCardNo: z.string().nullable(), driverLicenceNo: z.string().nullable() });
+/** Append-only; values of personal data are never in it, only which fields were read or changed. */
+const auditPageSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      actorId: z.string(),
+      actorRoles: z.array(z.string()),
+      action: z.string(),
+      targetType: z.string(),
+      targetId: z.string(),
+      reason: z.string().nullable(),
+      before: z.unknown(),
+      after: z.unknown(),
+      requestId: z.string().nullable(),
+      ip: z.string().nullable(),
+    }),
+  ),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int(),
+});
 const idParams = z.object({ id: objectIdSchema });
 
 /** Whether a user is behind one of an advisor's own leads or shares (the advisors module answers; passed in from app.ts). */
@@ -98,6 +132,7 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       summary: 'Everything we hold about me (profile masked, logins, consents, orders)',
       auth: 'user',
       responseHeaders: { 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="carmall-my-data.json"' },
+      response: exportSchema,
       handler: async (ctx, { user }) => {
         ctx.set('Cache-Control', 'no-store');
         ctx.set('Content-Disposition', 'attachment; filename="carmall-my-data.json"');
@@ -145,6 +180,7 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       params: idParams,
       query: piiReadQuerySchema,
       responseHeaders: { 'Cache-Control': 'no-store' },
+      response: piiSchema,
       handler: async (ctx, { user, params, query }) => {
         ctx.set('Cache-Control', 'no-store');
         return users.adminReadPii(user!, ctx, params.id, query.reason);
@@ -171,6 +207,7 @@ export function userRoutes(users: UserService, auth: AuthService, audit: AuditLo
       query: z
         .object({ actorId: objectIdSchema.optional(), targetId: z.string().max(64).optional(), action: z.string().max(64).optional(), ...pagingQuery })
         .strict(),
+      response: auditPageSchema,
       handler: async (_ctx, { query }) => audit.list(query),
     }),
   ];

@@ -167,6 +167,7 @@ export function vehicleRoutes(vehicles: VehicleService, claims: VehicleClaims) {
       summary: 'Telematics/service: ingest usage reports (odometer, harsh braking, charging, battery SoH); idempotent by reportId',
       auth: ['service', 'admin'],
       body: z.object({ reports: z.array(usageReport).min(1).max(500) }).strict(),
+      response: z.object({ accepted: z.number().int(), duplicates: z.number().int(), unknownVehicles: z.array(z.string()) }),
       handler: async (_ctx, { body }) => vehicles.ingest(body.reports),
     }),
   ];
