@@ -186,7 +186,7 @@ async function main() {
     await openPage(page, 'packages/console/pages/catalog')
     await waitShown(page, '.console-forbidden', 'the 无权限 state on the catalog URL')
     check((await text(page, '.console-forbidden')).includes('无权限'), `the catalog page reads "${await text(page, '.console-forbidden')}"`)
-    const refused = pageErrors.filter((e) => /^HTTP 403 .*\/api\/v1\/admin\/catalog\/audit$/.test(e))
+    const refused = pageErrors.filter((e) => /^HTTP 403 .*\/api\/v1\/admin\/catalog\/models$/.test(e))
     check(refused.length === 1, `the BFF did not answer the catalog 403: ${JSON.stringify(pageErrors)}`)
     pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !refused.includes(e)))
     await waitShown(page, '.console-nav__item[data-key="orders"]', 'the menu on the catalog page')

@@ -39,8 +39,8 @@ export default defineAppConfig({
     // 服务工作台 (service staff / admins): campaigns, dead letters, a centre's bookings.
     { root: 'packages/staff', pages: ['pages/index', 'pages/bookings'] },
     // 管理后台 (service/operator/admin): the desktop-first staff console — orders (search, filters,
-    // the order page, single and bulk delivery steps, refunds, CSV export) and the catalog section.
-    { root: 'packages/console', pages: ['pages/orders', 'pages/catalog'] },
+    // the order page, single and bulk delivery steps, refunds, CSV export), the catalog editor and stock.
+    { root: 'packages/console', pages: ['pages/orders', 'pages/catalog', 'pages/stock'] },
     // The privacy policy in full (linked from the login panel and 我的).
     { root: 'packages/legal', pages: ['pages/privacy'] },
   ],

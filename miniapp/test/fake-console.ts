@@ -13,7 +13,8 @@ import {
   type DeliveryCentre,
   type OrderState,
 } from '@carmall/shared-types'
-import type { AdminOrderDetail, AdminOrderRow } from '@carmall/shared-types/schemas'
+import { catalogEditProblems, type CatalogModel } from '@carmall/shared-types'
+import type { AdminOrderDetail, AdminOrderRow, CatalogChange, StockAdjustment, StockRow } from '@carmall/shared-types/schemas'
 import { ok } from './fixtures'
 import { taroMock } from './taro-mock'
 
@@ -36,6 +37,10 @@ export interface FakeOrder {
 export interface FakeConsole {
   roles: string[]
   orders: FakeOrder[]
+  /** The catalog editor's model, its version and what others changed (for the 409). */
+  catalog: { model: CatalogModel; version: number; published: boolean; changes: CatalogChange[] }
+  stock: StockRow[]
+  adjustments: StockAdjustment[]
   calls: { method: string; path: string; query: URLSearchParams; data: any }[]
 }
 
@@ -115,8 +120,54 @@ function step(o: FakeOrder, action: keyof typeof STAFF_ACTION_RULES, roles: stri
   if (extra.centre) o.centre = extra.centre
 }
 
+const PRICE = (amountFen: number) => [{ amountFen, effectiveFrom: '2020-01-01T00:00:00.000Z' }]
+const opt = (code: string, group: CatalogModel['options'][number]['group'], name: string, amountFen: number, more: Partial<CatalogModel['options'][number]> = {}) => ({ code, group, name, prices: PRICE(amountFen), availableOn: ['T1', 'T2'], ...more })
+/** A small model with the rules the editor checks: two trims, paints, one wheel, one interior, a package. */
+export function catalogModel(): CatalogModel {
+  const specs = { rangeKm: 520, fuelLPer100km: null, powerKw: 200, torqueNm: 400, accel0to100s: 6, seats: 5, lengthMm: 4800, widthMm: 1900, heightMm: 1600, wheelbaseMm: 2900, batteryKwh: 80, drive: 'RWD' as const, warranty: '8年/16万公里' }
+  return {
+    code: 'yuanshan-s5',
+    name: '远山 S5',
+    series: '远山',
+    bodyType: 'suv',
+    energyType: 'bev',
+    tagline: '',
+    featured: false,
+    coverColor: '#334455',
+    trims: [
+      { code: 'T1', name: '520 后驱版', prices: PRICE(16_980_000), specs, defaults: ['P_WHITE', 'W_19', 'I_BLACK'] },
+      { code: 'T2', name: '600 四驱版', prices: PRICE(19_980_000), specs: { ...specs, drive: 'AWD' }, defaults: ['P_WHITE', 'W_19', 'I_BLACK'] },
+    ],
+    options: [
+      opt('P_WHITE', 'paint', '冰川白', 0),
+      opt('P_BLUE', 'paint', '澜湖蓝', 500_000),
+      opt('W_19', 'wheels', '19英寸轮毂', 0),
+      opt('I_BLACK', 'interior', '曜石黑内饰', 0),
+      opt('PKG_PILOT', 'package', '高阶智驾包', 1_200_000),
+    ],
+  }
+}
+
 export function installFakeConsole(over: Partial<FakeConsole> = {}): FakeConsole {
-  const fake: FakeConsole = { roles: ['service'], orders: [], calls: [], ...over }
+  const fake: FakeConsole = {
+    roles: ['service'],
+    orders: [],
+    calls: [],
+    catalog: { model: catalogModel(), version: 3, published: true, changes: [] },
+    stock: [{ key: 'national:yuanshan-s5:T1:P_WHITE', modelCode: 'yuanshan-s5', trimCode: 'T1', paintCode: 'P_WHITE', region: 'national', total: 5, held: 3, available: 2, launchCode: null, updatedAt: null }],
+    adjustments: [],
+    ...over,
+  }
+  const editor = () => fake.roles.some((r) => r === 'operator' || r === 'admin')
+  const catalogDetail = () => ({ model: fake.catalog.model, version: fake.catalog.version, published: fake.catalog.published, updatedAt: null, pricedAt: '2026-12-09T08:00:00.000Z', problems: catalogEditProblems(fake.catalog.model, new Date('2026-12-09T08:00:00.000Z')) })
+  const write = (data: { expectedVersion: number }, apply: () => void) => {
+    if (data.expectedVersion !== fake.catalog.version) {
+      return err(409, 'VERSION_CONFLICT', '车型数据已被他人修改，请重新加载后再改', { currentVersion: fake.catalog.version, yourVersion: data.expectedVersion, changes: fake.catalog.changes })
+    }
+    apply()
+    fake.catalog.version += 1
+    return ok(catalogDetail())
+  }
   const desk = () => fake.roles.some((r) => ['service', 'operator', 'admin'].includes(r))
   taroMock.request.mockImplementation(async (opts: any) => {
     const url = new URL(opts.url)
@@ -129,6 +180,33 @@ export function installFakeConsole(over: Partial<FakeConsole> = {}): FakeConsole
     if (method === 'GET' && path === '/api/v1/admin/catalog/audit') {
       if (!fake.roles.some((r) => r === 'operator' || r === 'admin')) return err(403, 'FORBIDDEN', '没有权限执行此操作')
       return ok({ items: [{ id: 'c1', modelCode: 'yuanshan-s5', actorId: 'op0000000001', action: 'trim.prices', target: 'S5_520_RWD', before: null, after: null, note: '年终调价', fromVersion: 3, status: 'applied', at: '2026-12-08T02:00:00.000Z' }] })
+    }
+    if (path.startsWith('/api/v1/admin/catalog/models') || path.startsWith('/api/v1/admin/stock')) {
+      if (!editor()) return err(403, 'FORBIDDEN', '没有权限执行此操作')
+      const base = `/api/v1/admin/catalog/models/${fake.catalog.model.code}`
+      if (method === 'GET' && path === '/api/v1/admin/catalog/models') {
+        const m = fake.catalog.model
+        return ok({ items: [{ code: m.code, name: m.name, series: m.series, bodyType: m.bodyType, energyType: m.energyType, published: fake.catalog.published, version: fake.catalog.version, startingPriceFen: m.trims[0].prices[0].amountFen, trims: m.trims.length, options: m.options.length, nextPriceChangeAt: null, updatedAt: null }] })
+      }
+      if (method === 'GET' && path === base) return ok(catalogDetail())
+      if (method === 'PUT' && (m = path.match(/\/trims\/([^/]+)\/prices$/))) return write(opts.data, () => (fake.catalog.model.trims.find((t) => t.code === m![1])!.prices = opts.data.prices))
+      if (method === 'PATCH' && (m = path.match(/\/options\/([^/]+)$/))) {
+        const { expectedVersion: _v, note: _n, ...patch } = opts.data
+        return write(opts.data, () => Object.assign(fake.catalog.model.options.find((o) => o.code === m![1])!, patch))
+      }
+      if (method === 'PUT' && path === `${base}/publication`) return write(opts.data, () => (fake.catalog.published = opts.data.published))
+      if (method === 'GET' && path === '/api/v1/admin/stock') return ok({ items: fake.stock })
+      if (method === 'GET' && path === '/api/v1/admin/stock/adjustments') return ok({ items: fake.adjustments })
+      if (method === 'POST' && path === '/api/v1/admin/stock/adjustments') {
+        const row = fake.stock.find((r) => r.trimCode === opts.data.trimCode && r.paintCode === opts.data.paintCode)!
+        const after = row.total + opts.data.delta
+        if (after < row.held) return err(409, 'STOCK_BELOW_HELD', `调整后库存 ${after} 台少于订单已占用的 ${row.held} 台`)
+        const a: StockAdjustment = { id: opts.header['Idempotency-Key'], key: row.key, modelCode: row.modelCode, trimCode: row.trimCode, paintCode: row.paintCode, region: row.region, kind: opts.data.kind, delta: opts.data.delta, before: row.total, after, reason: opts.data.reason, actorId: 'op0000000001', status: 'applied', at: '2026-12-09T08:01:00.000Z' }
+        Object.assign(row, { total: after, available: after - row.held })
+        fake.adjustments.unshift(a)
+        return ok({ adjustment: a, stock: row }, 201)
+      }
+      return err(404, 'NOT_FOUND', '资源不存在')
     }
     if (!path.startsWith('/api/v1/admin/orders')) return err(404, 'NOT_FOUND', '资源不存在')
     if (!desk()) return err(403, 'FORBIDDEN', '没有权限执行此操作')

@@ -1,17 +1,31 @@
 import Taro from '@tarojs/taro'
 import { hasAnyRole, ORDER_DESK_ROLES, type BulkOrderAction, type DeliveryCentre } from '@carmall/shared-types'
-import type { AdminOrderDetail, AdminOrderList, AdminOrderRow, BulkEventsAnswer } from '@carmall/shared-types/schemas'
+import type { PriceEntry } from '@carmall/shared-types'
+import type {
+  AdminModelDetail,
+  AdminModelList,
+  AdminOrderDetail,
+  AdminOrderList,
+  AdminOrderRow,
+  BulkEventsAnswer,
+  CatalogAuditList,
+  StockAdjustment,
+  StockAdjustmentAnswer,
+  StockAdjustmentBody,
+  StockRow,
+} from '@carmall/shared-types/schemas'
 import { API_BASE } from './base'
-import { ApiError, buildQuery, get, getToken, post, type Query } from './client'
+import { ApiError, buildQuery, get, getToken, post, request, type Query } from './client'
 
 /**
  * The staff console (管理后台): orders, and the catalog section. Answer types are the BFF's schema
  * types (shared-types/src/schemas/orders-admin.ts; `import type` bundles no zod).
  */
-export type { AdminOrderDetail, AdminOrderList, AdminOrderRow, BulkEventsAnswer }
+export type { AdminModelDetail, AdminModelList, AdminOrderDetail, AdminOrderList, AdminOrderRow, BulkEventsAnswer, StockAdjustment, StockRow }
 
 export const consoleOrdersPath = '/packages/console/pages/orders'
 export const consoleCatalogPath = '/packages/console/pages/catalog'
+export const consoleStockPath = '/packages/console/pages/stock'
 
 /** Who edits the catalog: the BFF's catalog-admin routes (operator, admin). */
 export const CATALOG_EDITOR_ROLES = ['operator', 'admin'] as const
@@ -30,17 +44,37 @@ export const refundAdminOrder = (orderNo: string, reason: string) => post<AdminO
 export const bulkOrderEvents = (body: { action: BulkOrderAction; items: { orderNo: string; vin?: string }[]; centre?: DeliveryCentre }) =>
   post<BulkEventsAnswer>('/api/v1/admin/orders/bulk-events', body)
 
-export interface CatalogAuditEntry {
-  id: string
-  modelCode: string
-  actorId: string
-  action: string
-  target: string
-  note: string | null
-  status: string
-  at: string
+export type CatalogAuditEntry = CatalogAuditList['items'][number]
+export const catalogAudit = (modelCode?: string) => get<CatalogAuditList>('/api/v1/admin/catalog/audit', { modelCode, limit: 20 })
+
+// The catalog editor (operator/admin; the BFF checks every call).
+const modelPath = (code: string) => `/api/v1/admin/catalog/models/${encodeURIComponent(code)}`
+export const listAdminModels = () => get<AdminModelList>('/api/v1/admin/catalog/models')
+export const getAdminModel = (code: string) => get<AdminModelDetail>(modelPath(code))
+export const saveTrimPrices = (code: string, trimCode: string, body: { expectedVersion: number; prices: PriceEntry[]; note?: string }) =>
+  request<AdminModelDetail>(`${modelPath(code)}/trims/${encodeURIComponent(trimCode)}/prices`, { method: 'PUT', body })
+export interface OptionChange {
+  expectedVersion: number
+  name?: string
+  availableOn?: string[]
+  requires?: string[]
+  requiresAny?: string[]
+  excludes?: string[]
+  includes?: string[]
+  prices?: PriceEntry[]
+  note?: string
 }
-export const catalogAudit = () => get<{ items: CatalogAuditEntry[] }>('/api/v1/admin/catalog/audit')
+export const saveOption = (code: string, optionCode: string, body: OptionChange) =>
+  request<AdminModelDetail>(`${modelPath(code)}/options/${encodeURIComponent(optionCode)}`, { method: 'PATCH', body })
+export const setPublication = (code: string, body: { expectedVersion: number; published: boolean; note?: string }) =>
+  request<AdminModelDetail>(`${modelPath(code)}/publication`, { method: 'PUT', body })
+
+// The stock screen (operator/admin).
+export const listStock = (modelCode: string) => get<{ items: StockRow[] }>('/api/v1/admin/stock', { modelCode })
+export const listStockAdjustments = (modelCode: string) => get<{ items: StockAdjustment[] }>('/api/v1/admin/stock/adjustments', { modelCode, limit: 50 })
+/** `idempotencyKey` is made once per dialog: a retried tap is the same change, applied once. */
+export const adjustStock = (body: StockAdjustmentBody, idempotencyKey: string) =>
+  request<StockAdjustmentAnswer>('/api/v1/admin/stock/adjustments', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } })
 
 /**
  * The CSV export, downloaded by the browser (H5 only: a mini-program cannot save a CSV file for

@@ -1,12 +1,12 @@
 import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
-import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath } from '../../../api/console'
+import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath, consoleStockPath } from '../../../api/console'
 
 /**
  * The console's left menu, per role. The BFF checks the role again on every call: an entry a
  * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
  */
 export interface ConsoleMenuEntry {
-  key: 'orders' | 'catalog'
+  key: 'orders' | 'catalog' | 'stock'
   label: string
   path: string
   roles: readonly string[]
@@ -15,6 +15,8 @@ export interface ConsoleMenuEntry {
 export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
   { key: 'orders', label: '订单', path: consoleOrdersPath, roles: ORDER_DESK_ROLES },
   { key: 'catalog', label: '商品目录', path: consoleCatalogPath, roles: CATALOG_EDITOR_ROLES },
+  // Stock changes are the operators' (as the BFF's stock routes): the same roles as the catalog.
+  { key: 'stock', label: '库存', path: consoleStockPath, roles: CATALOG_EDITOR_ROLES },
 ]
 
 export const menuFor = (roles: readonly string[] | undefined) => CONSOLE_MENU.filter((e) => hasAnyRole(roles, e.roles))

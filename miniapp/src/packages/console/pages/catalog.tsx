@@ -1,66 +1,111 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { formatDateTimeCN } from '@carmall/shared-types'
+import Taro, { useRouter } from '@tarojs/taro'
+import { formatFen } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../../api/client'
-import { catalogAudit, type CatalogAuditEntry } from '../../../api/console'
+import { getAdminModel, listAdminModels, type AdminModelDetail, type AdminModelList } from '../../../api/console'
 import { getMe } from '../../../api/me'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { ConsoleShell, Forbidden } from '../components/ConsoleShell'
-import { shortId } from '../lib/timeline'
+import { ModelEditor } from '../components/ModelEditor'
 import './console.scss'
 
-const ACTIONS: Record<string, string> = { 'trim.prices': '版本价格', 'option.update': '选装项' }
+type Models = AdminModelList['items']
+type ListState = { status: 'loading' } | { status: 'error'; message: string; forbidden: boolean } | { status: 'ready'; items: Models }
+type EditorState = { status: 'none' } | { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; detail: AdminModelDetail }
+
+const FORBIDDEN_TEXT = '商品目录仅运营与管理员可用；如需开通请联系管理员'
 
 /**
- * 管理后台 · 商品目录 (operators and admins): for now the catalog's change log; editing prices and
- * options here is the console's next slice (the BFF routes exist: PUT …/prices, PATCH …/options).
- * Anyone else gets the BFF's 403, shown as 无权限.
+ * 管理后台 · 商品目录 (operators and admins): every model (published or not) on the left, the
+ * chosen one's editor on the right. Anyone else gets the BFF's 403, shown as 无权限.
  */
 export default function ConsoleCatalogPage() {
+  const { params } = useRouter()
   const [roles, setRoles] = useState<string[] | undefined>(undefined)
-  const [state, setState] = useState<{ status: 'loading' } | { status: 'error'; message: string; forbidden: boolean } | { status: 'ready'; items: CatalogAuditEntry[] }>({ status: 'loading' })
-  const load = useCallback(async () => {
-    setState({ status: 'loading' })
+  const [list, setList] = useState<ListState>({ status: 'loading' })
+  const [code, setCode] = useState<string | null>(params?.code ?? null)
+  const [editor, setEditor] = useState<EditorState>({ status: 'none' })
+  const signedIn = !!getToken()
+
+  const loadList = useCallback(async () => {
     try {
-      setState({ status: 'ready', items: (await catalogAudit()).items })
+      const r = await listAdminModels()
+      setList({ status: 'ready', items: r.items })
+      setCode((c) => c ?? r.items[0]?.code ?? null)
     } catch (err) {
-      setState({ status: 'error', message: err instanceof ApiError ? err.message : '加载失败，请重试', forbidden: err instanceof ApiError && (err.status === 403 || err.status === 401) })
+      setList({ status: 'error', message: err instanceof ApiError ? err.message : '加载失败，请重试', forbidden: err instanceof ApiError && (err.status === 403 || err.status === 401) })
+    }
+  }, [])
+  const loadModel = useCallback(async (c: string) => {
+    setEditor({ status: 'loading' })
+    try {
+      setEditor({ status: 'ready', detail: await getAdminModel(c) })
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 403) setList({ status: 'error', message: err.message, forbidden: true })
+      setEditor({ status: 'error', message: err instanceof ApiError ? err.message : '加载失败，请重试' })
     }
   }, [])
   useEffect(() => {
-    if (!getToken()) {
-      setState({ status: 'error', message: '请先登录', forbidden: true })
-      return
-    }
+    if (!signedIn) return
     getMe().then(
       (me) => setRoles(me.roles),
       () => setRoles([]),
     )
-    void load()
-  }, [load])
+    void loadList()
+  }, [loadList, signedIn])
+  useEffect(() => {
+    if (code && list.status === 'ready') void loadModel(code)
+  }, [code, list.status === 'ready'])
+
+  if (!signedIn) {
+    return (
+      <View className='console-page'>
+        <ErrorState message='请先在「我的」登录工作人员账号' back={{ label: '去登录', onClick: () => void Taro.switchTab({ url: '/pages/me/index' }) }} />
+      </View>
+    )
+  }
+  const onSaved = (d: AdminModelDetail) => {
+    setEditor({ status: 'ready', detail: d })
+    if (list.status === 'ready')
+      setList({ status: 'ready', items: list.items.map((m) => (m.code === d.model.code ? { ...m, version: d.version, published: d.published } : m)) })
+  }
 
   return (
     <View className='console-page'>
       <ConsoleShell active='catalog' roles={roles}>
-        {state.status === 'loading' && <LoadingState />}
-        {state.status === 'error' && (state.forbidden ? <Forbidden text='商品目录仅运营与管理员可用' /> : <ErrorState message={state.message} onRetry={() => void load()} />)}
-        {state.status === 'ready' && (
+        {list.status === 'loading' && <LoadingState />}
+        {list.status === 'error' && (list.forbidden ? <Forbidden text={FORBIDDEN_TEXT} /> : <ErrorState message={list.message} onRetry={() => void loadList()} />)}
+        {list.status === 'ready' && (
           <View className='console-catalog'>
-            <Text className='console-catalog__title'>商品目录 · 变更记录</Text>
-            <Text className='console-catalog__hint'>价格与选装项的编辑将在后台下一步上线；这里是目录的每一次修改（谁、何时、改了什么）。</Text>
-            {state.items.length === 0 && <Text className='console-catalog__empty'>暂无变更</Text>}
-            {state.items.map((a) => (
-              <View key={a.id} className='catalog-audit'>
-                <Text className='catalog-audit__at'>{formatDateTimeCN(a.at)}</Text>
-                <Text className='catalog-audit__what'>
-                  {a.modelCode} · {ACTIONS[a.action] ?? a.action} · {a.target}
-                </Text>
-                <Text className='catalog-audit__who'>
-                  {shortId(a.actorId)}
-                  {a.note ? ` · ${a.note}` : ''}
-                </Text>
-              </View>
-            ))}
+            <View className='catalog-models'>
+              <Text className='catalog-section__title'>车型（{list.items.length}）</Text>
+              {list.items.map((m) => (
+                <View key={m.code} className={`catalog-model ${m.code === code ? 'catalog-model--on' : ''}`} data-code={m.code} onClick={() => setCode(m.code)}>
+                  <View className='catalog-model__line'>
+                    <Text className='catalog-model__name'>{m.name}</Text>
+                    <Text className={`pub-badge pub-badge--${m.published ? 'on' : 'off'}`}>{m.published ? '已上架' : '未上架'}</Text>
+                  </View>
+                  <Text className='catalog-model__meta'>
+                    {m.startingPriceFen === null ? '未定价' : `${formatFen(m.startingPriceFen)} 起`} · {m.trims} 个版本 · v{m.version}
+                  </Text>
+                </View>
+              ))}
+            </View>
+            <View className='catalog-editor'>
+              {editor.status === 'none' && <Text className='catalog-section__hint'>请选择左侧车型</Text>}
+              {editor.status === 'loading' && <LoadingState />}
+              {editor.status === 'error' && <ErrorState message={editor.message} onRetry={() => code && void loadModel(code)} />}
+              {editor.status === 'ready' && (
+                <ModelEditor
+                  key={editor.detail.model.code}
+                  detail={editor.detail}
+                  onSaved={onSaved}
+                  onReload={() => code && void loadModel(code)}
+                  onForbidden={() => setList({ status: 'error', message: FORBIDDEN_TEXT, forbidden: true })}
+                />
+              )}
+            </View>
           </View>
         )}
       </ConsoleShell>
