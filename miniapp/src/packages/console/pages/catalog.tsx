@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
-import { formatFen } from '@carmall/shared-types'
+import { formatFen, modelSummaryFromCatalog } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../../api/client'
 import { getAdminModel, listAdminModels, type AdminModelDetail, type AdminModelList } from '../../../api/console'
 import { getMe } from '../../../api/me'
@@ -68,7 +68,7 @@ export default function ConsoleCatalogPage() {
   const onSaved = (d: AdminModelDetail) => {
     setEditor({ status: 'ready', detail: d })
     if (list.status === 'ready')
-      setList({ status: 'ready', items: list.items.map((m) => (m.code === d.model.code ? { ...m, version: d.version, published: d.published } : m)) })
+      setList({ status: 'ready', items: list.items.map((m) => (m.code === d.model.code ? { ...m, version: d.version, published: d.published, startingPriceFen: modelSummaryFromCatalog(d.model, new Date(d.pricedAt)).startingPriceFen } : m)) })
   }
 
   return (
