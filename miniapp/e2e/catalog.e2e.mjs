@@ -19,7 +19,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, priceAt, run, storeToken, watchErrors, yuan } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, check, checkNoPageErrors, failWith, http, launch, openPage, priceAt, run, storeToken, watchErrors, yuan, shot, textOf, waitShown, wechatSignIn } from './lib.mjs'
 
 const WECHAT_SIM = (process.env.E2E_WECHAT_SIM_URL || '').replace(/\/+$/, '')
 const STAFF_OPENID = process.env.E2E_STAFF_OPENID
@@ -29,22 +29,9 @@ const PAGE = '.taro_page_stationed'
 const DESKTOP = { width: 1440, height: 900 }
 /** ¥1,234 off: a change no seed price has, so the buyer's total cannot show it by accident. */
 const CUT_FEN = 123_400
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-async function signIn(openid) {
-  const { code } = await http('POST', `${WECHAT_SIM}/__sim/wechat/codes`, { body: openid ? { openid } : {} })
-  return http('POST', `${BASE}/api/v1/auth/wechat`, { body: { code } })
-}
-async function waitShown(page, selector, what, timeout = 20_000) {
-  return page.waitForSelector(`${PAGE} ${selector}`, { timeout }).catch(() => {
-    throw new E2EFailure(`${what}: ${selector} never appeared`)
-  })
-}
-const text = async (page, selector) => ((await page.textContent(`${PAGE} ${selector}`)) ?? '').trim()
-const shot = async (page, file) => {
-  await sleep(300)
-  await page.screenshot({ path: path.join(ARTIFACTS, file), scale: 'css' })
-}
+const signIn = (openid) => wechatSignIn(WECHAT_SIM, openid)
+const text = textOf
 async function waitAttr(page, selector, attr, want, what) {
   await page
     .waitForFunction(([sel, a, w]) => document.querySelector(sel)?.getAttribute(a) === w, [`${PAGE} ${selector}`, attr, String(want)], { timeout: 20_000 })

@@ -21,7 +21,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ARTIFACTS, BASE, E2EFailure, api, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, until, watchErrors } from './lib.mjs'
+import { ARTIFACTS, BASE, E2EFailure, api, check, checkNoPageErrors, failWith, http, launch, openPage, run, storeToken, until, watchErrors, shot, textOf, waitShown, wechatSignIn } from './lib.mjs'
 
 const trim = (u) => (u || '').replace(/\/+$/, '')
 const WECHAT_SIM = trim(process.env.E2E_WECHAT_SIM_URL)
@@ -34,10 +34,7 @@ const PAGE = '.taro_page_stationed'
 const DESKTOP = { width: 1440, height: 900 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
 
-async function signIn(openid) {
-  const { code } = await http('POST', `${WECHAT_SIM}/__sim/wechat/codes`, { body: openid ? { openid } : {} })
-  return http('POST', `${BASE}/api/v1/auth/wechat`, { body: { code } })
-}
+const signIn = (openid) => wechatSignIn(WECHAT_SIM, openid)
 
 /** A VIN with the right check digit (ISO 3779, as shared-types computes it). */
 function vinWithCheckDigit(body17) {
@@ -48,16 +45,7 @@ function vinWithCheckDigit(body17) {
   return body17.slice(0, 8) + (r === 10 ? 'X' : String(r)) + body17.slice(9)
 }
 
-async function waitShown(page, selector, what, timeout = 20_000) {
-  return page.waitForSelector(`${PAGE} ${selector}`, { timeout }).catch(() => {
-    throw new E2EFailure(`${what}: ${selector} never appeared`)
-  })
-}
-const text = async (page, selector) => ((await page.textContent(`${PAGE} ${selector}`)) ?? '').trim()
-const shot = async (page, file) => {
-  await sleep(300)
-  await page.screenshot({ path: path.join(ARTIFACTS, file), scale: 'css' })
-}
+const text = textOf
 
 /** One action from the order panel: its button, the dialog (with `fill`), 确认 with its progress, then the next state's button. */
 async function act(page, action, label, { fill, then }) {

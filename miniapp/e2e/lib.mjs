@@ -234,3 +234,29 @@ export async function comparePngs(page, a, b, tolerance = 24) {
     { a: a.toString('base64'), b: b.toString('base64'), tolerance },
   )
 }
+
+// --- signing in through the WeChat simulator, and reading the page Taro shows (staff pages) ---
+
+/** A session for `openid` (a fresh user when absent) through the WeChat login simulator at `simUrl`. */
+export async function wechatSignIn(simUrl, openid) {
+  const { code } = await http('POST', `${simUrl}/__sim/wechat/codes`, { body: openid ? { openid } : {} })
+  return http('POST', `${BASE}/api/v1/auth/wechat`, { body: { code } })
+}
+
+const STATIONED = '.taro_page_stationed'
+
+/** Wait for `selector` on the page Taro shows; E2EFailure naming `what` otherwise. */
+export async function waitShown(page, selector, what, timeout = 20_000) {
+  return page.waitForSelector(`${STATIONED} ${selector}`, { timeout }).catch(() => {
+    throw new E2EFailure(`${what}: ${selector} never appeared`)
+  })
+}
+
+/** The trimmed text of `selector` on the page Taro shows. */
+export const textOf = async (page, selector) => ((await page.textContent(`${STATIONED} ${selector}`)) ?? '').trim()
+
+/** A viewport screenshot into the artifacts folder, after a short settle. */
+export async function shot(page, file) {
+  await sleep(300)
+  await page.screenshot({ path: path.join(ARTIFACTS, file), scale: 'css' })
+}

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { fireEvent, render, waitFor } from '@testing-library/react'
-import { TOKEN_KEY } from '../src/api/client'
 import ConsoleCatalogPage from '../src/packages/console/pages/catalog'
 import ConsoleStockPage from '../src/packages/console/pages/stock'
 import { fenToYuanText, parseShanghaiDateTime, priceFormOf, pricesFromForm, yuanTextToFen } from '../src/packages/console/lib/catalog'
 import { adjustmentProblems } from '../src/packages/console/lib/stock'
 import { callsTo, installFakeConsole } from './fake-console'
 import { taroMock } from './taro-mock'
+import { $, $$, signIn, type } from './dom'
 
-const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
-const $$ = (c: HTMLElement, sel: string) => Array.from(c.querySelectorAll<HTMLElement>(sel))
-const type = (c: HTMLElement, sel: string, value: string) => {
-  const input = c.querySelector<HTMLInputElement | HTMLTextAreaElement>(`${sel} input, ${sel} textarea, input${sel}, textarea${sel}`)!
-  fireEvent.input(input, { target: { value } })
-}
-const signIn = () => taroMock.setStorageSync(TOKEN_KEY, 'tok-staff')
 const AT = new Date('2026-12-09T08:00:00.000Z')
 
 describe('catalog editor (pure)', () => {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest'
 import { fireEvent, render, waitFor } from '@testing-library/react'
 import { vinCheckDigit } from '@carmall/shared-types'
 import type { AdminOrderDetail } from '@carmall/shared-types/schemas'
-import { TOKEN_KEY } from '../src/api/client'
 import { canUseConsole } from '../src/api/console'
 import { ConsoleEntry } from '../src/components/ConsoleEntry'
 import ConsoleOrdersPage from '../src/packages/console/pages/orders'
@@ -13,14 +12,8 @@ import { menuFor, rolesText } from '../src/packages/console/lib/menu'
 import { mergeTimeline } from '../src/packages/console/lib/timeline'
 import { callsTo, installFakeConsole, order } from './fake-console'
 import { routerParams, taroMock } from './taro-mock'
+import { $, $$, signIn, type } from './dom'
 
-const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
-const $$ = (c: HTMLElement, sel: string) => Array.from(c.querySelectorAll<HTMLElement>(sel))
-const type = (c: HTMLElement, sel: string, value: string) => {
-  const input = c.querySelector<HTMLInputElement | HTMLTextAreaElement>(`${sel} input, ${sel} textarea, input${sel}, textarea${sel}`)!
-  fireEvent.input(input, { target: { value } })
-}
-const signIn = () => taroMock.setStorageSync(TOKEN_KEY, 'tok-staff')
 const goodVin = (n: number) => {
   const raw = `LLYS5A1R0RS${String(600000 + n).padStart(6, '0')}`
   return raw.slice(0, 8) + vinCheckDigit(raw)! + raw.slice(9)

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { act, fireEvent, render, waitFor } from '@testing-library/react'
-import { TOKEN_KEY } from '../src/api/client'
 import StaffConsolePage, { CampaignProgress } from '../src/packages/staff/pages/index'
 import CentreBookingsPage from '../src/packages/staff/pages/bookings'
 import { formProblems, segmentOf } from '../src/packages/staff/lib'
 import { CENTRES, callsTo, installFakeGarage } from './fake-garage'
-import { taroMock, triggerDidHide, triggerDidShow } from './taro-mock'
+import { triggerDidHide, triggerDidShow } from './taro-mock'
+import { $, $$, signIn, type } from './dom'
 
-const $ = (c: HTMLElement, sel: string) => c.querySelector<HTMLElement>(sel)
-const $$ = (c: HTMLElement, sel: string) => Array.from(c.querySelectorAll<HTMLElement>(sel))
-const type = (c: HTMLElement, sel: string, value: string) => {
-  const input = c.querySelector<HTMLInputElement | HTMLTextAreaElement>(`${sel} input, ${sel} textarea, input${sel}, textarea${sel}`)!
-  fireEvent.input(input, { target: { value } })
-}
-const signIn = () => taroMock.setStorageSync(TOKEN_KEY, 'tok-staff')
 
 describe('segment form', () => {
   it('turns the form into the BFF segment and says what is wrong in Chinese', () => {

@@ -1,6 +1,9 @@
-import type { ReactNode } from 'react'
+import { useEffect, useState, type ReactNode } from 'react'
 import { Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { openConsolePage } from '../../../api/console'
+import { getMe } from '../../../api/me'
+import { ErrorState } from '../../../components/StatusViews'
 import { menuFor, rolesText, type ConsoleMenuEntry } from '../lib/menu'
 
 /**
@@ -60,6 +63,28 @@ export function Chips<T extends string>({ options, isOn, onTap, className = '' }
           {o.label}
         </Text>
       ))}
+    </View>
+  )
+}
+
+/** The signed-in user's roles for the menu (undefined while asked; [] when they cannot be read). */
+export function useStaffRoles(signedIn: boolean): string[] | undefined {
+  const [roles, setRoles] = useState<string[] | undefined>(undefined)
+  useEffect(() => {
+    if (!signedIn) return
+    getMe().then(
+      (me) => setRoles(me.roles),
+      () => setRoles([]),
+    )
+  }, [signedIn])
+  return roles
+}
+
+/** A console page opened without a sign-in. */
+export function SignInFirst() {
+  return (
+    <View className='console-page'>
+      <ErrorState message='请先在「我的」登录工作人员账号' back={{ label: '去登录', onClick: () => void Taro.switchTab({ url: '/pages/me/index' }) }} />
     </View>
   )
 }

@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import Taro, { useRouter } from '@tarojs/taro'
+import { useRouter } from '@tarojs/taro'
 import { formatFen, modelSummaryFromCatalog } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../../api/client'
 import { getAdminModel, listAdminModels, type AdminModelDetail, type AdminModelList } from '../../../api/console'
-import { getMe } from '../../../api/me'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
-import { ConsoleShell, Forbidden } from '../components/ConsoleShell'
+import { ConsoleShell, Forbidden, SignInFirst, useStaffRoles } from '../components/ConsoleShell'
 import { ModelEditor } from '../components/ModelEditor'
 import './console.scss'
 
@@ -22,11 +21,11 @@ const FORBIDDEN_TEXT = '商品目录仅运营与管理员可用；如需开通�
  */
 export default function ConsoleCatalogPage() {
   const { params } = useRouter()
-  const [roles, setRoles] = useState<string[] | undefined>(undefined)
   const [list, setList] = useState<ListState>({ status: 'loading' })
   const [code, setCode] = useState<string | null>(params?.code ?? null)
   const [editor, setEditor] = useState<EditorState>({ status: 'none' })
   const signedIn = !!getToken()
+  const roles = useStaffRoles(signedIn)
 
   const loadList = useCallback(async () => {
     try {
@@ -48,10 +47,6 @@ export default function ConsoleCatalogPage() {
   }, [])
   useEffect(() => {
     if (!signedIn) return
-    getMe().then(
-      (me) => setRoles(me.roles),
-      () => setRoles([]),
-    )
     void loadList()
   }, [loadList, signedIn])
   useEffect(() => {
@@ -59,11 +54,7 @@ export default function ConsoleCatalogPage() {
   }, [code, list.status === 'ready'])
 
   if (!signedIn) {
-    return (
-      <View className='console-page'>
-        <ErrorState message='请先在「我的」登录工作人员账号' back={{ label: '去登录', onClick: () => void Taro.switchTab({ url: '/pages/me/index' }) }} />
-      </View>
-    )
+    return <SignInFirst />
   }
   const onSaved = (d: AdminModelDetail) => {
     setEditor({ status: 'ready', detail: d })

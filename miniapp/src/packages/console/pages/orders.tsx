@@ -6,10 +6,9 @@ import type { AdminOrderRow } from '@carmall/shared-types/schemas'
 import { ApiError, getToken } from '../../../api/client'
 import { listModels } from '../../../api/catalog'
 import { canDownloadCsv, downloadOrdersCsv, listAdminOrders } from '../../../api/console'
-import { getMe } from '../../../api/me'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
 import { BulkDialog } from '../components/BulkDialog'
-import { CButton, ConsoleShell, Forbidden } from '../components/ConsoleShell'
+import { CButton, ConsoleShell, Forbidden, SignInFirst, useStaffRoles } from '../components/ConsoleShell'
 import { OrderFilters } from '../components/OrderFilters'
 import { OrderPanel } from '../components/OrderPanel'
 import { OrderTable } from '../components/OrderTable'
@@ -27,7 +26,7 @@ const chipsChanged = (a: OrderFilterForm, b: OrderFilterForm) =>
 export default function ConsoleOrdersPage() {
   const { params } = useRouter()
   const signedIn = !!getToken()
-  const [roles, setRoles] = useState<string[] | undefined>(undefined)
+  const roles = useStaffRoles(signedIn)
   const [models, setModels] = useState<{ code: string; name: string }[]>([])
   const [form, setForm] = useState<OrderFilterForm>(EMPTY_FILTERS)
   const [applied, setApplied] = useState<OrderFilterForm>(EMPTY_FILTERS)
@@ -42,10 +41,6 @@ export default function ConsoleOrdersPage() {
 
   useEffect(() => {
     if (!signedIn) return
-    getMe().then(
-      (me) => setRoles(me.roles),
-      () => setRoles([]),
-    )
     listModels({ pageSize: 50 }).then(
       (r) => setModels(r.items.map((m) => ({ code: m.code, name: m.name }))),
       () => setModels([]),
@@ -77,11 +72,7 @@ export default function ConsoleOrdersPage() {
   const selectedRows = useMemo(() => rows.filter((r) => selected.has(r.orderNo)), [rows, selected])
 
   if (!signedIn) {
-    return (
-      <View className='console-page'>
-        <ErrorState message='请先在「我的」登录工作人员账号' back={{ label: '去登录', onClick: () => void Taro.switchTab({ url: '/pages/me/index' }) }} />
-      </View>
-    )
+    return <SignInFirst />
   }
 
   const onExport = async () => {

@@ -4,10 +4,9 @@ import Taro from '@tarojs/taro'
 import { formatDateTimeCN } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../../api/client'
 import { adjustStock, getAdminModel, listAdminModels, listStock, listStockAdjustments, type AdminModelDetail, type AdminModelList, type StockAdjustment, type StockRow } from '../../../api/console'
-import { getMe } from '../../../api/me'
 import { newIdempotencyKey } from '../../../api/orders'
 import { ErrorState, LoadingState } from '../../../components/StatusViews'
-import { Chips, CButton, ConsoleShell, Forbidden } from '../components/ConsoleShell'
+import { Chips, CButton, ConsoleShell, Forbidden, SignInFirst, useStaffRoles } from '../components/ConsoleShell'
 import { adjustmentProblems, KIND_LABELS, REGION_LABELS, type AdjustmentForm } from '../lib/stock'
 import { shortId } from '../lib/timeline'
 import './console.scss'
@@ -21,7 +20,7 @@ type State = { status: 'loading' } | { status: 'error'; message: string; forbidd
  */
 export default function ConsoleStockPage() {
   const signedIn = !!getToken()
-  const [roles, setRoles] = useState<string[] | undefined>(undefined)
+  const roles = useStaffRoles(signedIn)
   const [models, setModels] = useState<AdminModelList['items']>([])
   const [modelCode, setModelCode] = useState<string | null>(null)
   const [detail, setDetail] = useState<AdminModelDetail | null>(null)
@@ -32,10 +31,6 @@ export default function ConsoleStockPage() {
     setState({ status: 'error', message: err instanceof ApiError ? err.message : '加载失败，请重试', forbidden: err instanceof ApiError && (err.status === 403 || err.status === 401) })
   useEffect(() => {
     if (!signedIn) return
-    getMe().then(
-      (me) => setRoles(me.roles),
-      () => setRoles([]),
-    )
     listAdminModels().then((r) => {
       setModels(r.items)
       setModelCode(r.items[0]?.code ?? null)
@@ -65,11 +60,7 @@ export default function ConsoleStockPage() {
   const nameOf = (code: string) => names[code] ?? code
 
   if (!signedIn) {
-    return (
-      <View className='console-page'>
-        <ErrorState message='请先在「我的」登录工作人员账号' back={{ label: '去登录', onClick: () => void Taro.switchTab({ url: '/pages/me/index' }) }} />
-      </View>
-    )
+    return <SignInFirst />
   }
   return (
     <View className='console-page'>
