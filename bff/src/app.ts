@@ -226,7 +226,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     inlineBudgetMs: config.ORDER_INLINE_BUDGET_MS,
     writeConcurrency: config.ORDER_WRITE_CONCURRENCY,
   });
-  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, (id) => users.channelAccountOf(id), logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '', createAlipay(config), config.ALIPAY_APP_ID ?? '');
+  const payments = new PaymentService(mongo.conn, createWechatPay(config), orders, inventory, (id) => users.channelAccountOf(id), logger, config.WECHAT_APPID, config.WXPAY_MCHID ?? '', createAlipay(config), config.ALIPAY_APP_ID ?? '', config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`);
   const bullPrefix = `${config.REDIS_KEY_PREFIX}bull`;
   const queueConnection = createQueueConnection(config.REDIS_URL);
   const orderQueue = createOrderQueue(queueConnection, bullPrefix);

@@ -219,6 +219,8 @@ const COMMON: Hints = {
   'body:visitorId': () => 'v' + hex32(),
 };
 const PER_OP: Record<string, Hints> = {
+  // A method this platform offers (a random pair is mostly 409 PAYMENT_METHOD_UNAVAILABLE).
+  'POST /orders/:orderNo/payments': { body: { method: 'native', platform: 'h5-desktop' } },
   'GET /catalog/models/:code': { 'path:code': MODEL },
   'GET /catalog/models/:code/similar': { 'path:code': MODEL },
   'GET /catalog/compare': { 'query:trims': `${MODEL}:${TRIM},${MODEL}:S5_600_AWD` },

@@ -27,7 +27,8 @@ describe('circuit breaker around WeChat Pay', () => {
     // WeChat is healthy again, but the breaker is open: the call does not even reach it.
     const fast = await pay(order.orderNo);
     expect(fast.status).toBe(503);
-    expect(fast.body.error.details).toEqual({ breaker: 'open' });
+    // With what to pay with instead: in the mini-program, the Alipay wap link to copy.
+    expect(fast.body.error.details).toEqual({ breaker: 'open', backup: [{ channel: 'alipay', method: 'wap' }] });
     expect(t.wxpay.ledger().transactions).toHaveLength(0);
     expect((await t.api(`/api/v1/orders/${order.orderNo}`, { token })).body.state).toBe('pending_payment');
 

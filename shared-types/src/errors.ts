@@ -46,6 +46,7 @@ export const ERROR_CODES = [
   'VIN_IN_USE',
   'IDEMPOTENCY_KEY_REQUIRED',
   'PAYMENT_NOT_CONFIGURED',
+  'PAYMENT_METHOD_UNAVAILABLE',
   // Launches (waiting room and the admission gate):
   'LAUNCH_NOT_OPEN',
   'LAUNCH_ENDED',

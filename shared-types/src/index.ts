@@ -17,3 +17,4 @@ export * from './launches';
 export * from './rivals';
 export * from './vehicles';
 export * from './contact';
+export * from './payments';

@@ -24,8 +24,10 @@ export function createOrderQueue(connection: ConnectionOptions, prefix: string):
     async schedulePaymentTimeout(orderId: string, at: Date) {
       await queue.add('payment-timeout', { orderId }, { jobId: `payment-timeout-${orderId}`, delay: Math.max(0, at.getTime() - Date.now()) });
     },
-    async scheduleRefund(orderId: string) {
-      await queue.add('refund', { orderId }, { jobId: `refund-${orderId}` });
+    async scheduleRefund(orderId: string, outRefundNo?: string) {
+      // One job per refund: a finished job of the same id would swallow a later refund of the order
+      // (a duplicate payment's refund, then the order's own).
+      await queue.add('refund', { orderId }, { jobId: outRefundNo ? `refund-${orderId}-${outRefundNo}` : `refund-${orderId}` });
     },
     async scheduleOutbox(orderId: string) {
       // Not a fixed job id: an order gets outbox entries at different times (payment, lock), and a

@@ -11,13 +11,20 @@ import { readBody, sendJson, startSimulator, type RunningSimulator } from './ser
  * the same way, retried until the merchant answers "success".
  *
  * Methods: alipay.trade.create (mini-program, needs buyer_id/buyer_open_id), alipay.trade.query,
+ * alipay.trade.wap.pay (product_code QUICK_WAP_WAY) and alipay.trade.page.pay (FAST_INSTANT_TRADE_PAY):
+ * page-redirect methods — the merchant sends the buyer's browser to gateway.do (GET query or POST
+ * form) with the signed parameters; the gateway answers an HTML cashier (or an HTML error page
+ * with the same error codes), creates the trade, and once the buyer pays sends the signed async
+ * notify to notify_url and redirects the browser to return_url with the signed sync parameters
+ * (method alipay.trade.page.pay.return / alipay.trade.wap.pay.return, signed like a notify),
  * alipay.trade.close, alipay.trade.refund. Codes: 10000 Success; 40002 isv.invalid-signature /
  * isv.missing-method; 40004 ACQ.TRADE_NOT_EXIST, ACQ.TRADE_HAS_SUCCESS, ACQ.TRADE_STATUS_ERROR,
  * ACQ.INVALID_PARAMETER; 20000 isp.unknow-error (service unavailable).
  * Other simulators can add methods with `methods` (e.g. alipay.system.oauth.token).
  *
  * Test controls: POST /__sim/alipay/pay { out_trade_no } (the buyer pays in Alipay; the notify is
- * sent), POST /__sim/alipay/fail { times } (next calls answer 20000), GET /__sim/alipay/ledger.
+ * sent; a wap/page trade exists once its cashier was opened), POST /__sim/alipay/cashier/pay
+ * (the cashier page's 确认付款 form: pays, notifies, 302 to return_url), POST /__sim/alipay/fail { times } (next calls answer 20000), GET /__sim/alipay/ledger.
  */
 export interface AlipayGatewayOptions {
   appId: string;
@@ -37,6 +44,10 @@ interface Trade {
   subject: string;
   buyer_id: string;
   notify_url?: string;
+  /** wap/page pay: where the browser goes back after paying, and which method made the trade. */
+  return_url?: string;
+  method?: string;
+  time_expire?: string;
   trade_status: 'WAIT_BUYER_PAY' | 'TRADE_SUCCESS' | 'TRADE_CLOSED' | 'TRADE_FINISHED';
   gmt_payment?: string;
   refunds: { out_request_no: string; refund_amount: string }[];
@@ -53,6 +64,11 @@ export function alipaySignContent(params: Record<string, string>, exclude: strin
 
 export const rsa2Sign = (pem: string, content: string) => createSign('RSA-SHA256').update(content, 'utf8').sign(pem, 'base64');
 export const rsa2Verify = (pem: string, content: string, sig: string) => createVerify('RSA-SHA256').update(content, 'utf8').verify(pem, sig, 'base64');
+
+/** The page-redirect methods and the product_code each requires. */
+const PAGE_METHODS: Record<string, string> = { 'alipay.trade.wap.pay': 'QUICK_WAP_WAY', 'alipay.trade.page.pay': 'FAST_INSTANT_TRADE_PAY' };
+const SELLER_ID = '2088101122136241';
+const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Beijing time as Alipay writes it: "2026-11-28 21:05:00". */
 export const alipayTime = (d = new Date()) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
@@ -111,15 +127,105 @@ export async function startAlipayGateway(opts: AlipayGatewayOptions): Promise<Ru
     void send(1);
   }
 
+  /** The sync parameters Alipay appends to return_url (signed like a notify: without sign and sign_type). */
+  function returnParams(t: Trade) {
+    const params: Record<string, string> = {
+      charset: 'utf-8',
+      out_trade_no: t.out_trade_no,
+      method: `${t.method}.return`,
+      total_amount: t.total_amount,
+      trade_no: t.trade_no,
+      auth_app_id: opts.appId,
+      version: '1.0',
+      app_id: opts.appId,
+      sign_type: 'RSA2',
+      seller_id: SELLER_ID,
+      timestamp: alipayTime(),
+    };
+    params.sign = rsa2Sign(opts.alipayPrivateKeyPem, alipaySignContent(params, ['sign', 'sign_type']));
+    return params;
+  }
+
+  function cashierPage(res: ServerResponse, t: Trade) {
+    const label = { WAIT_BUYER_PAY: '待付款', TRADE_SUCCESS: '付款成功', TRADE_CLOSED: '交易已关闭', TRADE_FINISHED: '交易完成' }[t.trade_status];
+    const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>支付宝收银台</title></head><body>
+<h1>支付宝收银台（模拟）</h1><p class="method">${t.method === 'alipay.trade.wap.pay' ? '手机网站支付' : '电脑网站支付'}</p><p class="subject">${escapeHtml(t.subject)}</p><p class="amount" data-total="${t.total_amount}">¥${t.total_amount}</p><p class="state" data-state="${t.trade_status}">${label}</p>
+${t.trade_status === 'WAIT_BUYER_PAY' ? `<form method="post" action="/__sim/alipay/cashier/pay"><input type="hidden" name="out_trade_no" value="${escapeHtml(t.out_trade_no)}"><button class="pay" type="submit">确认付款</button></form>` : ''}</body></html>`;
+    res.writeHead(200, { 'Content-Type': 'text/html;charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+    res.end(html);
+  }
+
+  /** A page method's error: Alipay shows an error page in the browser (the merchant gets nothing back). */
+  function cashierError(res: ServerResponse, subCode: string, subMsg: string) {
+    const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>支付宝 - 错误</title></head><body><h1>支付宝</h1><p class="error" data-sub-code="${escapeHtml(subCode)}">错误代码 ${escapeHtml(subCode)}</p><p>${escapeHtml(subMsg)}</p></body></html>`;
+    res.writeHead(400, { 'Content-Type': 'text/html;charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+    res.end(html);
+  }
+
+  /** alipay.trade.wap.pay / alipay.trade.page.pay: validate like the gateway, create (or reopen) the trade, show the cashier. */
+  function pagePay(res: ServerResponse, method: string, params: Record<string, string>) {
+    if (params.app_id !== opts.appId) return cashierError(res, 'isv.invalid-app-id', '无效的AppID参数');
+    if (params.sign_type !== 'RSA2' || !params.sign || !rsa2Verify(opts.appPublicKeyPem, alipaySignContent(params), params.sign)) return cashierError(res, 'isv.invalid-signature', '验签出错');
+    if (failures > 0) {
+      failures -= 1;
+      return cashierError(res, 'isp.unknow-error', '系统繁忙');
+    }
+    let biz: Record<string, any>;
+    try {
+      biz = JSON.parse(params.biz_content ?? '{}');
+    } catch {
+      return cashierError(res, 'ACQ.INVALID_PARAMETER', 'biz_content 不是有效的 JSON');
+    }
+    if (typeof biz.out_trade_no !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(biz.out_trade_no) || !/^\d+\.\d{2}$/.test(String(biz.total_amount)) || !biz.subject) return cashierError(res, 'ACQ.INVALID_PARAMETER', '参数无效');
+    if (biz.product_code !== PAGE_METHODS[method]) return cashierError(res, 'ACQ.INVALID_PARAMETER', `product_code 须为 ${PAGE_METHODS[method]}`);
+    if (params.return_url !== undefined && !/^https?:\/\//.test(params.return_url)) return cashierError(res, 'isv.invalid-return-url', 'return_url 无效');
+    const existing = trades.get(biz.out_trade_no);
+    if (existing) {
+      if (existing.trade_status === 'TRADE_SUCCESS' || existing.trade_status === 'TRADE_FINISHED') return cashierError(res, 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
+      if (existing.trade_status === 'TRADE_CLOSED') return cashierError(res, 'ACQ.TRADE_HAS_CLOSE', '交易已关闭');
+      if (existing.total_amount !== biz.total_amount) return cashierError(res, 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+      existing.return_url = params.return_url ?? existing.return_url;
+      return cashierPage(res, existing);
+    }
+    const t: Trade = {
+      out_trade_no: biz.out_trade_no,
+      trade_no: `2026${Date.now()}${randomBytes(4).toString('hex')}`,
+      total_amount: biz.total_amount,
+      subject: biz.subject,
+      buyer_id: '2088000000000000', // known once paid; the cashier's simulated buyer
+      notify_url: params.notify_url,
+      return_url: params.return_url,
+      method,
+      time_expire: biz.time_expire,
+      trade_status: 'WAIT_BUYER_PAY',
+      refunds: [],
+    };
+    trades.set(t.out_trade_no, t);
+    return cashierPage(res, t);
+  }
+
   const sim = await startSimulator(
     'alipay',
     async (req, res, url) => {
       if (url.pathname.startsWith('/__sim/alipay/')) {
         if (req.method === 'GET' && url.pathname === '/__sim/alipay/ledger') return sendJson(res, 200, { trades: [...trades.values()] });
-        const body = JSON.parse((await readBody(req)) || '{}');
+        const text = await readBody(req);
+        // The cashier's form is form-encoded; the controls are JSON.
+        const body = url.pathname === '/__sim/alipay/cashier/pay' ? { __form: text } : JSON.parse(text || '{}');
         if (url.pathname === '/__sim/alipay/fail') {
           failures = body.times ?? 1;
           return sendJson(res, 200, { ok: true });
+        }
+        if (url.pathname === '/__sim/alipay/cashier/pay') {
+          const form = new URLSearchParams(body.__form ?? '');
+          const t = trades.get(form.get('out_trade_no') ?? '');
+          if (!t || t.trade_status !== 'WAIT_BUYER_PAY') return cashierError(res, 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
+          t.trade_status = 'TRADE_SUCCESS';
+          t.gmt_payment = alipayTime();
+          notify(t);
+          if (!t.return_url) return cashierPage(res, t);
+          res.writeHead(302, { Location: `${t.return_url}${t.return_url.includes('?') ? '&' : '?'}${new URLSearchParams(returnParams(t)).toString()}` });
+          return void res.end();
         }
         if (url.pathname === '/__sim/alipay/pay') {
           const t = trades.get(body.out_trade_no);
@@ -131,10 +237,12 @@ export async function startAlipayGateway(opts: AlipayGatewayOptions): Promise<Ru
         }
         return sendJson(res, 404, { error: 'unknown control' });
       }
-      if (url.pathname !== '/gateway.do' || req.method !== 'POST') return sendJson(res, 404, { error: 'not found' });
+      if (url.pathname !== '/gateway.do' || (req.method !== 'POST' && req.method !== 'GET')) return sendJson(res, 404, { error: 'not found' });
       const params: Record<string, string> = Object.fromEntries(new URLSearchParams(url.search));
-      for (const [k, v] of new URLSearchParams(await readBody(req))) params[k] = v;
+      if (req.method === 'POST') for (const [k, v] of new URLSearchParams(await readBody(req))) params[k] = v;
       const method = params.method ?? '';
+      if (PAGE_METHODS[method]) return pagePay(res, method, params);
+      if (req.method !== 'POST') return sendJson(res, 404, { error: 'not found' });
       if (!method) return answer(res, 'error', error('40001', 'Missing Required Arguments', 'isv.missing-method', '缺少方法名参数'));
       if (params.app_id !== opts.appId) return answer(res, method, error('40002', 'Invalid Arguments', 'isv.invalid-app-id', '无效的AppID参数'));
       if (params.sign_type !== 'RSA2' || !params.sign || !rsa2Verify(opts.appPublicKeyPem, alipaySignContent(params), params.sign)) {

@@ -14,6 +14,11 @@ import { formatTradeBill, shanghaiDate, shanghaiRfc3339, type BillPayment, type 
  * OUT_TRADE_NO_USED, SYSTEM_ERROR, FREQUENCY_LIMITED…).
  *
  *   POST /v3/pay/transactions/jsapi                      -> { prepay_id }
+ *   POST /v3/pay/transactions/native                     -> { code_url: weixin://wxpay/bizpayurl?pr=… } (the PC QR code; valid 2 h)
+ *   POST /v3/pay/transactions/h5                         -> { h5_url } (mobile browsers outside WeChat; scene_info.payer_client_ip and
+ *                                                           scene_info.h5_info.type required; valid 5 minutes). The h5_url is a page on
+ *                                                           this simulator (/cgi-bin/mmpayweb-bin/checkmweb, as on wx.tenpay.com) standing in for WeChat's cashier: 确认支付 pays, then it goes
+ *                                                           back to the merchant's &redirect_url= (no result in it, as on WeChat).
  *   GET  /v3/pay/transactions/out-trade-no/{no}?mchid=   -> transaction (trade_state NOTPAY|SUCCESS|CLOSED|REFUND)
  *   POST /v3/pay/transactions/out-trade-no/{no}/close    -> 204 (400 ORDERPAID if already paid)
  *   POST /v3/refund/domestic/refunds                     -> refund (PROCESSING); REFUND.SUCCESS notify follows
@@ -27,6 +32,7 @@ import { formatTradeBill, shanghaiDate, shanghaiRfc3339, type BillPayment, type 
  *
  * Test controls (not WeChat's): the buyer paying in WeChat, faults, and the ledger.
  *   POST /__sim/wxpay/pay     { out_trade_no, openid?, force? }     buyer confirms; TRANSACTION.SUCCESS notify is sent
+ *   POST /__sim/wxpay/scan    { code_url, openid? }                 the buyer scans a Native QR code and pays it (notify sent)
  *                                                                   (force: even if closed — the close/pay race on WeChat's side)
  *   POST /__sim/wxpay/fail    { times, status, code, path? }        next N API calls fail (path: substring filter)
  *   POST /__sim/wxpay/notify  { duplicates?, delayMs?, tamper?, amountDelta?, payBeforeResponse? }  how the next notifies are sent
@@ -54,9 +60,15 @@ export interface WechatPaySimulatorOptions {
   billDownloadBase?: string;
 }
 
+type TradeType = 'JSAPI' | 'NATIVE' | 'MWEB';
 interface Txn {
   out_trade_no: string;
   prepay_id: string;
+  trade_type: TradeType;
+  /** NATIVE: the QR code's content. */
+  code_url?: string;
+  /** MWEB (H5): when the h5_url stops working (5 minutes after it was issued). */
+  h5_expires_at?: number;
   transaction_id?: string;
   description: string;
   notify_url: string;
@@ -81,6 +93,11 @@ interface Refund {
 
 const err = (res: ServerResponse, status: number, code: string, message: string) => sendJson(res, status, { code, message });
 const BILL_URL_TTL_MS = 5 * 60_000;
+const H5_URL_TTL_MS = 5 * 60_000;
+const PREPAY_PATHS: Record<string, TradeType> = { '/v3/pay/transactions/jsapi': 'JSAPI', '/v3/pay/transactions/native': 'NATIVE', '/v3/pay/transactions/h5': 'MWEB' };
+/** The h5_url's path, as on wx.tenpay.com. */
+const H5_CASHIER_PATH = '/cgi-bin/mmpayweb-bin/checkmweb';
+const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const BILL_HISTORY_DAYS = 90; // WeChat keeps three months of bills
 
 export function signMessage(privateKeyPem: string, message: string) {
@@ -195,6 +212,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
 
   /** The buyer paid: record it and tell the merchant. Returns the transaction as WeChat shows it. */
   function pay(t: Txn) {
+    if (!t.payer.openid) t.payer = { openid: 'oSimulatedPayer' };
     t.trade_state = 'SUCCESS';
     t.transaction_id = `4200${Date.now()}${randomBytes(3).toString('hex')}`;
     t.success_time = shanghaiRfc3339(new Date());
@@ -210,12 +228,12 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
       mchid: opts.mchid,
       out_trade_no: t.out_trade_no,
       ...(t.transaction_id ? { transaction_id: t.transaction_id } : {}),
-      trade_type: 'JSAPI',
+      trade_type: t.trade_type,
       trade_state: t.trade_state,
       trade_state_desc: { NOTPAY: '未支付', SUCCESS: '支付成功', CLOSED: '已关闭', REFUND: '转入退款' }[t.trade_state],
       ...(t.success_time ? { success_time: t.success_time, bank_type: 'OTHERS' } : {}),
       attach: t.attach ?? '',
-      payer: t.payer,
+      ...(t.payer.openid ? { payer: t.payer } : {}),
       amount: { total: t.amount.total, currency: 'CNY', ...(t.trade_state === 'SUCCESS' || t.trade_state === 'REFUND' ? { payer_total: t.amount.total, payer_currency: 'CNY' } : {}) },
     };
   }
@@ -285,6 +303,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
               transaction_id: `4200${Date.now()}${randomBytes(3).toString('hex')}`,
               description: x.description ?? '线下收款',
               notify_url: '',
+              trade_type: 'JSAPI',
               amount: { total: x.total, currency: 'CNY' },
               payer: { openid: x.openid ?? 'oSimulatedPayer' },
               trade_state: 'SUCCESS',
@@ -297,6 +316,13 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
           }
           return sendJson(res, 200, { ok: true, extra: added });
         }
+        if (path === '/__sim/wxpay/scan') {
+          const t = [...txns.values()].find((x) => x.trade_type === 'NATIVE' && x.code_url === body.code_url);
+          if (!t) return err(res, 404, 'ORDER_NOT_EXIST', '二维码无效');
+          if (t.trade_state !== 'NOTPAY') return err(res, 400, t.trade_state === 'SUCCESS' ? 'ORDERPAID' : 'ORDER_CLOSED', '订单状态不允许支付');
+          t.payer = { openid: body.openid ?? 'oSimulatedScanner' };
+          return sendJson(res, 200, pay(t).view);
+        }
         if (path === '/__sim/wxpay/pay') {
           const t = txns.get(body.out_trade_no);
           if (!t) return err(res, 404, 'ORDER_NOT_EXIST', '订单不存在');
@@ -306,6 +332,27 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
           return sendJson(res, 200, pay(t).view);
         }
         return sendJson(res, 404, { code: 'NOT_FOUND', message: 'unknown control' });
+      }
+
+      // ---- the h5_url: WeChat's mobile cashier, played here (a page, not an API: no signatures) ----
+      if (path === H5_CASHIER_PATH) {
+        const t = [...txns.values()].find((x) => x.trade_type === 'MWEB' && x.prepay_id === url.searchParams.get('prepay_id'));
+        const redirect = url.searchParams.get('redirect_url') ?? '';
+        const expired = !t || (t.h5_expires_at ?? 0) < Date.now();
+        if (req.method === 'POST' && t && !expired && t.trade_state === 'NOTPAY') {
+          t.payer = { openid: 'oSimulatedH5Payer' };
+          pay(t);
+          if (/^https?:\/\//.test(redirect)) {
+            res.writeHead(302, { Location: redirect });
+            return void res.end();
+          }
+        }
+        const state = !t ? '订单不存在' : expired && t.trade_state === 'NOTPAY' ? '链接已过期，请返回商户重新发起支付' : { NOTPAY: '待支付', SUCCESS: '支付成功', CLOSED: '订单已关闭', REFUND: '已退款' }[t.trade_state];
+        const html = `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>微信支付</title></head><body>
+<h1>微信支付（模拟）</h1>${t ? `<p class="desc">${escapeHtml(t.description)}</p><p class="amount" data-total="${t.amount.total}">¥${(t.amount.total / 100).toFixed(2)}</p>` : ''}<p class="state" data-state="${t?.trade_state ?? 'NONE'}">${state}</p>
+${t && !expired && t.trade_state === 'NOTPAY' ? `<form method="post"><button class="pay" type="submit">确认支付</button></form>` : ''}${/^https?:\/\//.test(redirect) ? `<a class="back" href="${escapeHtml(redirect)}">返回商户</a>` : ''}</body></html>`;
+        res.writeHead(200, { 'Content-Type': 'text/html;charset=utf-8', 'Content-Length': Buffer.byteLength(html) });
+        return void res.end(html);
       }
 
       // ---- WeChat Pay API v3 ----
@@ -323,28 +370,47 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
         return err(res, 400, 'PARAM_ERROR', '请求体不是有效的 JSON');
       }
 
-      if (req.method === 'POST' && path === '/v3/pay/transactions/jsapi') {
+      const prepayType: TradeType | undefined = req.method === 'POST' ? PREPAY_PATHS[path] : undefined;
+      if (prepayType) {
         const missing = ['appid', 'mchid', 'description', 'out_trade_no', 'notify_url'].find((k) => typeof body[k] !== 'string' || !body[k]);
         if (missing) return err(res, 400, 'PARAM_ERROR', `输入源“/body/${missing}”映射到字段“${missing}”必填性规则校验失败，此字段为必填项`);
         if (!Number.isInteger(body.amount?.total) || body.amount.total < 1) return err(res, 400, 'PARAM_ERROR', '订单金额不正确');
-        if (typeof body.payer?.openid !== 'string') return err(res, 400, 'PARAM_ERROR', '缺少 payer.openid');
+        if (prepayType === 'JSAPI' && typeof body.payer?.openid !== 'string') return err(res, 400, 'PARAM_ERROR', '缺少 payer.openid');
+        if (prepayType === 'MWEB') {
+          if (typeof body.scene_info?.payer_client_ip !== 'string' || !/^[\d.:a-fA-F]{3,45}$/.test(body.scene_info.payer_client_ip))
+            return err(res, 400, 'PARAM_ERROR', '输入源“/body/scene_info/payer_client_ip”映射到字段“用户终端IP”必填性规则校验失败，此字段为必填项');
+          if (!['iOS', 'Android', 'Wap'].includes(body.scene_info?.h5_info?.type)) return err(res, 400, 'PARAM_ERROR', '输入源“/body/scene_info/h5_info/type”映射到字段“场景类型”必填性规则校验失败，此字段为必填项');
+        }
         if (body.mchid !== opts.mchid || body.appid !== opts.appid) return err(res, 400, 'INVALID_REQUEST', 'appid 和 mch_id 不匹配');
         if (!/^[A-Za-z0-9_*|-]{6,32}$/.test(body.out_trade_no)) return err(res, 400, 'PARAM_ERROR', 'out_trade_no 格式不正确');
+        if (body.time_expire !== undefined && Number.isNaN(Date.parse(body.time_expire))) return err(res, 400, 'PARAM_ERROR', 'time_expire 格式不正确');
+        const answer = (t: Txn) => {
+          if (t.trade_type === 'NATIVE') return { code_url: t.code_url };
+          if (t.trade_type === 'MWEB') {
+            t.h5_expires_at = Date.now() + H5_URL_TTL_MS; // each answer is a fresh 5-minute link
+            return { h5_url: `http://${req.headers.host}${H5_CASHIER_PATH}?prepay_id=${t.prepay_id}&package=${randomBytes(5).readUInt32BE(0)}` };
+          }
+          return { prepay_id: t.prepay_id };
+        };
         const existing = txns.get(body.out_trade_no);
         if (existing) {
           if (existing.trade_state === 'SUCCESS') return err(res, 400, 'ORDERPAID', '该订单已支付');
           if (existing.trade_state === 'CLOSED') return err(res, 400, 'ORDER_CLOSED', '订单已关闭');
-          if (existing.amount.total !== body.amount.total || existing.description !== body.description)
+          if (existing.trade_type !== prepayType || existing.amount.total !== body.amount.total || existing.description !== body.description)
             return err(res, 400, 'OUT_TRADE_NO_USED', '商户订单号重复');
-          return signedJson(res, 200, { prepay_id: existing.prepay_id }); // same order, same prepay
+          return signedJson(res, 200, answer(existing)); // same order, same prepay
         }
+        const prepayId = `wx${Date.now()}${randomBytes(8).toString('hex')}`;
         const t: Txn = {
           out_trade_no: body.out_trade_no,
-          prepay_id: `wx${Date.now()}${randomBytes(8).toString('hex')}`,
+          prepay_id: prepayId,
+          trade_type: prepayType,
+          ...(prepayType === 'NATIVE' ? { code_url: `weixin://wxpay/bizpayurl?pr=${randomBytes(6).toString('base64url')}` } : {}),
           description: body.description,
           notify_url: body.notify_url,
           amount: { total: body.amount.total, currency: 'CNY' },
-          payer: { openid: body.payer.openid },
+          // Native and H5 buyers are known only once they pay.
+          payer: { openid: body.payer?.openid ?? '' },
           attach: body.attach,
           trade_state: 'NOTPAY',
           created_at: new Date().toISOString(),
@@ -352,7 +418,7 @@ export async function startWechatPaySimulator(opts: WechatPaySimulatorOptions): 
         };
         txns.set(t.out_trade_no, t);
         if (notifyMode.payBeforeResponse) await pay(t).sent;
-        return signedJson(res, 200, { prepay_id: t.prepay_id });
+        return signedJson(res, 200, answer(t));
       }
       let m = /^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/.exec(path);
       if (req.method === 'GET' && m) {

@@ -1,5 +1,5 @@
 import { Schema, type Connection } from 'mongoose';
-import { ORDER_STATES } from '@carmall/shared-types';
+import { ORDER_STATES, PAY_METHODS } from '@carmall/shared-types';
 
 /**
  * An order and everything that must change with it: its payments, refunds and timeline live in the
@@ -11,6 +11,8 @@ const paymentSchema = new Schema(
   {
     outTradeNo: { type: String, required: true },
     channel: { type: String, required: true, enum: ['wechat', 'alipay'] },
+    /** The provider product (payments/methods.ts); absent on payments made before methods existed. */
+    method: { type: String, enum: PAY_METHODS },
     amountFen: { type: Number, required: true },
     status: { type: String, required: true, enum: ['created', 'paid', 'closed'] },
     prepayExpiresAt: { type: Date },
@@ -27,6 +29,8 @@ const refundSchema = new Schema(
     amountFen: { type: Number, required: true },
     status: { type: String, required: true, enum: ['processing', 'succeeded'] },
     reason: { type: String },
+    /** The refund of a second payment that arrived after the order was already paid: the order itself does not change. */
+    duplicate: { type: Boolean },
     requestedAt: { type: Date, required: true },
     succeededAt: { type: Date },
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, deliveryCentres } from '@carmall/shared-types';
+import { CLIENT_PLATFORMS, CURRENT_DEPOSIT_TERMS, DELIVERY_CENTRES, PAY_METHODS, deliveryCentres, h5FormFactor, type ClientPlatform } from '@carmall/shared-types';
+import type { Context } from 'koa';
 import { configurationRequestSchema } from '@carmall/shared-types/schemas';
 import { notFound } from '../../infra/errors';
 import { idempotencyKeyHeader, route, withStatus, type RouteError } from '../../infra/route';
@@ -20,6 +21,43 @@ const providerErrors: RouteError[] = [
   { status: 503, code: 'UPSTREAM_UNAVAILABLE', when: 'the provider is unreachable or busy; the order is unchanged' },
   { status: 503, code: 'PAYMENT_NOT_CONFIGURED', when: 'the payment channel is not set up on this server' },
 ];
+
+const platformSchema = z.enum([...CLIENT_PLATFORMS, 'h5']).describe('weapp, alipay, h5-mobile, h5-desktop; or h5 (mobile or desktop decided by Sec-CH-UA-Mobile, else the User-Agent)');
+/** The client's platform: as it says, with `h5` resolved from the client hint / User-Agent. */
+const platformOf = (ctx: Context, said: ClientPlatform | 'h5'): ClientPlatform =>
+  said === 'h5' ? h5FormFactor({ mobileHint: ctx.get('sec-ch-ua-mobile') || undefined, userAgent: ctx.get('user-agent') || undefined }) : said;
+const payChannel = z.enum(['wechat', 'alipay']);
+const payMethod = z.enum(PAY_METHODS);
+const delivery = z.enum(['sdk', 'qr', 'redirect', 'link']).describe('sdk: wx.requestPayment / my.tradePay; qr: show codeUrl as a QR code; redirect: open payUrl; link: copy payUrl to open in a phone browser');
+const paymentOptionsSchema = z.object({
+  orderNo: z.string(),
+  state: presentedOrderSchema.shape.state,
+  payable: z.boolean().describe('the order awaits its deposit'),
+  amountFen: z.number().int(),
+  paymentDeadline: z.string(),
+  platform: z.enum(CLIENT_PLATFORMS),
+  backup: z.boolean().describe('WeChat Pay is down and Alipay is offered instead'),
+  notice: z.string().nullable().describe('what to tell the buyer, e.g. 微信支付暂时不可用，请使用支付宝支付'),
+  methods: z.array(
+    z.object({ channel: payChannel, method: payMethod, label: z.string(), delivery, available: z.boolean(), reason: z.string().nullable(), backup: z.boolean().describe('offered only because WeChat Pay is down') }),
+  ),
+  open: z.object({ channel: payChannel, method: payMethod, outTradeNo: z.string() }).nullable().describe('the open payment a repeat tap resumes'),
+});
+const startedPaymentSchema = z.object({
+  orderNo: z.string(),
+  outTradeNo: z.string(),
+  channel: payChannel,
+  method: payMethod,
+  amountFen: z.number().int(),
+  delivery,
+  expiresAt: z.string().describe('the payment deadline of the order'),
+  requestPayment: z.object({ appId: z.string(), timeStamp: z.string(), nonceStr: z.string(), package: z.string(), signType: z.literal('RSA'), paySign: z.string() }).optional().describe('jsapi'),
+  tradeNO: z.string().optional().describe('app: for my.tradePay'),
+  codeUrl: z.string().optional().describe('native: weixin://wxpay/bizpayurl?pr=…, shown as a QR code'),
+  payUrl: z.string().optional().describe("h5: WeChat's h5_url with our redirect_url; wap/page: Alipay's signed gateway URL"),
+});
+/** What the payment routes need from the request (WeChat H5's payer IP, the User-Agent). */
+const requestContext = (ctx: Context, platform: ClientPlatform) => ({ platform, clientIp: ctx.ip, userAgent: ctx.get('user-agent') || undefined });
 
 export function orderRoutes(orders: OrderService, payments: PaymentService, inventory: InventoryService, audit: AuditLog) {
   return [
@@ -167,6 +205,39 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       response: z.object({ orderNo: z.string(), outTradeNo: z.string(), amountFen: z.number().int(), tradeNO: z.string().describe("for my.tradePay's tradeNO") }),
       errors: [noSuchOrder, stateInvalid('the order is not awaiting payment, or the buyer has no Alipay account linked'), ...providerErrors],
       handler: async (_ctx, { params, user }) => payments.payWithAlipay(user!.id, params.orderNo),
+    }),
+    route({
+      method: 'get',
+      path: '/orders/:orderNo/payment-options',
+      tag: 'orders',
+      summary: 'The payment methods that work on my platform now (WeChat JSAPI/Native/H5, Alipay app/wap/page), the backup channel while WeChat Pay is down, and the open payment a repeat tap resumes',
+      auth: 'user',
+      params: orderNoParams,
+      query: z.object({ platform: platformSchema }).strict(),
+      response: paymentOptionsSchema,
+      errors: [noSuchOrder],
+      handler: async (ctx, { params, user, query }) => payments.paymentOptions(user!.id, params.orderNo, platformOf(ctx, query.platform)),
+    }),
+    route({
+      method: 'post',
+      path: '/orders/:orderNo/payments',
+      tag: 'orders',
+      summary:
+        'Start (or resume) paying the deposit with one method. Repeatable: the same method resumes its open payment; another method first closes the open one. 503 UPSTREAM_UNAVAILABLE from WeChat Pay carries details.backup (the Alipay methods to offer instead).',
+      auth: 'user',
+      params: orderNoParams,
+      body: z.object({ method: payMethod, platform: platformSchema }).strict(),
+      response: startedPaymentSchema,
+      errors: [
+        noSuchOrder,
+        stateInvalid('the order is not awaiting payment (or was just paid), or a mini-program method without the account linked'),
+        { status: 409, code: 'PAYMENT_METHOD_UNAVAILABLE', when: 'the method does not work on this platform' },
+        ...providerErrors,
+      ],
+      handler: async (ctx, { params, user, body }) => {
+        const platform = platformOf(ctx, body.platform);
+        return payments.startPayment(user!.id, params.orderNo, body.method, requestContext(ctx, platform));
+      },
     }),
     route({
       method: 'post',

@@ -30,6 +30,7 @@ import { stockKey } from '../inventory/keys';
 import { outOfStock, SOLD_OUT_MESSAGE } from '../inventory/service';
 import { launchKeys, type LaunchKeys } from '../inventory/gate';
 import { orderModel } from './model';
+import { methodOf, type PayMethod } from '@carmall/shared-types';
 import { lockedOrderOutboxEntry, type OutboxEntry } from './outbox';
 
 export interface OrderDoc {
@@ -50,8 +51,8 @@ export interface OrderDoc {
   terms: typeof CURRENT_DEPOSIT_TERMS;
   stockKey: string;
   paymentDeadline: Date;
-  payments: { outTradeNo: string; channel: 'wechat' | 'alipay'; amountFen: number; status: 'created' | 'paid' | 'closed'; prepayExpiresAt?: Date; transactionId?: string; paidAt?: Date }[];
-  refunds: { outRefundNo: string; outTradeNo: string; amountFen: number; status: 'processing' | 'succeeded'; reason?: string; requestedAt: Date; succeededAt?: Date }[];
+  payments: { outTradeNo: string; channel: 'wechat' | 'alipay'; method?: PayMethod; amountFen: number; status: 'created' | 'paid' | 'closed'; prepayExpiresAt?: Date; transactionId?: string; paidAt?: Date }[];
+  refunds: { outRefundNo: string; outTradeNo: string; amountFen: number; status: 'processing' | 'succeeded'; reason?: string; duplicate?: boolean; requestedAt: Date; succeededAt?: Date }[];
   timeline: OrderTimelineEntry[];
   latePayment: boolean;
   outbox: OutboxEntry[];
@@ -119,7 +120,7 @@ export interface StockSweepReport {
 /** Jobs the order flow schedules (BullMQ in the app; see jobs/order-jobs.ts). */
 export interface OrderJobs {
   schedulePaymentTimeout(orderId: string, at: Date): Promise<void>;
-  scheduleRefund(orderId: string): Promise<void>;
+  scheduleRefund(orderId: string, outRefundNo?: string): Promise<void>;
   scheduleOutbox(orderId: string): Promise<void>;
 }
 
@@ -569,7 +570,8 @@ export class OrderService {
   async requestRefund(order: OrderDoc, actor: { kind: OrderActorKind; id?: string }, reason: string) {
     const check = checkTransition(order.state, 'refund_requested', actor.kind);
     if (!check.ok) throw new AppError(409, 'ORDER_STATE_INVALID', check.reason);
-    const paid = order.payments.find((p) => p.status === 'paid');
+    // The payment the order stands on (a duplicate payment is refunded on its own).
+    const paid = order.payments.find((p) => p.status === 'paid' && !order.refunds.some((r) => r.duplicate && r.outTradeNo === p.outTradeNo));
     if (!paid) throw new AppError(409, 'ORDER_STATE_INVALID', '没有可退款的支付记录');
     const refund = { outRefundNo: `${order.orderNo}R1`, outTradeNo: paid.outTradeNo, amountFen: paid.amountFen, status: 'processing', reason, requestedAt: new Date() };
     const updated = await this.transition(order, 'refund_requested', actor, {
@@ -585,6 +587,11 @@ export class OrderService {
   async markRefunded(outRefundNo: string) {
     const order = await this.Orders.findOne({ 'refunds.outRefundNo': outRefundNo }).lean<OrderDoc>();
     if (!order) return null;
+    if (order.refunds.find((r) => r.outRefundNo === outRefundNo)?.duplicate) {
+      // A duplicate payment went back: the order stays as it is.
+      const succeeded = (o: OrderDoc) => o.refunds.map((r) => (r.outRefundNo === outRefundNo ? { ...r, status: 'succeeded', succeededAt: r.succeededAt ?? new Date() } : r));
+      return (await this.mutate(order._id, (o) => (o.refunds.some((r) => r.outRefundNo === outRefundNo && r.status === 'processing') ? { set: { refunds: succeeded(o) } } : null))).order;
+    }
     const updated = await this.transition(order, 'refunded', { kind: 'payment' }, {
       set: (o) => ({ refunds: o.refunds.map((r) => (r.outRefundNo === outRefundNo ? { ...r, status: 'succeeded', succeededAt: new Date() } : r)) }),
     });
@@ -610,8 +617,8 @@ export function presentOrder(o: OrderDoc) {
     paymentDeadline: new Date(o.paymentDeadline).toISOString(),
     deliveryCentre: { code: orderCentre(o), name: PLACES[orderCentre(o)].name },
     vin: o.vin ?? null,
-    payments: o.payments.map((p) => ({ outTradeNo: p.outTradeNo, channel: p.channel, amountFen: p.amountFen, status: p.status, paidAt: p.paidAt ? new Date(p.paidAt).toISOString() : null })),
-    refunds: o.refunds.map((r) => ({ outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, requestedAt: new Date(r.requestedAt).toISOString() })),
+    payments: o.payments.map((p) => ({ outTradeNo: p.outTradeNo, channel: p.channel, method: methodOf(p), amountFen: p.amountFen, status: p.status, paidAt: p.paidAt ? new Date(p.paidAt).toISOString() : null })),
+    refunds: o.refunds.map((r) => ({ outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, duplicate: !!r.duplicate, requestedAt: new Date(r.requestedAt).toISOString() })),
     timeline: o.timeline,
     actions: availableEvents(o.state, 'buyer'),
     createdAt: new Date(o.createdAt).toISOString(),

@@ -32,12 +32,13 @@ export function yuanStringToFen(s: string): number | null {
 }
 export const fenToYuanString = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
-const beijingTime = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+const beijingTime = (at = new Date()) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 export class AlipayClient {
   constructor(private readonly cfg: AlipayConfig) {}
 
-  private async call(method: string, biz: Record<string, unknown>, withNotify = false): Promise<Record<string, any>> {
+  /** The common parameters with biz_content, signed (RSA2 over the sorted k=v string). */
+  private signed(method: string, biz: Record<string, unknown>, extra: Record<string, string> = {}): Record<string, string> {
     const params: Record<string, string> = {
       app_id: this.cfg.appId,
       method,
@@ -47,9 +48,14 @@ export class AlipayClient {
       timestamp: beijingTime(),
       version: '1.0',
       biz_content: JSON.stringify(biz),
-      ...(withNotify ? { notify_url: this.cfg.notifyUrl } : {}),
+      ...extra,
     };
     params.sign = createSign('RSA-SHA256').update(signContent(params, ['sign'])).sign(this.cfg.appPrivateKeyPem, 'base64');
+    return params;
+  }
+
+  private async call(method: string, biz: Record<string, unknown>, withNotify = false): Promise<Record<string, any>> {
+    const params = this.signed(method, biz, withNotify ? { notify_url: this.cfg.notifyUrl } : {});
     let text: string;
     try {
       const res = await fetch(this.cfg.gatewayUrl, {
@@ -82,6 +88,29 @@ export class AlipayClient {
     const node = await this.call('alipay.trade.create', { out_trade_no: p.outTradeNo, total_amount: fenToYuanString(p.totalFen), subject: p.subject, buyer_id: p.buyerId, timeout_express: p.timeoutExpress, product_code: 'JSAPI_PAY' }, true);
     if (node.code !== '10000') throw new AppError(502, 'UPSTREAM_UNAVAILABLE', '支付宝拒绝了交易请求', { code: node.code, sub_code: node.sub_code });
     return { tradeNo: node.trade_no as string };
+  }
+
+  /**
+   * alipay.trade.wap.pay (mobile browser) / alipay.trade.page.pay (PC): page-redirect methods. No
+   * call is made: the signed gateway URL is built here and the buyer's browser goes to it (Alipay's
+   * cashier). Alipay creates the trade when the cashier opens; the notify and a query apply it.
+   */
+  pagePayUrl(p: { method: 'wap' | 'page'; outTradeNo: string; totalFen: number; subject: string; timeExpire: Date; returnUrl: string; quitUrl?: string }): string {
+    const biz = {
+      out_trade_no: p.outTradeNo,
+      total_amount: fenToYuanString(p.totalFen),
+      subject: p.subject,
+      product_code: p.method === 'wap' ? 'QUICK_WAP_WAY' : 'FAST_INSTANT_TRADE_PAY',
+      time_expire: beijingTime(p.timeExpire),
+      ...(p.method === 'wap' && p.quitUrl ? { quit_url: p.quitUrl } : {}),
+    };
+    const params = this.signed(p.method === 'wap' ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay', biz, { notify_url: this.cfg.notifyUrl, return_url: p.returnUrl });
+    return `${this.cfg.gatewayUrl}?${new URLSearchParams(params).toString()}`;
+  }
+
+  /** The sync parameters on return_url are Alipay's if signed like a notify. They prove nothing about payment by themselves. */
+  verifyReturn(params: Record<string, string>): boolean {
+    return this.verifyNotify(params);
   }
 
   async query(outTradeNo: string) {

@@ -43,6 +43,12 @@ export function paymentNotifyRouter(payments: PaymentService, failures: NotifyFa
  */
 export function alipayNotifyRouter(payments: PaymentService, failures: NotifyFailureLimit) {
   const router = new Router({ prefix: '/api/v1/payments/alipay' });
+  // The browser back from Alipay's wap/page cashier: check, ask Alipay, then show the order page.
+  router.get('/return', async (ctx) => {
+    const params = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] : (v ?? '')]));
+    const { orderNo, verified } = await payments.handleAlipayReturn(params as Record<string, string>);
+    ctx.redirect(`/#/pages/order/index${orderNo ? `?orderNo=${orderNo}${verified ? '' : '&returned=unverified'}` : ''}`);
+  });
   router.post('/notify', async (ctx) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -139,6 +139,7 @@ export class WechatPayClient {
         },
         text,
       );
+      this.lastAnswerAt = Date.now();
       return { status: res.status, data: text ? JSON.parse(text) : {} };
     }
     let error: WxResult['error'] = {};
@@ -147,6 +148,7 @@ export class WechatPayClient {
     } catch {
       /* non-JSON error page */
     }
+    if (res.status < 500 && res.status !== 429) this.lastAnswerAt = Date.now();
     if (res.status >= 500 || res.status === 429) {
       throw new AppError(503, 'UPSTREAM_UNAVAILABLE', '微信支付暂不可用，请稍后再试', { status: res.status, code: error?.code });
     }
@@ -155,17 +157,49 @@ export class WechatPayClient {
 
   /** JSAPI prepay + the parameters for wx.requestPayment (paySign by the SDK). */
   async jsapiPrepay(p: { outTradeNo: string; description: string; totalFen: number; openid: string; attach?: string; expiresAt: Date }) {
-    const r = (await this.sdk.transactions_jsapi({
+    const r = (await this.sdk.transactions_jsapi({ ...this.prepayBody(p), payer: { openid: p.openid } } as never)) as WxResult;
+    if (r.status !== 200 || !r.data?.paySign) throw upstreamError(r);
+    return r.data as { appId: string; timeStamp: string; nonceStr: string; package: string; signType: 'RSA'; paySign: string };
+  }
+
+  /** Native prepay: the code_url the desktop page shows as a QR code (the buyer scans it with WeChat). */
+  async nativePrepay(p: { outTradeNo: string; description: string; totalFen: number; attach?: string; expiresAt: Date }) {
+    const r = (await this.sdk.transactions_native({ ...this.prepayBody(p) } as never)) as WxResult;
+    if (r.status !== 200 || typeof r.data?.code_url !== 'string') throw upstreamError(r);
+    return { codeUrl: r.data.code_url as string };
+  }
+
+  /** H5 prepay (mobile browsers outside WeChat): the h5_url the browser is sent to, valid 5 minutes. */
+  async h5Prepay(p: { outTradeNo: string; description: string; totalFen: number; attach?: string; expiresAt: Date; clientIp: string; h5Type: 'iOS' | 'Android' | 'Wap' }) {
+    const r = (await this.sdk.transactions_h5({ ...this.prepayBody(p), scene_info: { payer_client_ip: p.clientIp, h5_info: { type: p.h5Type } } } as never)) as WxResult;
+    if (r.status !== 200 || typeof r.data?.h5_url !== 'string') throw upstreamError(r);
+    return { h5Url: r.data.h5_url as string };
+  }
+
+  private prepayBody(p: { outTradeNo: string; description: string; totalFen: number; attach?: string; expiresAt: Date }) {
+    return {
       description: p.description,
       out_trade_no: p.outTradeNo,
       notify_url: this.cfg.notifyUrl,
       amount: { total: p.totalFen, currency: 'CNY' },
-      payer: { openid: p.openid },
       attach: p.attach,
       time_expire: p.expiresAt.toISOString().replace(/\.\d+Z$/, '+00:00'),
-    } as never)) as WxResult;
-    if (r.status !== 200 || !r.data?.paySign) throw upstreamError(r);
-    return r.data as { appId: string; timeStamp: string; nonceStr: string; package: string; signType: 'RSA'; paySign: string };
+    };
+  }
+
+  /**
+   * Whether checkout should offer the backup channel instead: the breaker is open, or WeChat
+   * answered SYSTEM_ERROR/5xx (or could not be reached) within the last `recentMs`.
+   */
+  isDown(recentMs = 30_000): boolean {
+    return this.breaker.opened || (this.lastOutageAt > this.lastAnswerAt && Date.now() - this.lastOutageAt < recentMs);
+  }
+  private lastOutageAt = 0;
+  /** The last time WeChat answered at all (any signed 2xx or business 4xx): it is up again. */
+  private lastAnswerAt = 0;
+  /** Called by callers that saw an outage answer (503 UPSTREAM_UNAVAILABLE). */
+  noteOutage() {
+    this.lastOutageAt = Date.now();
   }
 
   async queryByOutTradeNo(outTradeNo: string) {
