@@ -82,6 +82,8 @@ export function catalogEditProblems(model: CatalogModel, at: Date): CatalogProbl
     }
   };
   const trimCodes = new Set((model.trims ?? []).map((t) => t.code));
+  // Where the data checks already said what is wrong, the engine would only repeat it.
+  const flagged = new Set(out.map((p) => `${p.scope}:${p.code}`));
   // The engine assumes consistent references; malformed data is reported above, so a throw here is skipped.
   const attempt = (fn: () => ReturnType<typeof resolveConfiguration>) => {
     try {
@@ -91,10 +93,12 @@ export function catalogEditProblems(model: CatalogModel, at: Date): CatalogProbl
     }
   };
   for (const trim of model.trims ?? []) {
+    if (flagged.has(`trim:${trim.code}`)) continue;
     const r = attempt(() => defaultConfiguration(model, trim.code, at));
     if (r && !r.ok && r.error.code !== 'NO_PRICE') push({ scope: 'trim', code: trim.code, field: 'defaults', kind: r.error.code, message: r.error.message });
   }
   for (const option of model.options ?? []) {
+    if (flagged.has(`option:${option.code}`)) continue;
     for (const trimCode of option.availableOn ?? []) {
       if (!trimCodes.has(trimCode)) continue;
       const r = attempt(() => resolveConfiguration(model, trimCode, [option.code], at));
