@@ -205,6 +205,20 @@ describe('the console catalog editor', () => {
     expect(retry.body.model.trims[0].prices).toEqual([{ amountFen: 21_000_000, effectiveFrom: '2020-01-01T00:00:00Z' }]);
   });
 
+  it('clears a rule with an empty list (as the editor sends it) and keeps the model valid', async () => {
+    const d = (await adminDetail()).body;
+    const option = d.model.options.find((o: any) => o.group === 'accessory' && !o.requiresAny);
+    const res = await t.api(`/api/v1/admin/catalog/models/${MODEL}/options/${option.code}`, {
+      method: 'PATCH',
+      token: operator,
+      json: { expectedVersion: d.version, requires: [], requiresAny: [], excludes: [], includes: [], availableOn: option.availableOn },
+    });
+    expect(res.status).toBe(200);
+    const saved = res.body.model.options.find((o: any) => o.code === option.code);
+    for (const k of ['requires', 'requiresAny', 'excludes', 'includes']) expect(saved).not.toHaveProperty(k);
+    expect(res.body.problems).toEqual([]);
+  });
+
   it('writes every change to the staff audit log with before/after', async () => {
     const d = (await adminDetail()).body;
     const trim = d.model.trims[1];

@@ -145,6 +145,8 @@ export class CatalogAdminService {
       if (!option) throw new AppError(404, 'UNKNOWN_OPTION', `没有选装 ${optionCode}`, { optionCode });
       const before = Object.fromEntries(Object.keys(patch).map((k) => [k, option[k as keyof OptionPatch] ?? null]));
       Object.assign(option, patch);
+      // An empty rule list means "no such rule": stored absent, as the catalog keeps it (the editor sends [] to clear one).
+      for (const k of ['requires', 'requiresAny', 'excludes', 'includes'] as const) if (option[k]?.length === 0) delete option[k];
       return { before, after: patch };
     });
   }

@@ -286,7 +286,13 @@ export class InventoryService {
         status: 'pending',
         at: new Date(),
       };
-      await Adjustments.create(doc);
+      try {
+        await Adjustments.create(doc);
+      } catch (err) {
+        // The same id for another variant at the same moment (its own lock): a reused key.
+        if (isDuplicateKey(err)) throw new AppError(409, 'IDEMPOTENCY_KEY_REUSED', '该请求编号已用于另一次库存调整', { id: input.id });
+        throw err;
+      }
       await this.setStock(key, { total: after });
       await Adjustments.updateOne({ _id: input.id }, { $set: { status: 'applied' } });
       return { adjustment: presentAdjustment({ ...doc, status: 'applied' }), stock: await this.stockRow(key), replayed: false };
