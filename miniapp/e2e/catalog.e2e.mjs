@@ -11,10 +11,11 @@
  *    by exactly the change, saves, and sees the save confirmed with the next version.
  * 2. A buyer opens that model's configurator and sees the new price in its total (expected values
  *    are computed from the BFF's own data, never hard-coded).
+ *    Then 库存: 3 cars of one variant arrive (入库 with its reason), the row and the history show it.
  * 3. A service user has no 商品目录 (or 库存) menu entry, its URL shows 无权限, and the editor's
  *    endpoint answers 403 FORBIDDEN.
  * The price is put back at the end (through the editor's endpoint), so a rerun starts the same.
- * Screenshots: catalog-edit.png, catalog-buyer.png, catalog-forbidden.png.
+ * Screenshots: catalog-edit.png, catalog-stock.png, catalog-buyer.png, catalog-forbidden.png.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -89,6 +90,29 @@ async function main() {
     await shot(op.page, 'catalog-edit.png')
     checkNoPageErrors(op.errors)
     console.log(`operator: ${saved}`)
+
+    // 1b. The same operator's 库存: cars of the trim's default paint arrive, with the reason.
+    await op.page.click(`${PAGE} .model-editor__stock`)
+    await waitShown(op.page, '.stock-row', 'the stock table')
+    await op.page.click(`${PAGE} .stock-models .c-chip[data-value="${MODEL}"]`)
+    const stockRow = (await http('GET', `${BASE}/api/v1/admin/stock?modelCode=${MODEL}`, { token: operator.token })).items[0]
+    const rowSel = `.stock-row[data-key="${stockRow.key}"]`
+    await waitShown(op.page, rowSel, `the stock row of ${stockRow.key}`)
+    await op.page.click(`${PAGE} ${rowSel} .stock-inbound`)
+    await waitShown(op.page, '.stock-dialog--inbound', 'the 入库 dialog')
+    await op.page.fill(`${PAGE} .stock-dialog__delta input`, '3')
+    await op.page.fill(`${PAGE} .stock-dialog__reason textarea`, '浏览器测试：到港')
+    await op.page.click(`${PAGE} .action-dialog__confirm`)
+    await op.page.waitForSelector(`${PAGE} .stock-dialog`, { state: 'detached', timeout: 20_000 }).catch(async () => {
+      throw new E2EFailure(`the 入库 dialog never closed: ${await text(op.page, '.stock-dialog').catch(() => '')}`)
+    })
+    await op.page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [`${PAGE} ${rowSel} .stock-row__total`, String(stockRow.total + 3)], { timeout: 20_000 }).catch(async () => {
+      throw new E2EFailure(`the stock total reads ${await text(op.page, `${rowSel} .stock-row__total`)}, expected ${stockRow.total + 3}`)
+    })
+    check((await text(op.page, '.stock-history__row')).includes('入库 +3'), `the history reads "${await text(op.page, '.stock-history__row')}"`)
+    await shot(op.page, 'catalog-stock.png')
+    checkNoPageErrors(op.errors)
+    console.log(`operator: 入库 +3 of ${stockRow.key}: ${stockRow.total} -> ${stockRow.total + 3}`)
 
     // 2. A buyer sees it in the configurator.
     const buyer = await signIn()

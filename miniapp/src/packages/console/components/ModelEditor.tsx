@@ -14,7 +14,7 @@ import {
 } from '@carmall/shared-types'
 import type { CatalogChange } from '@carmall/shared-types/schemas'
 import { ApiError } from '../../../api/client'
-import { catalogAudit, saveOption, saveTrimPrices, setPublication, type AdminModelDetail, type CatalogAuditEntry } from '../../../api/console'
+import { catalogAudit, consoleStockPath, openConsolePage, saveOption, saveTrimPrices, setPublication, type AdminModelDetail, type CatalogAuditEntry } from '../../../api/console'
 import { CATALOG_ACTION_LABELS, changeText, codesOf, codesText, priceFormOf, pricesFromForm, type PriceForm } from '../lib/catalog'
 import { shortId } from '../lib/timeline'
 import { CatalogPreview } from './CatalogPreview'
@@ -187,6 +187,9 @@ export function ModelEditor({ detail, onSaved, onReload, onForbidden }: { detail
           {detail.updatedAt ? ` · 更新于 ${formatDateTimeCN(detail.updatedAt)}` : ''}
         </Text>
         <Text className={`pub-badge pub-badge--${detail.published ? 'on' : 'off'}`}>{detail.published ? '已上架' : '未上架'}</Text>
+        <CButton className='model-editor__stock' onClick={() => void openConsolePage(`${consoleStockPath}?code=${detail.model.code}`)}>
+          库存
+        </CButton>
         <CButton className='model-editor__publish' kind={detail.published ? 'plain' : 'primary'} disabled={busy !== null || undefined} onClick={togglePublished}>
           {busy === 'publish' ? '处理中…' : detail.published ? '下架' : '上架'}
         </CButton>

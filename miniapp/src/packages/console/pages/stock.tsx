@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Input, Text, Textarea, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { formatDateTimeCN } from '@carmall/shared-types'
 import { ApiError, getToken } from '../../../api/client'
 import { adjustStock, getAdminModel, listAdminModels, listStock, listStockAdjustments, type AdminModelDetail, type AdminModelList, type StockAdjustment, type StockRow } from '../../../api/console'
@@ -19,6 +19,7 @@ type State = { status: 'loading' } | { status: 'error'; message: string; forbidd
  * each with a required reason, never below what is held, and the history of changes.
  */
 export default function ConsoleStockPage() {
+  const { params } = useRouter()
   const signedIn = !!getToken()
   const roles = useStaffRoles(signedIn)
   const [models, setModels] = useState<AdminModelList['items']>([])
@@ -33,7 +34,8 @@ export default function ConsoleStockPage() {
     if (!signedIn) return
     listAdminModels().then((r) => {
       setModels(r.items)
-      setModelCode(r.items[0]?.code ?? null)
+      // ?code= opens that model (from the catalog editor); else the first.
+      setModelCode(r.items.find((m) => m.code === params?.code)?.code ?? r.items[0]?.code ?? null)
       if (!r.items.length) setState({ status: 'ready', rows: [], history: [] })
     }, failed)
   }, [signedIn])
