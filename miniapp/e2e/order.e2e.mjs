@@ -13,8 +13,9 @@
  * the WeChat simulator, exchanged at POST /api/v1/auth/wechat) and puts the token where Taro H5's
  * setStorageSync keeps it (localStorage 'carmall.token' = JSON {"data": token}) before the app
  * loads. In the browser: configurator → 立即下定 → checkout (terms, agree) → 支付意向金 → the order
- * page shows 请在微信中完成支付; the test then plays the buyer paying in WeChat (the simulator's
- * /__sim/wxpay/pay sends the signed notify to the BFF) and waits for 已付意向金 and the timeline.
+ * page offers 微信支付 (H5 pay) and 支付宝 (wap); 微信支付 sends the browser to WeChat's H5 cashier
+ * (the simulator's h5_url), 确认支付 pays (the signed notify reaches the BFF) and brings the browser
+ * back to the order page, which shows 已付意向金 and the timeline.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -121,7 +122,6 @@ async function main() {
 
     // 6. 支付意向金: the order is placed, the order page asks for the WeChat payment.
     const created = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/v1/orders', { timeout: 20_000 })
-    const prepay = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/orders\/CM\d+\/payments\/wechat$/.test(new URL(r.url()).pathname), { timeout: 30_000 })
     await tap(`${checkout} .checkout-pay`)
     const createdRes = await created.catch(() => { throw new E2EFailure('支付意向金 sent no POST /api/v1/orders') })
     check(createdRes.status() === 201, `POST /orders -> ${createdRes.status()}: ${(await createdRes.text()).slice(0, 300)}`)
@@ -131,28 +131,34 @@ async function main() {
     check(order.totalFen === total, `the order's total is ${yuan(order.totalFen)}, the page showed ${yuan(total)}`)
     console.log(`order ${orderNo}: ${order.modelName} ${order.trimName} ${yuan(order.totalFen)}, deposit ${yuan(order.depositFen)}`)
 
-    const prepayRes = await prepay.catch(() => { throw new E2EFailure('the order page never asked for the WeChat payment') })
-    check(prepayRes.status() === 200, `POST /payments/wechat -> ${prepayRes.status()}: ${(await prepayRes.text()).slice(0, 300)}`)
-    const payment = await prepayRes.json()
-    check(payment.outTradeNo === `${orderNo}P1`, `outTradeNo ${payment.outTradeNo}, expected ${orderNo}P1`)
-    check(payment.requestPayment?.paySign && payment.requestPayment?.package?.startsWith('prepay_id='), 'no requestPayment parameters')
-
+    // A phone browser: the order page offers WeChat H5 pay and Alipay wap (nothing starts by itself).
+    const panel = `${PAGE} .pay-methods`
     const orderPage = `${PAGE}.order-page, ${PAGE} .order-page`
-    const panel = `${PAGE} .pay-wechat`
-    await page.waitForSelector(panel, { timeout: 15_000 }).catch(async () => {
-      throw new E2EFailure(`the order page does not show 请在微信中完成支付; it shows: ${(await textOf(orderPage)).slice(0, 300)}`)
+    await page.waitForSelector(`${panel} .pay-method[data-method="h5"]`, { timeout: 15_000 }).catch(async () => {
+      throw new E2EFailure(`the order page offers no 微信支付 (H5); it shows: ${(await textOf(orderPage)).slice(0, 300)}`)
     })
-    const panelText = await textOf(panel)
-    check(panelText.includes('请在微信中完成支付'), `the payment panel says: ${panelText}`)
-    check(panelText.includes(yuan(payment.amountFen)), `the payment panel does not show ${yuan(payment.amountFen)}: ${panelText}`)
+    const methods = await page.$$eval(`${PAGE} .pay-method`, (els) => els.map((e) => `${e.getAttribute('data-method')}:${e.textContent.trim()}`))
+    check(methods.join(',') === 'h5:微信支付,wap:支付宝', `the phone page offers [${methods}], expected 微信支付 (h5) and 支付宝 (wap)`)
     check((await page.getAttribute(`${PAGE} .order-state`, 'data-state')) === 'pending_payment', 'the new order is not 待支付')
     check(/请在 \d{2}:\d{2} 内支付意向金/.test(await textOf(`${PAGE} .order-countdown`)), 'no payment countdown')
     await page.screenshot({ path: path.join(ARTIFACTS, 'order-pay.png') })
-    console.log(`the page shows 请在微信中完成支付 ${yuan(payment.amountFen)} (${payment.outTradeNo})`)
 
-    // 7. The buyer pays in WeChat; WeChat Pay notifies the BFF; the page follows the server.
-    const paid = await http('POST', `${WXPAY_SIM}/__sim/wxpay/pay`, { body: { out_trade_no: payment.outTradeNo } })
-    console.log(`WeChat Pay simulator: ${paid.trade_state ?? JSON.stringify(paid).slice(0, 120)}`)
+    // 7. 微信支付: the browser goes to WeChat's H5 cashier (the simulator's h5_url), the buyer pays,
+    // WeChat notifies the BFF and sends the browser back to the order page, which follows the server.
+    const prepay = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/orders\/CM\d+\/payments$/.test(new URL(r.url()).pathname), { timeout: 30_000 })
+    await tap(`${panel} .pay-method[data-method="h5"]`)
+    const prepayRes = await prepay.catch(() => { throw new E2EFailure('微信支付 asked the BFF for no payment') })
+    // The page leaves for the cashier at once: the answer's body is gone, the API has the payment.
+    check(prepayRes.status() === 200, `POST /payments -> ${prepayRes.status()}`)
+    const payment = (await http('GET', `${BASE}/api/v1/orders/${orderNo}`, { token })).payments.at(-1)
+    check(payment?.outTradeNo === `${orderNo}H1` && payment.method === 'h5', `the payment is ${JSON.stringify(payment)}, expected ${orderNo}H1 (h5)`)
+    await page.waitForSelector('button.pay', { timeout: 20_000 }).catch(() => { throw new E2EFailure(`the browser never reached WeChat's H5 cashier (at ${page.url()})`) })
+    check((await page.getAttribute('.amount', 'data-total')) === String(payment.amountFen), 'the WeChat cashier shows another amount')
+    console.log(`WeChat H5 cashier for ${payment.outTradeNo} ${yuan(payment.amountFen)}`)
+    await page.click('button.pay')
+    await page.waitForURL((u) => u.toString().startsWith(BASE) && u.hash.includes(orderNo), { timeout: 20_000 }).catch(() => {
+      throw new E2EFailure(`WeChat did not bring the browser back to the order page (at ${page.url()})`)
+    })
     await page.waitForSelector(`${PAGE} .order-state[data-state="deposit_paid"]`, { timeout: 30_000 }).catch(async () => {
       const api = await http('GET', `${BASE}/api/v1/orders/${orderNo}`, { token }).catch((e) => ({ state: e.message }))
       throw new E2EFailure(`the order page never showed 已付意向金 (page: ${await textOf(`${PAGE} .order-state`)}, API: ${api.state})`)
@@ -163,7 +169,7 @@ async function main() {
     check(events.includes('pay') && events.includes('created'), `the timeline has [${events}], expected pay and created`)
     const payLine = await textOf(`${PAGE} .timeline-item[data-event="pay"]`)
     check(payLine.includes('支付意向金'), `the pay line of the timeline reads "${payLine}"`)
-    check(!(await page.$(panel)), 'the 请在微信中完成支付 panel is still shown after payment')
+    check(!(await page.$(panel)), 'the payment methods are still shown after payment')
     const actions = await page.$$eval(`${PAGE} .order-action`, (els) => els.map((e) => e.getAttribute('data-action')).sort())
     check(actions.join(',') === 'lock,refund_requested', `the paid order offers [${actions}], expected lock and refund_requested`)
     const apiOrder = await http('GET', `${BASE}/api/v1/orders/${orderNo}`, { token })

@@ -15,6 +15,7 @@ import {
   type ResolvedConfig,
 } from '@carmall/shared-types'
 import type { Order, WechatPayment } from '../src/api/orders'
+import { METHOD_CHANNEL, METHOD_LABEL, PLATFORM_METHODS, TRADE_LETTER, type ClientPlatform, type PayMethod } from '@carmall/shared-types'
 import { AT, lineupModel } from './fake-bff'
 import { ok } from './fixtures'
 import { taroMock } from './taro-mock'
@@ -44,6 +45,8 @@ export interface FakeOrdersBff {
   surchargeFen: number
   /** Called on `POST /orders/:orderNo/payments/sync` (the BFF asking WeChat Pay) before answering. */
   onSync?: (order: Order) => void
+  /** WeChat Pay is down: payment-options offer the backup channel (Alipay) instead. */
+  wechatDown?: boolean
   /** Override any route: return a reply or undefined to fall through. */
   override?: (call: Call) => Reply | undefined
 }
@@ -183,6 +186,26 @@ export function installFakeOrders(initial: Order[] = []): FakeOrdersBff {
       if (method === 'POST' && sub === '/payments/wechat') {
         if (order.state !== 'pending_payment') return apiError(409, 'ORDER_STATE_INVALID', '订单无需支付')
         return ok(wechatPaymentOf(order))
+      }
+      if (method === 'GET' && sub === '/payment-options') {
+        const platform = (url.searchParams.get('platform') ?? opts.data?.platform) as ClientPlatform
+        const table = PLATFORM_METHODS[platform]
+        const entries = [...table.primary.map((x) => ({ ...x, backup: false })), ...(bff.wechatDown ? table.backup.map((x) => ({ ...x, backup: true })) : [])]
+        const methods = entries.map((x) => {
+          const down = bff.wechatDown && METHOD_CHANNEL[x.method] === 'wechat'
+          return { channel: METHOD_CHANNEL[x.method], method: x.method, label: METHOD_LABEL[x.method], delivery: x.delivery, available: !down, reason: down ? '微信支付暂时不可用，请使用支付宝支付' : null, backup: x.backup }
+        })
+        const notice = bff.wechatDown ? '微信支付暂时不可用，请使用支付宝支付' : null
+        return ok({ orderNo: order.orderNo, state: order.state, payable: order.state === 'pending_payment', amountFen: order.depositFen, paymentDeadline: order.paymentDeadline, platform, backup: !!bff.wechatDown, notice, methods, open: null })
+      }
+      if (method === 'POST' && sub === '/payments') {
+        if (order.state !== 'pending_payment') return apiError(409, 'ORDER_STATE_INVALID', '订单无需支付')
+        const { method: pm, platform } = data as { method: PayMethod; platform: ClientPlatform }
+        const offered = [...PLATFORM_METHODS[platform].primary, ...PLATFORM_METHODS[platform].backup].find((x) => x.method === pm)
+        if (!offered) return apiError(409, 'PAYMENT_METHOD_UNAVAILABLE', '不能在此平台使用')
+        const base = { orderNo: order.orderNo, outTradeNo: `${order.orderNo}${TRADE_LETTER[pm]}1`, channel: METHOD_CHANNEL[pm], method: pm, amountFen: order.depositFen, delivery: offered.delivery, expiresAt: order.paymentDeadline }
+        // The cashier "URL" is a hash on this page: jsdom cannot navigate elsewhere.
+        return ok(pm === 'native' ? { ...base, codeUrl: `weixin://wxpay/bizpayurl?pr=${order.orderNo.slice(-6)}` } : { ...base, payUrl: `${window.location.origin}${window.location.pathname}#cashier-${pm}` })
       }
       if (method === 'POST' && sub === '/payments/alipay') {
         if (order.state !== 'pending_payment') return apiError(409, 'ORDER_STATE_INVALID', '订单无需支付')

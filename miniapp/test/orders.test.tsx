@@ -235,7 +235,9 @@ describe('order detail', () => {
     const { c, bff } = await openOrder([order])
     expect($(c, '.order-state')!.dataset.state).toBe('pending_payment')
     expect($(c, '.order-countdown')!.textContent).toMatch(/请在 (10:00|09:59) 内支付意向金/)
-    expect($(c, '.order-action[data-action="pay"]')!.textContent).toBe(`去支付 ${DEPOSIT}`)
+    // A phone browser: WeChat H5 pay and Alipay wap (the mini-programs' 去支付 is their SDK's).
+    await waitFor(() => expect($$(c, '.pay-method').map((b) => `${b.dataset.method}:${b.textContent}`)).toEqual(['h5:微信支付', 'wap:支付宝']))
+    expect($(c, '.order-action[data-action="pay"]')).toBeNull()
     expect($(c, '.order-action[data-action="cancel"]')!.textContent).toBe('取消订单')
 
     // The buyer changes their mind in the modal: nothing is sent.
@@ -250,6 +252,7 @@ describe('order detail', () => {
     expect($$(c, '.timeline-item')[0].dataset.event).toBe('cancel')
     expect($(c, '.order-action')).toBeNull()
     expect($(c, '.order-countdown')).toBeNull()
+    expect($(c, '.pay-web')).toBeNull()
   })
 
   it('确认锁单 explains the deposit becomes non-refundable, then calls lock', async () => {
@@ -277,21 +280,48 @@ describe('order detail', () => {
     expect($(c, '.order-refund')!.textContent).toContain('处理中')
   })
 
-  it('on H5, pay shows 请在微信中完成支付 with the amount, and the page follows the server to 已付意向金', async () => {
+  it('on an H5 phone, 微信支付 starts WeChat H5 pay and goes to its cashier; the page follows the server to 已付意向金', async () => {
     const order = makeOrder(CONFIG)
     const { c, bff } = await openOrder([order], { pay: '1' })
-    await waitFor(() => expect($(c, '.pay-wechat')).toBeTruthy())
-    expect(posts(bff, '/payments/wechat')).toHaveLength(1)
-    expect($(c, '.pay-wechat')!.textContent).toContain('请在微信中完成支付')
-    expect($(c, '.pay-wechat')!.textContent).toContain(DEPOSIT)
-    expect($(c, '.pay-wechat')!.dataset.outTradeNo).toBe(`${order.orderNo}P1`)
+    await waitFor(() => expect($(c, '.pay-method[data-method="h5"]')).toBeTruthy())
+    expect(posts(bff, '/payments')).toHaveLength(0) // nothing leaves the page by itself
+    fireEvent.click($(c, '.pay-method[data-method="h5"]')!)
+    await waitFor(() => expect(window.location.hash).toBe('#cashier-h5'))
+    expect(posts(bff, '/payments').map((x) => x.data)).toEqual([{ method: 'h5', platform: 'h5-mobile' }])
     expect(taroMock.requestPayment).not.toHaveBeenCalled()
 
-    landPayment(bff, order.orderNo) // the buyer paid in WeChat; the notify reached the BFF
+    landPayment(bff, order.orderNo) // the buyer paid at WeChat's cashier; the notify reached the BFF
     await waitFor(() => expect($(c, '.order-state')!.dataset.state).toBe('deposit_paid'), { timeout: 5000 })
-    expect($(c, '.pay-wechat')).toBeNull()
+    expect($(c, '.pay-web')).toBeNull()
     expect($$(c, '.timeline-item')[0].dataset.event).toBe('pay')
     expect(taroMock.showToast).toHaveBeenCalledWith({ title: '支付成功', icon: 'success' })
+    window.location.hash = ''
+  })
+
+  it('on a desktop screen (≥1280 px), shows the WeChat Pay QR code at once and 支付宝; with WeChat Pay down, says so', async () => {
+    const matchMedia = window.matchMedia
+    window.matchMedia = ((q: string) => ({ matches: q.includes('1280'), media: q, addEventListener() {}, removeEventListener() {} })) as never
+    try {
+      const order = makeOrder(CONFIG)
+      const { c, bff } = await openOrder([order], { pay: '1' })
+      await waitFor(() => expect($(c, '.pay-qr')).toBeTruthy())
+      expect($(c, '.pay-qr')!.dataset.codeUrl).toBe(`weixin://wxpay/bizpayurl?pr=${order.orderNo.slice(-6)}`)
+      expect($(c, '.pay-qr')!.textContent).toContain('请使用微信扫一扫完成支付')
+      expect($(c, '.pay-qr')!.textContent).toContain(DEPOSIT)
+      expect($$(c, '.pay-method').map((b) => b.dataset.method)).toEqual(['native', 'page'])
+      expect(posts(bff, '/payments').map((x) => x.data)).toEqual([{ method: 'native', platform: 'h5-desktop' }])
+
+      const other = makeOrder(CONFIG)
+      bff.orders.set(other.orderNo, other)
+      bff.wechatDown = true
+      Object.assign(routerParams, { orderNo: other.orderNo, pay: undefined })
+      const view = render(<OrderPage />)
+      await waitFor(() => expect($(view.container, '.pay-notice')?.textContent).toBe('微信支付暂时不可用，请使用支付宝支付'))
+      expect($(view.container, '.pay-method[data-method="native"]')!.dataset.available).toBe('false')
+      expect($(view.container, '.pay-method[data-method="page"]')!.dataset.available).toBe('true')
+    } finally {
+      window.matchMedia = matchMedia
+    }
   })
 
   it('shows the login prompt when the BFF answers 401', async () => {

@@ -1,4 +1,4 @@
-import type { DepositTerms, OrderEvent, OrderPlacement, OrderState, OrderTimelineEntry, ResolvedConfig } from '@carmall/shared-types'
+import type { ClientPlatform, DepositTerms, OrderEvent, PayChannel, PayMethod, OrderPlacement, OrderState, OrderTimelineEntry, ResolvedConfig } from '@carmall/shared-types'
 import { get, post, request } from './client'
 import type { ConfigurationRequest } from './configurations'
 
@@ -132,6 +132,57 @@ export interface AlipayPayment {
 /** `POST /api/v1/orders/:orderNo/payments/alipay`: Alipay trade for my.tradePay (repeatable: the same trade each time). */
 export function createAlipayPayment(orderNo: string): Promise<AlipayPayment> {
   return post<AlipayPayment>(`${orderPath(orderNo)}/payments/alipay`)
+}
+
+/** One way to pay on this platform (`GET /orders/:orderNo/payment-options`). */
+export interface PayMethodOption {
+  channel: PayChannel
+  method: PayMethod
+  label: string
+  /** sdk: requestPayment/tradePay; qr: show codeUrl; redirect: open payUrl; link: copy payUrl. */
+  delivery: 'sdk' | 'qr' | 'redirect' | 'link'
+  available: boolean
+  reason: string | null
+  /** Offered only because WeChat Pay is down. */
+  backup: boolean
+}
+
+export interface PaymentOptions {
+  orderNo: string
+  state: OrderState
+  payable: boolean
+  amountFen: number
+  paymentDeadline: string
+  platform: ClientPlatform
+  /** WeChat Pay is down and Alipay is offered instead. */
+  backup: boolean
+  notice: string | null
+  methods: PayMethodOption[]
+  open: { channel: PayChannel; method: PayMethod; outTradeNo: string } | null
+}
+
+export interface StartedPayment {
+  orderNo: string
+  outTradeNo: string
+  channel: PayChannel
+  method: PayMethod
+  amountFen: number
+  delivery: PayMethodOption['delivery']
+  expiresAt: string
+  requestPayment?: WechatPayParams
+  tradeNO?: string
+  codeUrl?: string
+  payUrl?: string
+}
+
+/** `GET /api/v1/orders/:orderNo/payment-options?platform=`: what works here now (and the backup channel). */
+export function getPaymentOptions(orderNo: string, platform: ClientPlatform): Promise<PaymentOptions> {
+  return get<PaymentOptions>(`${orderPath(orderNo)}/payment-options`, { platform })
+}
+
+/** `POST /api/v1/orders/:orderNo/payments`: start or resume one method (503 details.backup when WeChat Pay fails). */
+export function startPayment(orderNo: string, method: PayMethod, platform: ClientPlatform): Promise<StartedPayment> {
+  return post<StartedPayment>(`${orderPath(orderNo)}/payments`, { method, platform })
 }
 
 /**

@@ -1,26 +1,12 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo } from 'react'
+import { useDesktop } from '../utils/desktop'
 import { View } from '@tarojs/components'
 import type { CatalogModel } from '@carmall/shared-types'
 import Stage from '../packages/viewer/components/Stage.h5'
 import { appearanceFor, optionsByGroup } from '../packages/viewer/lib/appearance'
 import { carModelUrl } from '../packages/viewer/lib/api'
 
-/** The width from which the model page is the PC showroom: the 3D stage beside the configurator. */
-export const DESKTOP_MIN_WIDTH = 1280
-const query = `(min-width: ${DESKTOP_MIN_WIDTH}px)`
-
-/** Whether the window is desktop-wide now, following resizes. */
-export function useDesktop(): boolean {
-  const mq = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia(query) : null
-  const [desktop, setDesktop] = useState(() => !!mq?.matches)
-  useEffect(() => {
-    if (!mq) return
-    const on = () => setDesktop(mq.matches)
-    mq.addEventListener?.('change', on)
-    return () => mq.removeEventListener?.('change', on)
-  }, [mq])
-  return desktop
-}
+export { DESKTOP_MIN_WIDTH, useDesktop } from '../utils/desktop'
 
 /**
  * H5 on a desktop screen: the viewer's WebGL stage (poster first, then three.js and the model;

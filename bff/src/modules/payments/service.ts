@@ -320,10 +320,20 @@ export class PaymentService {
   async syncPayments(buyerId: string, orderNo: string): Promise<OrderDoc> {
     const order = await this.orders.getOwned(buyerId, orderNo);
     if (order.state !== 'pending_payment' && order.state !== 'cancelled') return order;
+    // One provider down (WeChat, during an outage) must not hide a payment at the other.
+    let failure: unknown = null;
     for (const p of order.payments.filter((x) => x.status !== 'paid')) {
-      const remote = await this.queryRemote(p);
+      let remote: RemoteTrade | null;
+      try {
+        remote = await this.queryRemote(p);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status < 500) throw err;
+        failure ??= err;
+        continue;
+      }
       if (this.confirmsPayment(order, p, remote)) return this.applyPaid(order, p.outTradeNo, remote!.transactionId, remote!.paidAt);
     }
+    if (failure) throw failure;
     return this.expireIfDue(order);
   }
 

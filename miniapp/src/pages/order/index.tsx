@@ -18,6 +18,8 @@ import { ErrorState, LoadingState } from '../../components/StatusViews'
 import { LoginPrompt, OrderStateTag, actorLabel, errorText, formatCountdown, needsLogin, timelineLabel, useCountdown } from './parts'
 import { ALIPAY_IN_APP, WECHAT_PAY_IN_APP, pollUntilSettled, requestAlipayPayment, requestWechatPayment, type PayOutcome } from './pay'
 import { track, usePageView } from '../../analytics'
+import { useDesktop } from '../../utils/desktop'
+import { WebPay } from './WebPay'
 import './index.scss'
 import { decodeParam } from '../../utils/navigation'
 
@@ -55,6 +57,9 @@ const ACTIONS: Partial<Record<OrderEvent, { text: string; title: string; content
   },
 }
 const ACTION_ORDER: OrderEvent[] = ['lock', 'refund_requested', 'cancel']
+
+/** H5: no payment SDK; the methods of the browser (WebPay): WeChat H5/Native, Alipay wap/page. */
+const WEB = !WECHAT_PAY_IN_APP && !ALIPAY_IN_APP
 
 /** H5 / Alipay: how often to ask the server whether the WeChat payment arrived. */
 const WAIT_POLL_MS = 2000
@@ -215,7 +220,8 @@ export default function OrderPage() {
 
   useEffect(() => {
     fetchOrder().then((order) => {
-      if (autoPay && !autoPayDone.current && order?.state === 'pending_payment') {
+      // On H5 the payment panel (WebPay) starts what fits the screen itself.
+      if (autoPay && !WEB && !autoPayDone.current && order?.state === 'pending_payment') {
         autoPayDone.current = true
         startPay(order)
       }
@@ -225,6 +231,7 @@ export default function OrderPage() {
   const order = load.status === 'ready' ? load.order : null
   const pending = order?.state === 'pending_payment'
   const remaining = useCountdown(pending ? order!.paymentDeadline : null)
+  const desktop = useDesktop()
 
   // The deadline passed while the page was open: the server cancels on read; show that.
   useEffect(() => {
@@ -300,6 +307,8 @@ export default function OrderPage() {
         )}
       </View>
 
+      {pending && (remaining ?? 0) > 0 && WEB && <WebPay order={order} platform={desktop ? 'h5-desktop' : 'h5-mobile'} autoStart={autoPay} remaining={remaining} onOrder={showOrder} />}
+      {pending && (remaining ?? 0) > 0 && WECHAT_PAY_IN_APP && <WebPay order={order} platform='weapp' autoStart={false} remaining={remaining} onOrder={showOrder} onlyBackup />}
       {pending && pay.phase === 'waiting' && (
         <View className='pay-wechat' data-out-trade-no={pay.payment.outTradeNo}>
           <Text className='pay-wechat__title'>请在微信中完成支付</Text>
@@ -381,7 +390,7 @@ export default function OrderPage() {
       </View>
 
       {/* `disabled={… || undefined}`: Taro H5 greys out any `disabled` attribute, even disabled="false". */}
-      {(canPay || buyerActions.length > 0) && (
+      {((canPay && !WEB) || buyerActions.length > 0) && (
         <View className='order-actions'>
           {buyerActions.map((event) => (
             <Button
@@ -396,7 +405,7 @@ export default function OrderPage() {
               {ACTIONS[event]!.text}
             </Button>
           ))}
-          {canPay && (
+          {canPay && !WEB && (
             <Button
               className='btn-primary order-action'
               data-action='pay'
