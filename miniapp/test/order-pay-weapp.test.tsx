@@ -24,6 +24,23 @@ function open(params: Record<string, string> = {}) {
 }
 
 describe('paying in the WeChat mini-program', () => {
+  it('while WeChat Pay is down, says so and copies the Alipay wap link (Alipay cannot run inside WeChat)', async () => {
+    taroMock.setStorageSync(TOKEN_KEY, 'tok-buyer')
+    const order = makeOrder(CONFIG)
+    const bff = installFakeOrders([order])
+    bff.wechatDown = true
+    Object.assign(routerParams, { orderNo: order.orderNo })
+    const { container: c } = render(<OrderPage />)
+    await waitFor(() => expect($(c, '.pay-notice')?.textContent).toBe('微信支付暂时不可用，请使用支付宝支付'))
+    const link = $(c, '.pay-method[data-method="wap"]')!
+    expect(link.textContent).toBe('复制支付宝付款链接')
+    expect(c.textContent).toContain('复制链接后在手机浏览器中打开')
+    fireEvent.click(link)
+    await waitFor(() => expect(taroMock.setClipboardData).toHaveBeenCalledWith({ data: expect.stringContaining('#cashier-wap') }))
+    expect(bff.calls.filter((x) => x.method === 'POST' && x.path.endsWith('/payments')).map((x) => x.data)).toEqual([{ method: 'wap', platform: 'weapp' }])
+    expect(taroMock.showToast).toHaveBeenCalledWith(expect.objectContaining({ title: expect.stringContaining('已复制支付宝付款链接') }))
+  })
+
   it("calls Taro.requestPayment with exactly the server's parameters, then trusts only the server's order state", async () => {
     const { c, bff, order } = open({ pay: '1' })
     // The payment lands when the BFF gets WeChat's notify, i.e. after requestPayment returns.
