@@ -300,3 +300,40 @@ describe('backup channel while WeChat Pay is down', () => {
     expect(aliTrade(page.outTradeNo)!.refunds).toEqual([{ out_request_no: `${order.orderNo}R1`, refund_amount: '5000.00' }]);
   });
 });
+
+describe('reconciliation covers every channel and method', () => {
+  it("matches Native and H5 payments in WeChat's bill and checks each Alipay payment by a query", async () => {
+    await t.login('oWebReconOperator'); // signs up
+    await t.conn.collection('users').updateOne({ wechatOpenId: 'oWebReconOperator' }, { $set: { roles: ['operator'] } });
+    const operator = (await t.login('oWebReconOperator')).token; // roles are read at login
+
+    const a = await place();
+    const native = (await start(a.orderNo, 'native', 'h5-desktop')).body;
+    await sim(t.wxpay.url, '/__sim/wxpay/scan', { code_url: native.codeUrl });
+    const b = await place();
+    const wap = (await start(b.orderNo, 'wap', 'h5-mobile')).body;
+    await payAtAlipayCashier(wap.payUrl);
+    await vi.waitFor(async () => {
+      expect((await getOrder(a.orderNo)).state).toBe('deposit_paid');
+      expect((await getOrder(b.orderNo)).state).toBe('deposit_paid');
+    }, wait);
+
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const run = async () => {
+      const r = await t.api('/api/v1/admin/reconciliation/runs', { method: 'POST', json: { date: today }, token: operator });
+      expect(r.status).toBe(201);
+      return r.body;
+    };
+    const ours = (m: { outTradeNo?: string }) => m.outTradeNo === native.outTradeNo || m.outTradeNo === wap.outTradeNo;
+    const first = await run();
+    expect(first.mismatches.filter(ours)).toEqual([]);
+    expect(first.alipay.checked).toBeGreaterThanOrEqual(1);
+    expect(first.alipay.matched).toBe(first.alipay.checked - first.mismatches.filter((m: { channel?: string }) => m.channel === 'alipay').length);
+
+    // Alipay no longer has the wap payment as paid: the next run says so.
+    aliTrade(wap.outTradeNo)!.trade_status = 'WAIT_BUYER_PAY';
+    const second = await run();
+    expect(second.mismatches.filter(ours)).toEqual([expect.objectContaining({ kind: 'missing_remote', channel: 'alipay', outTradeNo: wap.outTradeNo, orderNo: b.orderNo, ourFen: 500_000 })]);
+    aliTrade(wap.outTradeNo)!.trade_status = 'TRADE_SUCCESS';
+  });
+});

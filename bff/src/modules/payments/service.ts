@@ -35,7 +35,7 @@ export interface PaymentRequestContext {
 }
 
 /** What a provider says about one of our payments. */
-interface RemoteTrade {
+export interface RemoteTrade {
   paid: boolean;
   amountFen: number | null;
   transactionId: string;
@@ -97,6 +97,11 @@ export class PaymentService {
     const t = await this.client().queryByOutTradeNo(p.outTradeNo);
     if (!t) return null;
     return { paid: t.trade_state === 'SUCCESS', amountFen: t.amount?.total ?? null, transactionId: t.transaction_id ?? '', paidAt: new Date(t.success_time ?? Date.now()) };
+  }
+
+  /** For reconciliation: what the payment's provider says about it now (null: no such trade). */
+  queryPayment(p: OrderDoc['payments'][number]): Promise<RemoteTrade | null> {
+    return this.queryRemote(p);
   }
 
   private closeRemote(p: OrderDoc['payments'][number]) {

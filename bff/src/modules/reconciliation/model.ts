@@ -23,6 +23,8 @@ export const MISMATCH_KINDS = [
   'refund_date_mismatch',
   /** The bill's summary line does not add up to its rows. */
   'bill_summary_mismatch',
+  /** An Alipay payment of ours could not be checked (Alipay did not answer the query): checked again at the next run. */
+  'query_failed',
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
@@ -35,6 +37,8 @@ export interface Mismatch {
   transactionId?: string;
   billFen?: number;
   ourFen?: number;
+  /** Which provider: absent means WeChat Pay (the bill). */
+  channel?: 'wechat' | 'alipay';
   /** For missing_local: what the job did about it. */
   resolution?: 'applied' | 'not_applied';
   resolutionNote?: string;
@@ -51,6 +55,11 @@ export interface ReconciliationReportDoc {
   bill: { available: boolean; payments: number; paidFen: number; refunds: number; refundedFen: number; feeFen: number };
   ours: { payments: number; paidFen: number; refunds: number; refundedFen: number };
   matched: { payments: number; refunds: number };
+  /**
+   * Alipay payments of ours paid that day, each checked by a trade query (not against Alipay's
+   * bill: see README). Absent on reports written before Alipay was checked.
+   */
+  alipay?: { checked: number; matched: number; paidFen: number };
   mismatches: Mismatch[];
 }
 
@@ -65,6 +74,7 @@ const reportSchema = new Schema(
     bill: { type: Schema.Types.Mixed, required: true },
     ours: { type: Schema.Types.Mixed, required: true },
     matched: { type: Schema.Types.Mixed, required: true },
+    alipay: { type: Schema.Types.Mixed },
     mismatches: { type: [Schema.Types.Mixed], default: [] },
   },
   { timestamps: true, collection: 'reconciliation_reports' },

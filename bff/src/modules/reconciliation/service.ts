@@ -29,7 +29,8 @@ const inDay = (at: Date | undefined, day: { start: Date; end: Date }) => !!at &&
 type Trigger = ReconciliationReportDoc['trigger'];
 
 /**
- * Daily reconciliation of our WeChat payments against WeChat Pay's trade bill. For one
+ * Daily reconciliation of our WeChat payments (JSAPI, Native, H5 alike) against WeChat Pay's trade bill,
+ * and of our Alipay payments paid that day by a trade query each. For one
  * Asia/Shanghai day it downloads the bill (hash-checked), loads our payments paid and refunds
  * succeeded that day, matches them by out_trade_no / out_refund_no and records every difference.
  * A payment WeChat has as SUCCESS that we never applied (the notify was lost) is applied — after
@@ -146,6 +147,21 @@ export class ReconciliationService {
       else matched.refunds += 1;
     }
 
+    // ---- Alipay: each payment of ours paid that day, confirmed by a trade query ----
+    const alipay = { checked: 0, matched: 0, paidFen: 0 };
+    for (const order of touched) {
+      for (const p of order.payments.filter((x) => x.channel === 'alipay' && x.status === 'paid' && inDay(x.paidAt, day))) {
+        alipay.checked += 1;
+        alipay.paidFen += p.amountFen;
+        const ref = { channel: 'alipay' as const, outTradeNo: p.outTradeNo, orderNo: order.orderNo, transactionId: p.transactionId, ourFen: p.amountFen };
+        const remote = await this.payments.queryPayment(p).catch((err: Error) => err);
+        if (remote instanceof Error) mismatches.push({ kind: 'query_failed', ...ref, message: `支付宝查单失败：${remote.message}，下次对账将重试` });
+        else if (!remote?.paid) mismatches.push({ kind: 'missing_remote', ...ref, message: `我们记录已支付 ${yuan(p.amountFen)}，支付宝查单为${remote ? '未支付' : '交易不存在'}` });
+        else if (remote.amountFen !== p.amountFen) mismatches.push({ kind: 'amount_mismatch', ...ref, billFen: remote.amountFen ?? undefined, message: `金额不一致：支付宝 ${remote.amountFen === null ? '未知' : yuan(remote.amountFen)}，我们 ${yuan(p.amountFen)}` });
+        else alipay.matched += 1;
+      }
+    }
+
     // ---- the bill's own totals ----
     const billPaidFen = bill.payments.reduce((s, r) => s + r.settledFen, 0);
     const billRefundedFen = bill.refunds.reduce((s, r) => s + r.refundFen, 0);
@@ -171,6 +187,7 @@ export class ReconciliationService {
         refundedFen: ourRefundValues.reduce((s, x) => s + x.refund.amountFen, 0),
       },
       matched,
+      alipay,
       mismatches,
     };
     if (mismatches.length) this.logger.warn({ date, mismatches: mismatches.map((m) => ({ kind: m.kind, outTradeNo: m.outTradeNo, outRefundNo: m.outRefundNo })) }, 'reconciliation found mismatches');
@@ -220,6 +237,7 @@ export function presentReport(r: ReconciliationReportDoc) {
     bill: r.bill,
     ours: r.ours,
     matched: r.matched,
+    alipay: r.alipay ?? null,
     mismatches: r.mismatches,
   };
 }
