@@ -121,7 +121,6 @@ async function main() {
     await page.screenshot({ path: path.join(ARTIFACTS, 'launch-open.png') })
     const joined = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/launches/${code}/queue`, { timeout: 15_000 })
     const ordered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === `/api/v1/launches/${code}/orders`, { timeout: 60_000 })
-    const prepay = page.waitForResponse((r) => r.request().method() === 'POST' && /\/api\/v1\/orders\/[^/]+\/payments\/wechat$/.test(new URL(r.url()).pathname), { timeout: 90_000 })
     // What the queue panel goes through, as the page shows it.
     await page.evaluate(() => {
       window.__launchStatuses = []
@@ -158,13 +157,7 @@ async function main() {
     check(typeof orderNo === 'string' && orderNo, `the launch order answered ${JSON.stringify(placed).slice(0, 300)}`)
     console.log(`launch order ${orderNo}: ${placed.status} (HTTP ${orderRes.status()})`)
 
-    // 6. The order page opens and asks for the deposit, as after checkout.
-    const prepayRes = await prepay.catch(async () => {
-      throw new E2EFailure(`the order page never asked for the WeChat payment; the page shows: ${(await textOf(PAGE)).slice(0, 300)}`)
-    })
-    check(prepayRes.status() === 200, `POST /payments/wechat -> ${prepayRes.status()}: ${(await prepayRes.text()).slice(0, 300)}`)
-    const payment = await prepayRes.json()
-    check(payment.orderNo === orderNo, `the order page pays ${payment.orderNo}, the launch order is ${orderNo}`)
+    // 6. The order page opens and offers the deposit's payment, as after checkout.
     await page.waitForSelector(`${PAGE}.order-page[data-order-no="${orderNo}"], ${PAGE} .order-page[data-order-no="${orderNo}"]`, { timeout: 15_000 }).catch(() => {
       throw new E2EFailure(`the order page of ${orderNo} did not open`)
     })
@@ -172,14 +165,15 @@ async function main() {
     console.log(`the launch page went through [${statuses.join(' → ')}]`)
     const afterEarly = statuses.slice(statuses.indexOf('early') + 1)
     check(statuses.includes('early') && ['waiting', 'admitted', 'creating'].some((st) => afterEarly.includes(st)), `the launch page did not go from the early queue to the admission: [${statuses}]`)
-    await page.waitForSelector(`${PAGE} .pay-wechat`, { timeout: 15_000 }).catch(() => {
-      throw new E2EFailure('the order page does not show 请在微信中完成支付')
+    await page.waitForSelector(`${PAGE} .pay-method[data-method="h5"]`, { timeout: 15_000 }).catch(() => {
+      throw new E2EFailure('the order page does not offer 微信支付')
     })
     const apiOrder = await http('GET', `${BASE}/api/v1/orders/${orderNo}`, { token: buyer.token })
     check(apiOrder.trimCode === firstTrim.code && apiOrder.config.selected.includes(paint.code), `the order is ${apiOrder.trimCode} with [${apiOrder.config.selected}]`)
     check(apiOrder.totalFen === variant.priceFen, `the order's total is ${yuan(apiOrder.totalFen)}, the launch showed ${yuan(variant.priceFen)}`)
 
-    // 7. The buyer pays in WeChat; the page follows the server to 已付意向金.
+    // 7. The buyer pays in WeChat (H5 pay, its cashier played by the simulator); the page follows the server to 已付意向金.
+    const payment = await http('POST', `${BASE}/api/v1/orders/${orderNo}/payments`, { token: buyer.token, body: { method: 'h5', platform: 'h5-mobile' } })
     const paid = await http('POST', `${WXPAY_SIM}/__sim/wxpay/pay`, { body: { out_trade_no: payment.outTradeNo } })
     console.log(`WeChat Pay simulator: ${paid.trade_state ?? JSON.stringify(paid).slice(0, 120)}`)
     await page.waitForSelector(`${PAGE} .order-state[data-state="deposit_paid"]`, { timeout: 30_000 }).catch(async () => {

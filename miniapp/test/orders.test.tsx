@@ -230,7 +230,7 @@ describe('order detail', () => {
     expect($(c, '.order-countdown')).toBeNull()
   })
 
-  it('an unpaid order shows a countdown, 去支付 and 取消订单; cancel asks, then calls the API', async () => {
+  it('an unpaid order on an H5 phone shows a countdown, 微信支付 / 支付宝 and 取消订单; cancel asks, then calls the API', async () => {
     const order = makeOrder(CONFIG, { paymentDeadline: new Date(Date.now() + 10 * 60_000 - 200).toISOString() })
     const { c, bff } = await openOrder([order])
     expect($(c, '.order-state')!.dataset.state).toBe('pending_payment')

@@ -68,6 +68,8 @@ export const rsa2Verify = (pem: string, content: string, sig: string) => createV
 /** The page-redirect methods and the product_code each requires. */
 const PAGE_METHODS: Record<string, string> = { 'alipay.trade.wap.pay': 'QUICK_WAP_WAY', 'alipay.trade.page.pay': 'FAST_INSTANT_TRADE_PAY' };
 const SELLER_ID = '2088101122136241';
+/** "2026-11-28 21:05:00" (Beijing time) is in the past. */
+const pastBeijing = (at: string) => Date.parse(`${at.replace(' ', 'T')}+08:00`) < Date.now();
 const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Beijing time as Alipay writes it: "2026-11-28 21:05:00". */
@@ -127,6 +129,11 @@ export async function startAlipayGateway(opts: AlipayGatewayOptions): Promise<Ru
     void send(1);
   }
 
+  /** A wap/page trade past its time_expire is closed, as Alipay closes it. */
+  function expireIfDue(t: Trade) {
+    if (t.trade_status === 'WAIT_BUYER_PAY' && t.time_expire && pastBeijing(t.time_expire)) t.trade_status = 'TRADE_CLOSED';
+  }
+
   /** The sync parameters Alipay appends to return_url (signed like a notify: without sign and sign_type). */
   function returnParams(t: Trade) {
     const params: Record<string, string> = {
@@ -179,7 +186,11 @@ ${t.trade_status === 'WAIT_BUYER_PAY' ? `<form method="post" action="/__sim/alip
     if (typeof biz.out_trade_no !== 'string' || !/^[A-Za-z0-9_]{1,64}$/.test(biz.out_trade_no) || !/^\d+\.\d{2}$/.test(String(biz.total_amount)) || !biz.subject) return cashierError(res, 'ACQ.INVALID_PARAMETER', '参数无效');
     if (biz.product_code !== PAGE_METHODS[method]) return cashierError(res, 'ACQ.INVALID_PARAMETER', `product_code 须为 ${PAGE_METHODS[method]}`);
     if (params.return_url !== undefined && !/^https?:\/\//.test(params.return_url)) return cashierError(res, 'isv.invalid-return-url', 'return_url 无效');
+    if (biz.time_expire !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(String(biz.time_expire))) return cashierError(res, 'ACQ.INVALID_PARAMETER', 'time_expire 格式不正确');
     const existing = trades.get(biz.out_trade_no);
+    if (existing) expireIfDue(existing);
+    // A link opened after its time_expire: Alipay refuses it (the trade cannot be paid any more).
+    if (!existing && biz.time_expire && pastBeijing(biz.time_expire)) return cashierError(res, 'ACQ.TRADE_HAS_CLOSE', '交易已关闭');
     if (existing) {
       if (existing.trade_status === 'TRADE_SUCCESS' || existing.trade_status === 'TRADE_FINISHED') return cashierError(res, 'ACQ.TRADE_HAS_SUCCESS', '交易已被支付');
       if (existing.trade_status === 'TRADE_CLOSED') return cashierError(res, 'ACQ.TRADE_HAS_CLOSE', '交易已关闭');
@@ -219,6 +230,7 @@ ${t.trade_status === 'WAIT_BUYER_PAY' ? `<form method="post" action="/__sim/alip
         if (url.pathname === '/__sim/alipay/cashier/pay') {
           const form = new URLSearchParams(body.__form ?? '');
           const t = trades.get(form.get('out_trade_no') ?? '');
+          if (t) expireIfDue(t);
           if (!t || t.trade_status !== 'WAIT_BUYER_PAY') return cashierError(res, 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
           t.trade_status = 'TRADE_SUCCESS';
           t.gmt_payment = alipayTime();
@@ -286,6 +298,7 @@ ${t.trade_status === 'WAIT_BUYER_PAY' ? `<form method="post" action="/__sim/alip
         }
         case 'alipay.trade.query': {
           const t = trades.get(biz.out_trade_no);
+          if (t) expireIfDue(t);
           if (!t) return answer(res, method, error('40004', 'Business Failed', 'ACQ.TRADE_NOT_EXIST', '交易不存在'));
           return ok({ out_trade_no: t.out_trade_no, trade_no: t.trade_no, trade_status: t.trade_status, total_amount: t.total_amount, buyer_user_id: t.buyer_id, send_pay_date: t.gmt_payment });
         }

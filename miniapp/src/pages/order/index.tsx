@@ -28,8 +28,6 @@ type Load = { status: 'loading' } | { status: 'error'; message: string } | { sta
 type PayView =
   | { phase: 'idle' }
   | { phase: 'requesting' }
-  /** H5 / Alipay: the buyer pays in WeChat; this page waits for the server to see it. */
-  | { phase: 'waiting'; payment: WechatPayment }
   /** weapp: requestPayment returned; asking the server for the result. */
   | { phase: 'confirming' }
   /** The server has not (yet) seen a payment. */
@@ -61,13 +59,12 @@ const ACTION_ORDER: OrderEvent[] = ['lock', 'refund_requested', 'cancel']
 /** H5: no payment SDK; the methods of the browser (WebPay): WeChat H5/Native, Alipay wap/page. */
 const WEB = !WECHAT_PAY_IN_APP && !ALIPAY_IN_APP
 
-/** H5 / Alipay: how often to ask the server whether the WeChat payment arrived. */
-const WAIT_POLL_MS = 2000
 
 /**
- * Order detail: state, countdown while unpaid, payment (WeChat in the mini-program; elsewhere
- * "请在微信中完成支付" while polling), the frozen configuration, the timeline and the buyer's actions.
- * Opened with `pay=1` from checkout, it starts the payment at once.
+ * Order detail: state, countdown while unpaid, payment (the SDK in the WeChat and Alipay
+ * mini-programs; on H5 the browser's methods, see WebPay), the frozen configuration, the timeline
+ * and the buyer's actions. Opened with `pay=1` from checkout, it starts the payment at once (on a
+ * desktop screen: the QR code; on a phone the buyer picks WeChat or Alipay).
  */
 export default function OrderPage() {
   const { params } = useRouter()
@@ -154,24 +151,6 @@ export default function OrderPage() {
         }
         if (stopped()) return
 
-        if (!WECHAT_PAY_IN_APP) {
-          // WeChat JSAPI payment cannot run here: the buyer pays in WeChat, the server gets notified.
-          setPay({ phase: 'waiting', payment })
-          const untilDeadline = Math.max(0, Date.parse(order.paymentDeadline) - Date.now())
-          const last = await pollUntilSettled(order.orderNo, {
-            timeoutMs: untilDeadline + 5000,
-            intervalMs: WAIT_POLL_MS,
-            stopped,
-            onOrder: showOrder,
-          })
-          if (stopped()) return
-          setPay(
-            last && last.state !== 'pending_payment'
-              ? { phase: 'idle' }
-              : { phase: 'result', outcome: 'failed', text: '未收到支付结果，请刷新后重试' },
-          )
-          return
-        }
         result = await requestWechatPayment(payment.requestPayment)
       }
       const { outcome, errMsg } = result
@@ -285,7 +264,7 @@ export default function OrderPage() {
     )
   }
 
-  const paying = pay.phase === 'requesting' || pay.phase === 'confirming' || pay.phase === 'waiting'
+  const paying = pay.phase === 'requesting' || pay.phase === 'confirming'
   const canPay = pending && (remaining ?? 0) > 0
   const buyerActions = ACTION_ORDER.filter((e) => order.actions.includes(e))
   const paid = order.payments.find((p) => p.status === 'paid')
@@ -309,15 +288,6 @@ export default function OrderPage() {
 
       {pending && (remaining ?? 0) > 0 && WEB && <WebPay order={order} platform={desktop ? 'h5-desktop' : 'h5-mobile'} autoStart={autoPay} remaining={remaining} onOrder={showOrder} />}
       {pending && (remaining ?? 0) > 0 && WECHAT_PAY_IN_APP && <WebPay order={order} platform='weapp' autoStart={false} remaining={remaining} onOrder={showOrder} onlyBackup />}
-      {pending && pay.phase === 'waiting' && (
-        <View className='pay-wechat' data-out-trade-no={pay.payment.outTradeNo}>
-          <Text className='pay-wechat__title'>请在微信中完成支付</Text>
-          <Text className='pay-wechat__amount'>{formatFen(pay.payment.amountFen)}</Text>
-          <Text className='pay-wechat__line'>微信支付商户单号 {pay.payment.outTradeNo}</Text>
-          {remaining !== null && <Text className='pay-wechat__line'>剩余支付时间 {formatCountdown(remaining)}</Text>}
-          <Text className='pay-wechat__hint'>微信支付仅能在微信小程序内完成。支付完成后，本页会自动更新。</Text>
-        </View>
-      )}
       {pay.phase === 'confirming' && <Text className='pay-status'>正在确认支付结果…</Text>}
       {pending && pay.phase === 'result' && (
         <Text className={`pay-result pay-result--${pay.outcome}`} data-outcome={pay.outcome}>
