@@ -1,51 +1,20 @@
-import { Map as TaroMap, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import type { Shipment } from '../../api/tracking'
-import { fitProjection, mapView, svgPath, type LatLng } from './geometry'
+import { fitProjection, svgPath, type LatLng } from './geometry'
+import { PlatformMap } from './PlatformMap'
 
-/** Copied next to the build by config/index.ts (a marker needs an image file in the package). */
-const TRUCK_ICON = '/assets/tracking/truck.png'
 const BOX = { width: 700, height: 440, pad: 56 }
 
 const routePoints = (s: Shipment): LatLng[] => s.route.polyline.map(([lat, lng]) => ({ lat, lng }))
 
 /**
- * The route and the truck. On WeChat/Alipay the platform map (Taro Map: route polyline, travelled
- * track, stops and the truck as markers). On H5 no online map tiles are loaded: an offline drawing
- * of the route (SVG) with the city names, the part already driven and the truck.
+ * The route and the truck. On WeChat/Alipay the platform map (PlatformMap: Taro Map with the route
+ * polyline, travelled track, stops and the truck as markers). On H5 no online map tiles are loaded:
+ * an offline drawing of the route (SVG) with the city names, the part already driven and the truck.
  */
 export function RouteMap({ shipment }: { shipment: Shipment }) {
   if (process.env.TARO_ENV === 'h5') return <RouteDrawing shipment={shipment} />
-  const points = routePoints(shipment)
-  const view = mapView(points)
-  const truck = shipment.latest
-  const markers = [
-    ...shipment.route.stops.map((s, i) => ({
-      id: i + 1,
-      latitude: s.lat,
-      longitude: s.lng,
-      iconPath: TRUCK_ICON,
-      width: 1,
-      height: 1,
-      alpha: 0,
-      callout: { content: s.name, display: 'ALWAYS' as const, fontSize: 11, color: '#1f2329', bgColor: '#ffffff', padding: 4, borderRadius: 4 },
-    })),
-    ...(truck ? [{ id: 999, latitude: truck.lat, longitude: truck.lng, iconPath: TRUCK_ICON, width: 32, height: 32, title: '运输车' }] : []),
-  ]
-  return (
-    <TaroMap
-      className='route-map'
-      latitude={view.latitude}
-      longitude={view.longitude}
-      scale={view.scale}
-      includePoints={points.map((p) => ({ latitude: p.lat, longitude: p.lng }))}
-      polyline={[
-        { points: points.map((p) => ({ latitude: p.lat, longitude: p.lng })), color: '#9aa5b8', width: 4 },
-        ...(shipment.track.length > 1 ? [{ points: shipment.track.map((p) => ({ latitude: p.lat, longitude: p.lng })), color: '#1a56db', width: 5 }] : []),
-      ]}
-      markers={markers as never}
-      onError={() => undefined}
-    />
-  )
+  return <PlatformMap shipment={shipment} points={routePoints(shipment)} />
 }
 
 const LABEL_SIZE = 24
