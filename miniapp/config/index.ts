@@ -36,7 +36,11 @@ export default defineConfig<'webpack5'>(async () => {
     },
     // The tracking map's truck marker: Map markers need an image file inside the package.
     copy: { patterns: [{ from: 'src/assets/tracking/', to: `${process.env.CARMALL_DIST_ROOT ?? 'dist'}/${process.env.TARO_ENV}/assets/tracking/` }], options: {} },
-    framework: 'react',
+    // H5 renders with Preact (react/react-dom aliased to preact/compat): ~35 KB gzip less than
+    // react-dom on every first load. The mini-programs keep React (Taro's own reconciler there).
+    // src/h5-preact-fixes.ts covers the one difference the app hit (numeric data-* attributes).
+    // CARMALL_H5_REACT=1 builds the H5 with React instead, to tell a Preact difference from a bug.
+    framework: process.env.TARO_ENV === 'h5' && process.env.CARMALL_H5_REACT !== '1' ? 'preact' : 'react',
     compiler: 'webpack5',
     cache: { enable: false },
     logger: { quiet: true, stats: false },
@@ -50,6 +54,8 @@ export default defineConfig<'webpack5'>(async () => {
     h5: {
       // The BFF serves the H5 build at `/`, so absolute asset paths from `/` are correct.
       publicPath: '/',
+      // Fast refresh for Preact needs @prefresh/*, not installed: `dev:h5` reloads the page instead.
+      devServer: { hot: false },
       staticDirectory: 'static',
       router: { mode: 'hash' },
       compile: { include: [sharedTypesSrc] },
@@ -57,15 +63,26 @@ export default defineConfig<'webpack5'>(async () => {
         filename: 'js/[name].[hash:8].js',
         chunkFilename: 'js/[name].[chunkhash:8].js',
       },
-      // Code every page needs (Taro's H5 components, hammer.js, React, shared-types) in shared
-      // chunks, not copied into each page's chunk: a page switch then downloads only the page.
-      webpackChain(chain: { optimization: { splitChunks: (opts: object) => void } }) {
+      // Code several pages share (Taro's H5 components, shared-types, our components and API
+      // modules) goes into shared chunks, not copied into each page's chunk, so a page switch
+      // downloads only the page. Unnamed groups: webpack makes one chunk per set of pages using the
+      // code, so the home page fetches what it uses, not everything any two pages share.
+      webpackChain(chain: {
+        resolve: { alias: { set: (key: string, value: string) => unknown } }
+        optimization: { splitChunks: (opts: object) => void }
+      }) {
+        // Polyfills and JSONP support Taro's H5 runtime always bundles, not needed here (see the stubs).
+        const stubs = path.resolve(__dirname, 'h5-stubs')
+        const alias = chain.resolve.alias
+        alias.set('whatwg-fetch$', path.join(stubs, 'no-polyfill.js'))
+        alias.set('abortcontroller-polyfill/dist/abortcontroller-polyfill-only$', path.join(stubs, 'no-polyfill.js'))
+        alias.set('jsonp-retry$', path.join(stubs, 'jsonp-retry.js'))
         chain.optimization.splitChunks({
           chunks: 'all',
           cacheGroups: {
-            taro: { name: 'taro-vendors', chunks: 'async', test: /[\\/]node_modules[\\/](@tarojs|hammerjs|react|react-dom|scheduler)[\\/]/, priority: 30, reuseExistingChunk: true },
-            shared: { name: 'shared-types', chunks: 'async', test: /shared-types[\\/]src[\\/]/, priority: 20, minChunks: 2, reuseExistingChunk: true },
-            common: { name: 'common', chunks: 'async', minChunks: 3, priority: 10, reuseExistingChunk: true },
+            taro: { chunks: 'async', test: /[\\/]node_modules[\\/](@tarojs|hammerjs|react|react-dom|scheduler)[\\/]/, priority: 30, reuseExistingChunk: true },
+            shared: { chunks: 'async', test: /shared-types[\\/]src[\\/]/, priority: 20, minChunks: 2, reuseExistingChunk: true },
+            common: { chunks: 'async', minChunks: 2, priority: 10, reuseExistingChunk: true },
           },
         })
       },

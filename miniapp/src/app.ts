@@ -3,9 +3,10 @@ import { useLaunch } from '@tarojs/taro'
 import { ensurePrivacyConsent } from './utils/privacy'
 import './app.scss'
 
-// `process.env.TARO_ENV` is a build-time constant, so mini-program builds drop this require.
+// `process.env.TARO_ENV` is a build-time constant, so mini-program builds drop these requires.
 if (process.env.TARO_ENV === 'h5') {
   require('./h5-fixes.scss')
+  require('./h5-preact-fixes') // H5 renders with Preact (config/index.ts)
 }
 
 function App({ children }: PropsWithChildren) {
