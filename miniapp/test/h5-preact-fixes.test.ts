@@ -37,3 +37,28 @@ describe('H5 Preact fixes: data-* attributes of Taro elements', () => {
     expect(el.getAttribute('data-fen')).toBe('1')
   })
 })
+
+describe('H5 Preact fixes: controlled Taro inputs', () => {
+  const attached = document.body.appendChild(document.createElement('div'))
+  afterEach(() => render(null, attached))
+  const typed = async (el: Element & { value?: unknown }, value: string) => {
+    el.value = value
+    el.dispatchEvent(new Event('input', { bubbles: true }))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+
+  it('go back to their value when the handler refuses a keystroke', async () => {
+    render(h('taro-input-core', { value: '138' }), attached)
+    const el = attached.firstElementChild as Element & { value?: unknown }
+    await typed(el, '138a') // the handler strips the letter: state unchanged, no re-render
+    expect(el.value).toBe('138')
+  })
+
+  it('are left alone when the change was rendered', async () => {
+    render(h('taro-input-core', { value: '138' }), attached)
+    const el = attached.firstElementChild as Element & { value?: unknown }
+    render(h('taro-input-core', { value: '1384' }), attached) // the handler's update
+    await typed(el, '1384')
+    expect(el.value).toBe('1384')
+  })
+})
