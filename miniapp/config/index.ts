@@ -41,7 +41,9 @@ export default defineConfig<'webpack5'>(async () => {
     // src/h5-preact-fixes.ts covers the one difference the app hit (numeric data-* attributes).
     // CARMALL_H5_REACT=1 builds the H5 with React instead, to tell a Preact difference from a bug.
     framework: process.env.TARO_ENV === 'h5' && process.env.CARMALL_H5_REACT !== '1' ? 'preact' : 'react',
-    compiler: 'webpack5',
+    // No dev prebundle on H5: it bundles dependencies with the real React, past the Preact alias
+    // (`dev:h5` then fails with "object is not extensible"). Production builds never prebundle.
+    compiler: process.env.TARO_ENV === 'h5' ? { type: 'webpack5', prebundle: { enable: false } } : 'webpack5',
     cache: { enable: false },
     logger: { quiet: true, stats: false },
     mini: {
