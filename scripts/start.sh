@@ -74,6 +74,12 @@ if [ -z "${SMS_ACCESS_KEY_ID:-}" ]; then
   export SMS_ACCESS_KEY_ID=LTAIdevcarmall SMS_ACCESS_KEY_SECRET=dev-sms-secret SMS_API_BASE="http://127.0.0.1:${SMS_SIM_PORT:-3905}"
   sims+=("sms=${SMS_SIM_PORT:-3905}")
 fi
+if [ -z "${PRIVACY_NUMBER_ACCESS_KEY_ID:-}" ]; then
+  # Advisors' 隐私号 calls: the Dyplsapi simulator binds AXB numbers (who a call would reach: /__sim/dypls/call).
+  export PRIVACY_NUMBER_ACCESS_KEY_ID=LTAIdevcarmall PRIVACY_NUMBER_ACCESS_KEY_SECRET=dev-dypls-secret PRIVACY_NUMBER_POOL_KEY=FC100000000000001
+  export PRIVACY_NUMBER_API_BASE="http://127.0.0.1:${DYPLS_SIM_PORT:-3908}"
+  sims+=("dypls=${DYPLS_SIM_PORT:-3908}")
+fi
 if [ -z "${BANK_API_BASE:-}" ]; then
   export BANK_API_BASE="http://127.0.0.1:${BANK_SIM_PORT:-3906}"
   sims+=("bank=${BANK_SIM_PORT:-3906}")
@@ -110,6 +116,7 @@ cat >&2 <<INFO
     Alipay        ${ALIPAY_GATEWAY_URL:-https://openapi.alipay.com/gateway.do}
     DMS           $DMS_API_BASE
     SMS           $SMS_API_BASE
+    隐私号         ${PRIVACY_NUMBER_API_BASE:-https://dyplsapi.aliyuncs.com}
     Bank rates    $BANK_API_BASE
     TMS           $TMS_API_BASE
   WeChat devtools: run 'pnpm --filter @carmall/miniapp dev:weapp' and open this folder (project.config.json).

@@ -90,6 +90,9 @@ import { slotRoutes } from './modules/slots/routes';
 import { ServiceBookingService } from './modules/service-bookings/service';
 import { serviceBookingRoutes } from './modules/service-bookings/routes';
 import { advisorRoutes, testDriveRoutes } from './modules/advisors/routes';
+import { DyplsClient } from './modules/privacy-calls/dypls-client';
+import { privacyCallRoutes } from './modules/privacy-calls/routes';
+import { PrivacyCallService } from './modules/privacy-calls/service';
 import { StoreSlots, TestDriveService } from './modules/advisors/test-drives';
 import { RecommendationService } from './modules/recommendations/service';
 import { recommendationRoutes } from './modules/recommendations/routes';
@@ -345,6 +348,25 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     publicBaseUrl: config.PUBLIC_BASE_URL ?? null,
   });
   const leads = new LeadService(mongo.conn, cipher, locks, shares, users, logger, (userId) => slots.staffSite(userId));
+  // Advisors' 隐私号 calls to leads; a closed lead's numbers stop relaying at once.
+  const privacyCalls = new PrivacyCallService(
+    mongo.conn,
+    config.PRIVACY_NUMBER_ACCESS_KEY_ID
+      ? new DyplsClient({
+          baseUrl: config.PRIVACY_NUMBER_API_BASE,
+          accessKeyId: config.PRIVACY_NUMBER_ACCESS_KEY_ID,
+          accessKeySecret: config.PRIVACY_NUMBER_ACCESS_KEY_SECRET!,
+          poolKey: config.PRIVACY_NUMBER_POOL_KEY!,
+          timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+        })
+      : null,
+    leads,
+    users,
+    audit,
+    locks,
+    config.PRIVACY_NUMBER_BINDING_MINUTES,
+  );
+  leads.onClosed = (leadId) => privacyCalls.endCalls(leadId);
   const testDrives = new TestDriveService(mongo.conn, new StoreSlots(slots), catalog, shares, leads, cipher, locks, logger);
 
   // Booking confirmations and reminders (test drives, service visits; a handover booking registers
@@ -430,6 +452,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...orderAdminRoutes(orderAdmin, orders, audit),
     ...launchRoutes(launches, limiter, { pollsPerUserPerMin: config.LAUNCH_POLLS_PER_USER_PER_MIN }),
     ...advisorRoutes(shares, leads),
+    ...privacyCallRoutes(privacyCalls),
     ...testDriveRoutes(testDrives, (userId, booking) => recommendations.recordQuietly({ userId, modelCode: booking.modelCode, kind: 'test_drive', naturalId: booking.id })),
     ...reconciliationRoutes(reconciliation),
     ...trackingRoutes(tracking, audit),

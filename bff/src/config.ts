@@ -42,6 +42,17 @@ const envSchema = z
     SMS_ACCESS_KEY_SECRET: z.string().min(1).optional(),
     SMS_SIGN_NAME: z.string().min(1).default('远山汽车'),
     SMS_TEMPLATE_CODE: z.string().regex(/^SMS_\d+$/, 'must look like SMS_123456789').default('SMS_000000001'),
+    /**
+     * Advisors' calls to leads through a privacy number (Aliyun 号码隐私保护 Dyplsapi, AXB): the
+     * advisor dials a middle number X that reaches only this buyer. Without an access key the call
+     * button answers 503 PRIVACY_NUMBER_NOT_CONFIGURED.
+     */
+    PRIVACY_NUMBER_API_BASE: z.url().default('https://dyplsapi.aliyuncs.com'),
+    PRIVACY_NUMBER_ACCESS_KEY_ID: z.string().min(1).optional(),
+    PRIVACY_NUMBER_ACCESS_KEY_SECRET: z.string().min(1).optional(),
+    PRIVACY_NUMBER_POOL_KEY: z.string().min(1).optional(),
+    /** How long a binding lasts (the advisor may call back through the same X meanwhile). */
+    PRIVACY_NUMBER_BINDING_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(120),
     /** Abuse limits (fixed windows in Redis). Behind carrier-grade NAT many people share an IP: keep per-IP limits generous. */
     RATE_LIMIT_LOGIN_PER_IP_PER_MIN: z.coerce.number().int().min(1).max(1_000_000).default(60),
     RATE_LIMIT_SMS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(30),
@@ -183,6 +194,11 @@ const envSchema = z
     if (env.PII_KEYS && env.PII_ACTIVE_KEY && !env.PII_KEYS.split(',').some((p) => p.split(':')[0] === env.PII_ACTIVE_KEY))
       ctx.addIssue({ code: 'custom', path: ['PII_ACTIVE_KEY'], message: 'must name one of the PII_KEYS key ids' });
     if (env.PII_ACTIVE_KEY && !env.PII_KEYS) ctx.addIssue({ code: 'custom', path: ['PII_KEYS'], message: 'is required with PII_ACTIVE_KEY' });
+    if (env.PRIVACY_NUMBER_ACCESS_KEY_ID) {
+      for (const name of ['PRIVACY_NUMBER_ACCESS_KEY_SECRET', 'PRIVACY_NUMBER_POOL_KEY'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when PRIVACY_NUMBER_ACCESS_KEY_ID is set' });
+      }
+    }
     if (env.SMS_ACCESS_KEY_ID && !env.SMS_ACCESS_KEY_SECRET)
       ctx.addIssue({ code: 'custom', path: ['SMS_ACCESS_KEY_SECRET'], message: 'is required when SMS_ACCESS_KEY_ID is set' });
     if (env.ALIPAY_APP_ID) {

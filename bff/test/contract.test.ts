@@ -322,12 +322,22 @@ const CURATED: Record<string, () => Promise<Partial<Req>>> = {
     const model = await ok(t.api(`/api/v1/catalog/models/${MODEL}`), 'model');
     return { body: { expectedVersion: model.version, description: '雾灰色金属漆' } };
   },
+  // The caller is connected from their own phone: the admin binds one (once) to call the test-drive lead.
+  'POST /advisor/leads/:id/privacy-call': async () => {
+    if (!adminPhoneBound) {
+      adminPhoneBound = true;
+      await ok(t.api('/api/v1/auth/sms/send', { method: 'POST', json: { phone: '13500135002' } }), 'sms');
+      await ok(t.api('/api/v1/me/phone', { method: 'POST', token: f.tokens.admin, json: { phone: '13500135002', code: await t.smsCode('13500135002') } }), 'bind phone');
+    }
+    return { params: { id: f.leadId } };
+  },
   // Console catalog editor: stays published (the other operations need the model on sale).
   'PUT /admin/catalog/models/:code/publication': async () => {
     const model = await ok(t.api(`/api/v1/catalog/models/${MODEL}`), 'model');
     return { body: { expectedVersion: model.version, published: true, note: '契约测试' } };
   },
 };
+let adminPhoneBound = false;
 /** The buyer's verified phone for 添加我的车 (bound once, as POST /me/phone does). */
 let claimPhone: string | null = null;
 /** A car the DMS sold to the buyer's phone (seeded in the DMS simulator), with a valid check digit. */

@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { createAlipayOauth, generateWechatPayKeys, startAlipayGateway, startDmsSimulator, startSmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
+import { createAlipayOauth, generateWechatPayKeys, startAlipayGateway, startDmsSimulator, startDyplsSimulator, startSmsSimulator, startWechatPaySimulator, startWechatSimulator } from '@carmall/simulators';
 import { loadConfig } from '../src/config';
 import { withDatabase } from '../src/infra/mongo';
 import { startServer } from '../src/server';
@@ -14,6 +14,7 @@ import { Types } from 'mongoose';
 
 export const WECHAT = { appId: 'wx1234567890abcdef', secret: 'test-wechat-secret' };
 export const MCHID = '1900000109';
+export const DYPLS = { accessKeyId: 'LTAItestdypls', accessKeySecret: 'test-dypls-secret', poolKey: 'FC100000000000009' };
 export const SMS = { accessKeyId: 'LTAItestcarmall', accessKeySecret: 'test-sms-secret', signName: '远山汽车', templateCode: 'SMS_123456789' };
 export const ALIPAY_APP_ID = '2021000000000001';
 
@@ -38,14 +39,17 @@ export function requireServices() {
 /**
  * PIPL: no API response may carry a full mainland mobile number or ID-card number. Every response
  * any test receives through `api()` is scanned, so each new route is covered by its tests. The only
- * exception is the audited staff read of personal data (`/pii`, with a recorded reason).
+ * exceptions are the audited staff read of personal data (`/pii`, with a recorded reason) and a
+ * privacy number's middle number (`secretNo`).
  */
 // Letters count as a boundary too: random ids and tokens (UUIDs, base64url) can hold 11 digits in a row.
 const UNMASKED_PHONE = /(?<![\dA-Za-z])1[3-9]\d{9}(?![\dA-Za-z])/;
 const UNMASKED_ID_CARD = /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])/;
 export function assertNoUnmaskedPii(path: string, text: string) {
   if (/\/pii(\?|$)/.test(path)) return;
-  const hit = UNMASKED_PHONE.exec(text) ?? UNMASKED_ID_CARD.exec(text);
+  // A privacy number (隐私号, `secretNo`) is the provider's middle number, nobody's own: it may be shown.
+  const scanned = text.replace(/"secretNo":"\d{11}"/g, '"secretNo":"(middle number)"');
+  const hit = UNMASKED_PHONE.exec(scanned) ?? UNMASKED_ID_CARD.exec(scanned);
   if (hit) throw new Error(`PIPL: ${path} answered with unmasked personal data "${hit[0]}"`);
 }
 
@@ -88,6 +92,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
   const alipayOauth = createAlipayOauth();
   const alipay = await startAlipayGateway({ appId: ALIPAY_APP_ID, appPublicKeyPem: alipayApp.publicKey, alipayPrivateKeyPem: alipayPlatform.privateKey, notifyRetryDelaysMs: [300, 600, 1200], methods: alipayOauth.methods });
   const sms = await startSmsSimulator({ ...SMS });
+  const dypls = await startDyplsSimulator({ ...DYPLS });
   const port = await freePort();
   // Kept as strings too, so a test can start another process (e.g. src/worker.ts) on the same setup.
   const envVars: Record<string, string> = {
@@ -121,6 +126,10 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     SMS_ACCESS_KEY_SECRET: SMS.accessKeySecret,
     SMS_SIGN_NAME: SMS.signName,
     SMS_TEMPLATE_CODE: SMS.templateCode,
+    PRIVACY_NUMBER_API_BASE: dypls.url,
+    PRIVACY_NUMBER_ACCESS_KEY_ID: DYPLS.accessKeyId,
+    PRIVACY_NUMBER_ACCESS_KEY_SECRET: DYPLS.accessKeySecret,
+    PRIVACY_NUMBER_POOL_KEY: DYPLS.poolKey,
     // Every test talks from 127.0.0.1: per-IP limits are lifted unless a test sets them.
     RATE_LIMIT_LOGIN_PER_IP_PER_MIN: '100000',
     RATE_LIMIT_SMS_PER_IP_PER_HOUR: '100000',
@@ -201,6 +210,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     alipayAuthCode: (userId?: string) => alipayOauth.mintAuthCode(userId).code,
     sms,
     smsCode,
+    dypls,
     dropRedisKeys,
     api,
     wxCode,
@@ -217,6 +227,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
       await dms.close();
       await alipay.close();
       await sms.close();
+      await dypls.close();
     },
   };
 }

@@ -111,4 +111,26 @@ describe('顾问工作台: 我的名片 and WeChat leads', () => {
     expect(other.querySelector('.lead-item__wechat')).toBeNull()
     expect(other.textContent).toContain('138****1234')
   })
+
+  it('隐私号拨打: gets a middle number for a lead with a phone, dials it and shows it; says what is missing otherwise', async () => {
+    taroMock.setStorageSync(TOKEN_KEY, 'tok-adv')
+    const fake = installFakeAdvisors()
+    fake.workspace = { shares: [], leads: [lead(), lead({ id: '65a00000000000000000000a', customer: { name: null, phone: null, wechatId: null } })] }
+    const { container: c } = render(<WorkspacePage />)
+    await waitFor(() => expect($(c, '.workspace__tab-leads')).toBeTruthy())
+    fireEvent.click($(c, '.workspace__tab-leads')!)
+    await waitFor(() => expect($(c, '.lead-item')).toBeTruthy())
+    // No phone left: no call button (reach them by WeChat).
+    expect($(c, '.lead-item[data-id="65a00000000000000000000a"] .lead-item__dial')).toBeNull()
+    const withPhone = $(c, '.lead-item:not([data-id="65a00000000000000000000a"])')!
+    fireEvent.click(withPhone.querySelector('.lead-item__dial')!)
+    await waitFor(() => expect(withPhone.querySelector('.lead-item__secret')).toBeTruthy())
+    expect(taroMock.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '17000000001' })
+    expect(withPhone.querySelector('.lead-item__secret')!.textContent).toBe('请用您绑定的手机拨打 170 0000 0001（2026-11-28 15:00 前有效，双方都看不到对方号码）')
+    expect(callsTo(fake, 'POST', /\/privacy-call$/)).toHaveLength(1)
+
+    fake.advisorPhoneMissing = true
+    fireEvent.click(withPhone.querySelector('.lead-item__dial')!)
+    await waitFor(() => expect(withPhone.querySelector('.sales-page__error')!.textContent).toBe('请先在「我的」绑定您的手机号，隐私号会从该号码接通'))
+  })
 })

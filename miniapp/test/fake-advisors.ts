@@ -107,6 +107,8 @@ export interface FakeAdvisors {
   contacts: Map<string, string>
   /** Dates whose slot answers wait for this promise (a slow network), to test out-of-order answers. */
   slotsHold: Map<string, Promise<void>>
+  /** The advisor has no phone bound (POST /advisor/leads/:id/privacy-call answers ADVISOR_NO_PHONE). */
+  advisorPhoneMissing?: boolean
 }
 
 const err = (status: number, code: string, message: string, details?: unknown) => ok({ error: { code, message, details, requestId: 'r-test' } }, status)
@@ -202,6 +204,13 @@ export function installFakeAdvisors(): FakeAdvisors {
         if (opts.data.wechatId !== null && !/^[a-zA-Z][-_a-zA-Z0-9]{5,19}$/.test(opts.data.wechatId)) return err(400, 'VALIDATION_FAILED', '微信号格式不正确')
         fake.profile = { displayName: opts.data.displayName, wechatId: opts.data.wechatId }
         return ok(fake.profile)
+      }
+      if (method === 'POST' && (m = path.match(/^\/api\/v1\/advisor\/leads\/([^/]+)\/privacy-call$/))) {
+        const l = fake.workspace.leads.find((x) => x.id === m![1])
+        if (!l) return err(404, 'NOT_FOUND', '线索不存在')
+        if (!l.customer.phone) return err(409, 'LEAD_NO_PHONE', '客户未留手机号，可通过微信联系')
+        if (fake.advisorPhoneMissing) return err(409, 'ADVISOR_NO_PHONE', '请先在「我的」绑定您的手机号，隐私号会从该号码接通')
+        return ok({ leadId: l.id, secretNo: '17000000001', expiresAt: '2026-11-28T07:00:00.000Z', reused: false })
       }
       if (method === 'POST' && (m = path.match(/^\/api\/v1\/advisor\/leads\/([^/]+)\/status$/))) {
         const l = fake.workspace.leads.find((x) => x.id === m![1])

@@ -42,6 +42,7 @@ export const taroMock = {
   removeStorageSync: vi.fn((key: string) => void storage.delete(key)),
   setNavigationBarTitle: vi.fn(() => Promise.resolve()),
   setClipboardData: vi.fn(() => Promise.resolve()),
+  makePhoneCall: vi.fn(() => Promise.resolve()),
   showModal: vi.fn(() => Promise.resolve({ confirm: true, cancel: false })),
   downloadFile: vi.fn((opts: { url: string }) => Promise.resolve({ statusCode: 200, tempFilePath: `wxfile://tmp/${opts.url.split('/').pop()}` })),
   saveImageToPhotosAlbum: vi.fn(() => Promise.resolve({ errMsg: 'saveImageToPhotosAlbum:ok' })),

@@ -68,6 +68,11 @@ export const ERROR_CODES = [
   'SLOT_UNAVAILABLE',
   'TEST_DRIVE_STATE_INVALID',
   'LEAD_STATE_INVALID',
+  // Advisors' calls to leads through a privacy number (隐私号):
+  'LEAD_NO_PHONE',
+  'ADVISOR_NO_PHONE',
+  'PRIVACY_NUMBER_NOT_CONFIGURED',
+  'PRIVACY_NUMBER_UNAVAILABLE',
   // Bookable slots (service centres, stores):
   'SLOT_FULL',
   'SLOT_IN_PAST',

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '@carmall/shared-types'
-import type { AdvisorProfile, Lead, LeadStatus } from '@carmall/shared-types/schemas'
+import type { AdvisorProfile, Lead, LeadStatus, PrivacyCall } from '@carmall/shared-types/schemas'
 import { get, post, request } from './client'
 
 /**
@@ -7,6 +7,8 @@ import { get, post, request } from './client'
  * Types of the BFF contract in shared-types/src/schemas/advisors.ts: leads and the advisor profile
  * are its schema types (`import type` bundles no zod); the rest are plain mirrors of it.
  */
+
+export type { PrivacyCall }
 
 export type ShareKind = 'model' | 'configuration'
 
@@ -143,6 +145,9 @@ export const listAdvisorLeads = (status?: LeadStatus) => get<{ items: Lead[] }>(
 
 export const updateLeadStatus = (id: string, status: Exclude<LeadStatus, 'new'>, note: string) =>
   post<Lead>(`/api/v1/advisor/leads/${enc(id)}/status`, { status, note })
+
+/** A privacy number (隐私号) to call the lead's buyer from the advisor's own phone (the BFF binds it, audited). */
+export const requestPrivacyCall = (id: string) => post<PrivacyCall>(`/api/v1/advisor/leads/${enc(id)}/privacy-call`, {})
 
 export const getAdvisorProfile = () => get<AdvisorProfile>('/api/v1/advisor/profile')
 export const saveAdvisorProfile = (body: AdvisorProfile) => request<AdvisorProfile>('/api/v1/advisor/profile', { method: 'PUT', body })

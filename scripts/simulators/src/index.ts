@@ -9,3 +9,4 @@ export { startSmsSimulator, aliyunSignature, aliyunPercentEncode, type SmsSimula
 export { createAlipayOauth, type AlipayOauthOptions } from './alipay';
 export { startBankSimulator, bankRequestSignature, bankResponseSignature, DEFAULT_BANK_PRODUCTS, type BankSimulatorOptions, type BankProduct } from './bank';
 export { generateUsageHistory, generateFleetHistory, driverFor, type FleetCar, type DriverProfile, type GeneratedReport } from './fleet-usage';
+export { startDyplsSimulator, type DyplsSimulatorOptions } from './dypls';

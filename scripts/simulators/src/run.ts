@@ -11,6 +11,7 @@ import { loadOrCreateAlipayDevKeys, loadOrCreateDevKeys } from './dev-keys';
 import { startAlipayGateway } from './alipay-gateway';
 import { createAlipayOauth } from './alipay';
 import { startSmsSimulator } from './sms';
+import { startDyplsSimulator } from './dypls';
 import { DEMO_SOLD_VEHICLES, startDmsSimulator } from './dms';
 import { startBankSimulator } from './bank';
 import { startTmsSimulator } from './tms';
@@ -36,6 +37,13 @@ const starters: Record<string, (port: number) => Promise<RunningSimulator>> = {
       accessKeySecret: process.env.SMS_ACCESS_KEY_SECRET || 'dev-sms-secret',
       signName: process.env.SMS_SIGN_NAME || '远山汽车',
       templateCode: process.env.SMS_TEMPLATE_CODE || 'SMS_000000001',
+      port,
+    }),
+  dypls: (port) =>
+    startDyplsSimulator({
+      accessKeyId: process.env.PRIVACY_NUMBER_ACCESS_KEY_ID || 'LTAIdevcarmall',
+      accessKeySecret: process.env.PRIVACY_NUMBER_ACCESS_KEY_SECRET || 'dev-dypls-secret',
+      poolKey: process.env.PRIVACY_NUMBER_POOL_KEY || 'FC100000000000001',
       port,
     }),
   bank: (port) => startBankSimulator({ appId: process.env.BANK_APP_ID || 'carmall-dev', secret: process.env.BANK_SECRET || 'dev-bank-secret', port }),

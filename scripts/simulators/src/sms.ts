@@ -1,5 +1,8 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { acceptRpcCall } from './aliyun-rpc';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
+
+export { aliyunPercentEncode, aliyunSignature } from './aliyun-rpc';
 
 /**
  * Aliyun SMS (Dysmsapi 2017-05-25) simulator: `SendSms` over the RPC protocol, GET query or POST
@@ -23,19 +26,6 @@ export interface SmsSimulatorOptions {
   templateCode: string;
   port?: number;
   now?: () => number;
-}
-
-export function aliyunPercentEncode(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-export function aliyunSignature(method: string, params: Record<string, string>, secret: string): string {
-  const canonical = Object.keys(params)
-    .filter((k) => k !== 'Signature')
-    .sort()
-    .map((k) => `${aliyunPercentEncode(k)}=${aliyunPercentEncode(params[k])}`)
-    .join('&');
-  return createHmac('sha1', `${secret}&`).update(`${method}&${aliyunPercentEncode('/')}&${aliyunPercentEncode(canonical)}`).digest('base64');
 }
 
 const MESSAGES: Record<string, string> = {
@@ -71,23 +61,9 @@ export async function startSmsSimulator(opts: SmsSimulatorOptions): Promise<Runn
         history.clear();
         return sendJson(res, 200, { ok: true });
       }
-      if (url.pathname !== '/') return sendJson(res, 404, { Code: 'InvalidAction.NotFound', Message: 'Specified api is not found, please check your url and method.' });
-      const params: Record<string, string> = Object.fromEntries(url.searchParams);
-      if (req.method === 'POST') for (const [k, v] of new URLSearchParams(await readBody(req))) params[k] = v;
-      const RequestId = randomUUID().toUpperCase();
-      const fail = (status: number, Code: string, Message = MESSAGES[Code] ?? Code) =>
-        sendJson(res, status, status === 200 ? { RequestId, Code, Message } : { RequestId, HostId: 'dysmsapi.aliyuncs.com', Code, Message, Recommend: `https://api.aliyun.com/troubleshoot?q=${Code}` });
-
-      if (params.AccessKeyId !== opts.accessKeyId) return fail(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.');
-      if (params.SignatureMethod !== 'HMAC-SHA1' || params.SignatureVersion !== '1.0' || !params.Signature) return fail(400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards.');
-      if (aliyunSignature(req.method ?? 'GET', params, opts.accessKeySecret) !== params.Signature)
-        return fail(400, 'SignatureDoesNotMatch', 'Specified signature is not matched with our calculation.');
-      const ts = Date.parse(params.Timestamp ?? '');
-      if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(params.Timestamp ?? '') || Math.abs(now() - ts) > 15 * 60_000)
-        return fail(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
-      if (!params.SignatureNonce || nonces.has(params.SignatureNonce)) return fail(400, 'SignatureNonceUsed', 'Specified signature nonce was used already.');
-      nonces.add(params.SignatureNonce);
-      if (params.Action !== 'SendSms' || params.Version !== '2017-05-25') return fail(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.');
+      const call = await acceptRpcCall(req, res, url, { host: 'dysmsapi.aliyuncs.com', accessKeyId: opts.accessKeyId, accessKeySecret: opts.accessKeySecret, version: '2017-05-25', actions: ['SendSms'], now }, nonces, MESSAGES);
+      if (!call) return;
+      const { params, fail } = call;
       if (forced && forced.times > 0) {
         forced.times -= 1;
         return fail(200, forced.code);
@@ -110,7 +86,7 @@ export async function startSmsSimulator(opts: SmsSimulatorOptions): Promise<Runn
       if (times.length >= 10) return fail(200, 'isv.BUSINESS_LIMIT_CONTROL');
       history.set(phone, [...times, t]);
       sent.set(phone, { phone, code: templateParam.code, templateParam, signName: params.SignName, at: new Date(t).toISOString() });
-      return sendJson(res, 200, { RequestId, Code: 'OK', Message: 'OK', BizId: `${randomBytes(9).toString('hex')}^0` });
+      return sendJson(res, 200, { RequestId: call.requestId, Code: 'OK', Message: 'OK', BizId: `${randomBytes(9).toString('hex')}^0` });
     },
     opts.port,
   );

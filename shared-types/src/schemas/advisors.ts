@@ -280,3 +280,17 @@ export const advisorProfileRequestSchema = z
 /** POST /shares/:shareId/contact: the buyer leaves their WeChat ID for the share's advisor. */
 export const shareContactRequestSchema = z.object({ wechatId: wechatIdSchema, consent: z.literal(true, { message: '请先阅读并同意将微信号提供给顾问' }) }).strict();
 export const shareContactResponseSchema = z.object({ leadId: z.string(), advisorName: z.string(), created: z.boolean() });
+
+/**
+ * POST /advisor/leads/:id/privacy-call: the middle number (隐私号, AXB) the advisor dials to reach
+ * the lead's buyer; it relays only between the two of them until `expiresAt`, and the buyer sees
+ * the same X when they call back. Neither real number is in the answer.
+ */
+export const privacyCallSchema = z.object({
+  leadId: z.string(),
+  secretNo: z.string(),
+  expiresAt: z.string(),
+  /** A live binding from an earlier tap (same X), not a new one. */
+  reused: z.boolean(),
+});
+export type PrivacyCall = z.output<typeof privacyCallSchema>;

@@ -71,6 +71,9 @@ export class LeadService {
     private readonly storeOf: (userId: string) => Promise<string | null> = async () => null,
   ) {}
 
+  /** Called when a lead is completed or lost (set in app.ts: the privacy-calls module ends its numbers). */
+  onClosed: ((leadId: string) => Promise<unknown>) | null = null;
+
   get Leads() {
     return leadModel(this.conn);
   }
@@ -237,11 +240,10 @@ export class LeadService {
    */
   async changeStatus(user: AuthedUser, id: string, status: LeadStatusValue, note: string) {
     const admin = user.roles.includes('admin');
-    const store = admin ? null : await this.storeOf(user.id);
+    const mine = await this.followsUp(user);
     const updated = await this.locks.withLock(`lead:${id}`, async () => {
       const lead = await this.Leads.findById(id).lean<LeadDoc>();
-      const mine = lead && (admin || lead.advisorUserId === user.id || (lead.advisorUserId === null && store !== null && lead.storeCode === store));
-      if (!lead || !mine) throw notFound('线索', { id });
+      if (!lead || !mine(lead)) throw notFound('线索', { id });
       if (!canChangeLeadStatus(lead.status, status))
         throw new AppError(409, 'LEAD_STATE_INVALID', `线索已${lead.status === 'completed' ? '完成' : '流失'}，不能再更改`, { status: lead.status });
       const entry: LeadHistoryEntry = { status, note, at: new Date().toISOString(), byUserId: user.id };
@@ -257,7 +259,28 @@ export class LeadService {
       );
       return (await this.Leads.findById(id).lean<LeadDoc>())!;
     });
+    if ((status === 'completed' || status === 'lost') && this.onClosed) {
+      await this.onClosed(id).catch((err: Error) => this.logger.warn({ err: err.message, leadId: id }, 'could not end the privacy numbers of a closed lead (they expire on their own)'));
+    }
     return this.present(updated, user.id, await this.namesOf([updated]));
+  }
+
+  /** Which leads this user may follow up: an admin any, an advisor theirs and their store's unassigned ones. */
+  private async followsUp(user: AuthedUser): Promise<(lead: LeadDoc) => boolean> {
+    if (user.roles.includes('admin')) return () => true;
+    const store = await this.storeOf(user.id);
+    return (lead) => lead.advisorUserId === user.id || (lead.advisorUserId === null && store !== null && lead.storeCode === store);
+  }
+
+  /**
+   * What a privacy-number call to a lead needs (the privacy-calls module asks): the buyer's phone,
+   * decrypted here and never answered to anyone. Another advisor's lead is 404, as in changeStatus.
+   */
+  async callTarget(user: AuthedUser, id: string): Promise<{ leadId: string; status: LeadStatusValue; buyerPhone: string | null }> {
+    const lead = Types.ObjectId.isValid(id) ? await this.Leads.findById(id).lean<LeadDoc>() : null;
+    if (!lead || !(await this.followsUp(user))(lead)) throw notFound('线索', { id });
+    const phone = lead.contact?.phone ? this.decrypt(lead.contact.phone, String(lead._id), 'phone') : null;
+    return { leadId: String(lead._id), status: lead.status, buyerPhone: phone };
   }
 
   /** Display names of the advisors on these leads (ids never leave the BFF in lead answers). */

@@ -1,21 +1,23 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import { useDidShow } from '@tarojs/taro'
-import { WECHAT_ID_RE, WECHAT_ID_RULE, formatDateCN, formatFen } from '@carmall/shared-types'
+import { WECHAT_ID_RE, WECHAT_ID_RULE, formatDateCN, formatDateTimeCN, formatFen } from '@carmall/shared-types'
 import {
   getAdvisorProfile,
   listAdvisorLeads,
   listAdvisorShares,
+  requestPrivacyCall,
   saveAdvisorProfile,
   updateLeadStatus,
   type AdvisorProfile,
   type AdvisorShare,
   type Lead,
   type LeadStatus,
+  type PrivacyCall,
 } from '../../../api/advisors'
 import { ApiError, getToken } from '../../../api/client'
 import { EmptyState, ErrorState, LoadingState } from '../../../components/StatusViews'
-import { copyWechatId } from '../../../utils/wechat-contact'
+import { copyWechatId, dialPrivacyNumber, spacedNumber } from '../../../utils/wechat-contact'
 import { errorText } from '../lib'
 import './sales.scss'
 
@@ -81,6 +83,22 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
       setBusy(false)
     }
   }
+  const [secret, setSecret] = useState<PrivacyCall | null>(null)
+  // The buyer's number stays masked: the BFF binds a middle number that reaches only them, from my phone.
+  const callByPrivacyNumber = async () => {
+    setBusy(true)
+    setError('')
+    try {
+      const c = await requestPrivacyCall(lead.id)
+      setSecret(c)
+      void dialPrivacyNumber(c.secretNo)
+    } catch (err) {
+      setError(errorText(err, '隐私号获取失败，请重试'))
+    } finally {
+      setBusy(false)
+    }
+  }
+  const open = lead.status !== 'lost' && lead.status !== 'completed'
   const last = lead.history[lead.history.length - 1]
   return (
     <View className='sales-card lead-item' data-id={lead.id} data-status={lead.status}>
@@ -94,6 +112,18 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
       <Text className='sales-card__line lead-item__customer'>
         客户 {lead.customer.name ?? '未留名'} · {lead.customer.phone ?? '未留手机号'}
       </Text>
+      {open && lead.customer.phone && (
+        <View className='lead-item__call'>
+          <Button className='btn-plain lead-item__dial' size='mini' disabled={busy || undefined} onClick={() => void callByPrivacyNumber()}>
+            隐私号拨打
+          </Button>
+          {secret && (
+            <Text className='sales-card__line lead-item__secret' data-secret-no={secret.secretNo}>
+              请用您绑定的手机拨打 {spacedNumber(secret.secretNo)}（{formatDateTimeCN(secret.expiresAt)} 前有效，双方都看不到对方号码）
+            </Text>
+          )}
+        </View>
+      )}
       {lead.customer.wechatId && (
         <View className='lead-item__wechat' data-wechat-id={lead.customer.wechatId}>
           <Text className='sales-card__line'>客户微信 {lead.customer.wechatId}（客户已同意您添加）</Text>
@@ -112,7 +142,7 @@ function LeadCard({ lead, onChanged }: { lead: Lead; onChanged: (l: Lead) => voi
       <Text className='sales-card__hint'>
         {formatDateCN(lead.createdAt)} 创建{last?.note ? ` · 最近跟进：${last.note}` : ''}
       </Text>
-      {lead.status !== 'lost' && lead.status !== 'completed' && (
+      {open && (
         <>
           <Input className='sales-input lead-item__note' placeholder='跟进备注（选填）' maxlength={200} value={note} onInput={(e) => setNote(e.detail.value)} />
           <View className='chips'>
