@@ -532,6 +532,12 @@ const NO_SUCCESS_HERE: Record<string, string> = {
 };
 
 describe('the OpenAPI document', () => {
+  it('declares the response schema of every route that answers JSON', () => {
+    // 204s have no body; images and files declare their media type instead (contentType).
+    const undeclared = t.app.routes.filter((r) => !r.response && r.status !== 204 && !r.contentType).map(opKey);
+    expect(undeclared).toEqual([]);
+  });
+
   it('describes every refinement of a request with a rule', () => {
     const undescribed = t.app.routes.flatMap((r) => routeRules(r).filter((x) => x.rule === 'undescribed refinement').map((x) => `${opKey(r)} ${x.in} ${x.at}`));
     expect(undescribed).toEqual([]);

@@ -66,6 +66,7 @@ export function orderRoutes(orders: OrderService, payments: PaymentService, inve
       path: '/orders/terms',
       tag: 'orders',
       summary: 'The deposit terms shown before paying',
+      response: z.object({ version: z.string(), intentDepositFen: z.number().int(), paymentWindowMinutes: z.number().int(), text: z.array(z.string()) }),
       handler: async () => CURRENT_DEPOSIT_TERMS,
     }),
     route({
