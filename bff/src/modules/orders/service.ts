@@ -144,7 +144,7 @@ export class OrderService {
     public jobs: OrderJobs | null = null,
     public hooks: PlacementHooks = {},
   ) {
-    this.completions = new Limiter(opts.writeConcurrency ?? 16);
+    this.completions = new Limiter(opts.writeConcurrency ?? 4);
   }
 
   /** Order writes in flight in this process: a rush queues here instead of flooding the database. */
