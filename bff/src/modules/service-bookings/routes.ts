@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { SITE_KINDS, shanghaiDate } from '@carmall/shared-types';
+import { shanghaiDate } from '@carmall/shared-types';
 import { idempotencyKeyHeader, route, type RouteError } from '../../infra/route';
+import { siteSchema } from '../slots/routes';
 import type { ServiceBookingService } from './service';
 
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
@@ -23,17 +24,7 @@ const bookingSchema = z.object({
   cancellable: z.boolean(),
 });
 const centreDaySchema = z.object({
-  site: z.object({
-    code: z.string(),
-    name: z.string(),
-    city: z.string(),
-    kind: z.enum(SITE_KINDS),
-    address: z.string(),
-    phone: z.string().nullable(),
-    hours: z.array(z.string()),
-    slotMinutes: z.number().int(),
-    capacity: z.number().int(),
-  }),
+  site: siteSchema,
   date: z.string(),
   /** The centre the staff member works at (null: brand-wide staff or an admin). */
   assignedSite: z.string().nullable(),

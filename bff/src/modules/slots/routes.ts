@@ -8,8 +8,8 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
 const objectId = z.string().regex(/^[0-9a-f]{24}$/, 'ID 不正确');
 
-/** Response shapes (presentSite, SlotView). */
-const siteSchema = z.object({
+/** Response shapes (presentSite, SlotView); the site's is shared with the booking modules. */
+export const siteSchema = z.object({
   code: z.string(),
   name: z.string(),
   city: z.string(),
