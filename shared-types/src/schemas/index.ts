@@ -8,3 +8,4 @@ export * from './analytics';
 export * from './orders-admin';
 export * from './catalog-admin';
 export * from './tracking';
+export * from './reconciliation';

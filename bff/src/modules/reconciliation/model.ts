@@ -1,33 +1,14 @@
 import { Schema, type Connection } from 'mongoose';
+import { MISMATCH_KINDS } from '@carmall/shared-types/schemas';
+
+// The kinds are the API's too (shared-types), so the console names them the same way.
+export { MISMATCH_KINDS };
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
 /**
  * One reconciliation report per Asia/Shanghai day (`date`, unique): re-running a day replaces its
  * report (an upsert by date), so the job and operators can run it as often as they like.
  */
-export const MISMATCH_KINDS = [
-  /** WeChat has a SUCCESS payment of ours that we never applied (its notify was lost): applied after a query confirms it. */
-  'missing_local',
-  /** WeChat has a payment whose out_trade_no we have no record of. */
-  'unknown_trade',
-  /** We hold a payment as paid that day; WeChat's bill does not have it. */
-  'missing_remote',
-  /** Both have the payment, with different amounts. */
-  'amount_mismatch',
-  /** Both have the payment as paid, on different days (a payment around midnight, or a late notify). */
-  'paid_date_mismatch',
-  /** WeChat refunded; we have no such refund, or have not seen it succeed. */
-  'refund_missing_local',
-  /** We hold a refund as succeeded that day; WeChat's bill does not have it. */
-  'refund_missing_remote',
-  'refund_amount_mismatch',
-  'refund_date_mismatch',
-  /** The bill's summary line does not add up to its rows. */
-  'bill_summary_mismatch',
-  /** An Alipay payment of ours could not be checked (Alipay did not answer the query): checked again at the next run. */
-  'query_failed',
-] as const;
-export type MismatchKind = (typeof MISMATCH_KINDS)[number];
-
 export interface Mismatch {
   kind: MismatchKind;
   message: string;

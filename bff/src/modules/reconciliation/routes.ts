@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { route } from '../../infra/route';
 import type { Role } from '../auth/session';
-import { MISMATCH_KINDS } from './model';
+import { reconciliationReportSchema as reportSchema } from '@carmall/shared-types/schemas';
 import { shanghaiDay, type ReconciliationService } from './service';
 
 const OPERATORS: Role[] = ['operator', 'admin'];
@@ -12,38 +12,6 @@ const dateSchema = z
     message: '日期不存在',
     params: { rule: 'a real calendar date (no 2024-02-30)' },
   });
-
-/** The report (presentReport): totals on both sides and every mismatch with what was done about it. */
-const count = z.number().int();
-const reportSchema = z.object({
-  date: z.string(),
-  status: z.enum(['balanced', 'mismatched']),
-  /** The day was still running: its bill is not final. */
-  partialDay: z.boolean(),
-  generatedAt: z.string(),
-  trigger: z.object({ kind: z.enum(['schedule', 'operator']), id: z.string().optional() }),
-  runs: count,
-  bill: z.object({ available: z.boolean(), payments: count, paidFen: count, refunds: count, refundedFen: count, feeFen: count }),
-  ours: z.object({ payments: count, paidFen: count, refunds: count, refundedFen: count }),
-  matched: z.object({ payments: count, refunds: count }),
-  /** Alipay payments of the day, each checked by a trade query (null: none, or a report from before). */
-  alipay: z.object({ checked: count, matched: count, paidFen: count }).nullable(),
-  mismatches: z.array(
-    z.object({
-      kind: z.enum(MISMATCH_KINDS),
-      message: z.string(),
-      outTradeNo: z.string().optional(),
-      outRefundNo: z.string().optional(),
-      orderNo: z.string().optional(),
-      transactionId: z.string().optional(),
-      billFen: count.optional(),
-      ourFen: count.optional(),
-      channel: z.enum(['wechat', 'alipay']).optional(),
-      resolution: z.enum(['applied', 'not_applied']).optional(),
-      resolutionNote: z.string().optional(),
-    }),
-  ),
-});
 
 export function reconciliationRoutes(service: ReconciliationService) {
   return [

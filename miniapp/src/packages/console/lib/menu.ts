@@ -1,12 +1,13 @@
 import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
 import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath, consoleStockPath } from '../../../api/console'
+import { consoleReconciliationPath } from '../../../api/reconciliation'
 
 /**
  * The console's left menu, per role. The BFF checks the role again on every call: an entry a
  * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
  */
 export interface ConsoleMenuEntry {
-  key: 'orders' | 'catalog' | 'stock'
+  key: 'orders' | 'catalog' | 'stock' | 'reconciliation'
   label: string
   path: string
   roles: readonly string[]
@@ -17,6 +18,8 @@ export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
   { key: 'catalog', label: '商品目录', path: consoleCatalogPath, roles: CATALOG_EDITOR_ROLES },
   // Stock changes are the operators' (as the BFF's stock routes): the same roles as the catalog.
   { key: 'stock', label: '库存', path: consoleStockPath, roles: CATALOG_EDITOR_ROLES },
+  // Reconciliation is the operators' (the BFF's reconciliation routes: operator, admin).
+  { key: 'reconciliation', label: '对账', path: consoleReconciliationPath, roles: CATALOG_EDITOR_ROLES },
 ]
 
 export const menuFor = (roles: readonly string[] | undefined) => CONSOLE_MENU.filter((e) => hasAnyRole(roles, e.roles))
