@@ -444,7 +444,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
       await recordEvent(user.id, quote.modelCode, 'quote');
       await leads.recordFinanceQuote(user, quote);
     }),
-    ...vehicleRoutes(vehicles, vehicleClaims),
+    ...vehicleRoutes(vehicles, vehicleClaims, { idsByPhone: (phone) => users.idsByPhone(phone), maskedContacts: (ids) => users.maskedContacts(ids) }),
     ...slotRoutes(slots),
     ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),

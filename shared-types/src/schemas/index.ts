@@ -9,3 +9,4 @@ export * from './orders-admin';
 export * from './catalog-admin';
 export * from './tracking';
 export * from './reconciliation';
+export * from './vehicles-admin';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { ENERGY_TYPES, VEHICLE_SOURCES } from '@carmall/shared-types';
+import { ENERGY_TYPES, VEHICLE_SOURCES, shanghaiDate, type ServiceStatus } from '@carmall/shared-types';
+import { ADMIN_VEHICLE_SERVICE_STATUSES, adminVehicleListSchema, type AdminVehicleRow } from '@carmall/shared-types/schemas';
+import { validationFailed } from '../../infra/errors';
 import { idempotencyKeyHeader, route } from '../../infra/route';
 import type { VehicleClaims } from './claims';
 import { presentVehicle, type VehicleService } from './service';
@@ -55,8 +57,67 @@ const vehicleSchema = z.object({
   }),
 });
 
-export function vehicleRoutes(vehicles: VehicleService, claims: VehicleClaims) {
+/** What the staff list needs of the users module (passed in from app.ts): owners by phone, masked contacts. */
+export interface VehicleOwners {
+  idsByPhone(phone: string): Promise<string[]>;
+  maskedContacts(ids: string[]): Promise<Map<string, { phone: string | null; name: string | null }>>;
+}
+
+/** The search box: a whole VIN, its last 6, or the owner's whole mobile number (the blind index matches whole numbers only). */
+function readSearch(q: string | undefined): { kind: 'none' | 'vin' | 'vin_suffix' | 'phone'; value: string } {
+  const v = (q ?? '').trim().toUpperCase();
+  if (!v) return { kind: 'none', value: '' };
+  if (/^[A-HJ-NPR-Z0-9]{17}$/.test(v)) return { kind: 'vin', value: v };
+  if (/^1[3-9]\d{9}$/.test(v)) return { kind: 'phone', value: v };
+  if (/^[A-HJ-NPR-Z0-9]{6}$/.test(v)) return { kind: 'vin_suffix', value: v };
+  throw validationFailed('请输入完整车架号、车架号后 6 位或车主完整手机号', [{ in: 'query', path: 'q', message: '请输入完整车架号、车架号后 6 位或车主完整手机号', code: 'invalid_search' }]);
+}
+
+export function vehicleRoutes(vehicles: VehicleService, claims: VehicleClaims, owners?: VehicleOwners) {
   return [
+    route({
+      method: 'get',
+      path: '/admin/vehicles',
+      tag: 'vehicles',
+      summary: "Service staff: owners' cars — search by VIN (whole or last 6) or the owner's whole phone (blind index), filter by service status; owners masked, newest delivery first",
+      auth: ['service', 'admin'],
+      query: z
+        .object({
+          q: z.string().max(32).optional(),
+          serviceStatus: z.enum(ADMIN_VEHICLE_SERVICE_STATUSES).optional(),
+          page: z.coerce.number().int().min(1).max(1000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+        })
+        .strict(),
+      response: adminVehicleListSchema,
+      handler: async (_ctx, { query }) => {
+        const search = readSearch(query.q);
+        const ownerIds = search.kind === 'phone' ? ((await owners?.idsByPhone(search.value)) ?? []) : undefined;
+        const { items, total } = await vehicles.adminList({
+          ...(search.kind === 'vin' ? { vin: search.value } : {}),
+          ...(search.kind === 'vin_suffix' ? { vinSuffix: search.value } : {}),
+          ...(ownerIds ? { ownerIds } : {}),
+          ...(query.serviceStatus ? { serviceStatus: query.serviceStatus } : {}),
+          page: query.page,
+          pageSize: query.pageSize,
+        });
+        const contacts = (await owners?.maskedContacts(items.map((v) => v.ownerId))) ?? new Map();
+        const rows: AdminVehicleRow[] = items.map((v) => ({
+          id: String(v._id),
+          vin: v.vin,
+          modelName: v.modelName,
+          plate: v.plate ?? null,
+          source: v.source ?? (v.orderNo ? 'order' : 'staff'),
+          orderNo: v.orderNo ?? null,
+          deliveredOn: shanghaiDate(v.deliveredAt),
+          owner: contacts.get(v.ownerId) ?? { phone: null, name: null },
+          service: v.summary
+            ? { status: v.summary.serviceStatus as ServiceStatus, dueDate: v.summary.serviceDueDate, odometerKm: Math.round(v.summary.odometerKm), batterySohPct: v.summary.batterySohPct ?? null }
+            : null,
+        }));
+        return { items: rows, page: query.page, pageSize: query.pageSize, total, search: search.kind };
+      },
+    }),
     route({
       method: 'get',
       path: '/me/vehicles',

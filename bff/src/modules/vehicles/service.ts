@@ -270,6 +270,23 @@ export class VehicleService {
     return f;
   }
 
+  /**
+   * Staff console: cars by VIN (whole, or its last 6), by owner (ids the caller found by phone), by
+   * service status, newest delivery first. Reads the stored summary only (no per-car health).
+   */
+  async adminList(f: { vin?: string; vinSuffix?: string; ownerIds?: string[]; serviceStatus?: string; page: number; pageSize: number }): Promise<{ items: VehicleDoc[]; total: number }> {
+    const filter: Record<string, unknown> = {};
+    if (f.vin) filter.vin = f.vin;
+    if (f.vinSuffix) filter.vin = { $regex: `${f.vinSuffix}$` };
+    if (f.ownerIds) filter.ownerId = { $in: f.ownerIds };
+    if (f.serviceStatus) filter['summary.serviceStatus'] = f.serviceStatus;
+    const [items, total] = await Promise.all([
+      this.Vehicles.find(filter).sort({ deliveredAt: -1, _id: 1 }).skip((f.page - 1) * f.pageSize).limit(f.pageSize).lean<VehicleDoc[]>(),
+      this.Vehicles.countDocuments(filter),
+    ]);
+    return { items, total };
+  }
+
   async listOwned(ownerId: string): Promise<VehicleDoc[]> {
     return this.Vehicles.find({ ownerId }).sort({ deliveredAt: 1 }).lean<VehicleDoc[]>();
   }
