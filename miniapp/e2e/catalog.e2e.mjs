@@ -138,7 +138,7 @@ async function main() {
     check((await text(s.page, '.console-forbidden')).includes('无权限'), `the catalog page reads "${await text(s.page, '.console-forbidden')}"`)
     await waitShown(s.page, '.console-nav__item[data-key="orders"]', 'the service user menu')
     const staffMenu = await s.page.$$eval(`${PAGE} .console-nav__item`, (els) => els.map((e) => e.getAttribute('data-key')))
-    check(JSON.stringify(staffMenu) === '["orders"]', `the service user's menu is ${JSON.stringify(staffMenu)} (no 商品目录/库存 expected)`)
+    check(JSON.stringify(staffMenu) === '["orders","vehicles"]', `the service user's menu is ${JSON.stringify(staffMenu)} (orders and vehicles only: no 商品目录/库存 expected)`)
     check(!(await s.page.$(`${PAGE} .model-editor`)), 'the service user sees the editor')
     const refused = s.errors.filter((e) => /^HTTP 403 .*\/api\/v1\/admin\/catalog\/models$/.test(e))
     check(refused.length === 1, `the page did not get the BFF's 403: ${JSON.stringify(s.errors)}`)

@@ -106,7 +106,7 @@ async function main() {
     await waitShown(page, '.console-nav__item[data-key="orders"]', 'the console menu')
     await waitShown(page, '.order-row', 'the order table')
     const menu = await page.$$eval(`${PAGE} .console-nav__item`, (els) => els.map((e) => e.getAttribute('data-key')))
-    check(JSON.stringify(menu) === '["orders"]', `the service user's menu is ${JSON.stringify(menu)}, expected orders only (no 商品目录)`)
+    check(JSON.stringify(menu) === '["orders","vehicles"]', `the service user's menu is ${JSON.stringify(menu)}, expected orders and vehicles only (no 商品目录)`)
     const box = await page.$eval(`${PAGE} .console-nav`, (el) => el.getBoundingClientRect().toJSON())
     check(box.width >= 150 && box.height >= 600, `the menu is not a left column at 1440×900: ${JSON.stringify(box)}`)
     await page.fill(`${PAGE} .console-search input`, phone)

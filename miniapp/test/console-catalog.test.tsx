@@ -124,7 +124,7 @@ describe('管理后台 · 库存', () => {
     installFakeConsole({ roles: ['service'] })
     const { container: c } = render(<ConsoleStockPage />)
     await waitFor(() => expect($(c, '.console-forbidden')).not.toBeNull())
-    await waitFor(() => expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders']))
+    await waitFor(() => expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders', 'vehicles']))
   })
   it('an operator takes cars in with a reason (checked as typed), sent once with an Idempotency-Key, then sees the row and history', async () => {
     signIn()

@@ -21,9 +21,9 @@ const goodVin = (n: number) => {
 
 describe('console menu and roles', () => {
   it('shows each role only its sections; buyers and advisors none', () => {
-    expect(menuFor(['service']).map((e) => e.key)).toEqual(['orders'])
+    expect(menuFor(['service']).map((e) => e.key)).toEqual(['orders', 'vehicles'])
     expect(menuFor(['operator']).map((e) => e.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation'])
-    expect(menuFor(['admin']).map((e) => e.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation'])
+    expect(menuFor(['admin']).map((e) => e.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation', 'vehicles'])
     expect(menuFor(['buyer', 'advisor'])).toEqual([])
     expect(canUseConsole(['buyer', 'service'])).toBe(true)
     expect(canUseConsole(['advisor'])).toBe(false)
@@ -128,7 +128,7 @@ describe('管理后台 · 订单', () => {
     const fake = installFakeConsole({ roles: ['service'], orders: [order(1, 'locked'), order(2, 'allocated'), order(3, 'pending_payment', { phone: '13700000003' })] })
     const { container: c } = render(<ConsoleOrdersPage />)
     await waitFor(() => expect($$(c, '.order-row')).toHaveLength(3))
-    expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders'])
+    expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders', 'vehicles'])
     expect($(c, '.console-export')).toBeNull()
     // Part of a number is refused before anything is sent.
     const listCalls = () => callsTo(fake, 'GET', '/api/v1/admin/orders').length
@@ -292,7 +292,7 @@ describe('管理后台 · 商品目录', () => {
     await waitFor(() => expect($(c, '.console-forbidden')).not.toBeNull())
     expect($(c, '.console-forbidden')!.textContent).toContain('无权限')
     expect(callsTo(fake, 'GET', '/api/v1/admin/catalog/models')).toHaveLength(1)
-    await waitFor(() => expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders']))
+    await waitFor(() => expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders', 'vehicles']))
   })
   it('an operator sees the model, its change log and every menu entry', async () => {
     signIn()

@@ -1,13 +1,14 @@
 import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
 import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath, consoleStockPath } from '../../../api/console'
 import { consoleReconciliationPath } from '../../../api/reconciliation'
+import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-admin'
 
 /**
  * The console's left menu, per role. The BFF checks the role again on every call: an entry a
  * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
  */
 export interface ConsoleMenuEntry {
-  key: 'orders' | 'catalog' | 'stock' | 'reconciliation'
+  key: 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles'
   label: string
   path: string
   roles: readonly string[]
@@ -20,6 +21,8 @@ export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
   { key: 'stock', label: '库存', path: consoleStockPath, roles: CATALOG_EDITOR_ROLES },
   // Reconciliation is the operators' (the BFF's reconciliation routes: operator, admin).
   { key: 'reconciliation', label: '对账', path: consoleReconciliationPath, roles: CATALOG_EDITOR_ROLES },
+  // Owners' cars are the service desk's (as the BFF's vehicle routes: service, admin).
+  { key: 'vehicles', label: '车辆', path: consoleVehiclesPath, roles: VEHICLE_DESK_ROLES },
 ]
 
 export const menuFor = (roles: readonly string[] | undefined) => CONSOLE_MENU.filter((e) => hasAnyRole(roles, e.roles))
