@@ -16,7 +16,8 @@
  * shipment shows), marks it arrived and delivered — each step confirmed, with its progress, and
  * seen in the timeline with its audit entry. The service user's menu has no 商品目录 and its URL
  * shows 无权限 (the BFF's 403); an operator's has it. Screenshots: console-search.png,
- * console-allocate.png, console-delivered.png, console-phone.png (390×844: stacked), console-forbidden.png.
+ * console-allocate.png, console-delivered.png, console-phone.png (390×844: stacked), console-vehicles.png
+ * (the delivered car found in 车辆 by the buyer's phone), console-forbidden.png.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -169,6 +170,17 @@ async function main() {
     check(Math.round(phonePanel.width) === 390 && Math.round(phonePanel.left) === 0, `on a phone the order is not full width: ${JSON.stringify(phonePanel)}`)
     await shot(page, 'console-phone.png')
     await page.setViewportSize(DESKTOP)
+
+    // 5b. 车辆: the car just handed over is among its owner's cars, found by the buyer's phone.
+    await openPage(page, 'packages/console/pages/vehicles')
+    await waitShown(page, '.vehicle-total', 'the 车辆 list')
+    await page.fill(`${PAGE} .vehicle-search input`, phone)
+    await until(`the delivered car ${vin} under ${masked} in 车辆`, async () => {
+      await page.click(`${PAGE} .vehicle-search-go`)
+      return !!(await page.waitForSelector(`${PAGE} .vehicle-row[data-vin="${vin}"]`, { timeout: 1_500 }).catch(() => null))
+    })
+    check((await text(page, `.vehicle-row[data-vin="${vin}"] .vehicle-row__owner`)).includes(masked), `the car's owner reads "${await text(page, `.vehicle-row[data-vin="${vin}"] .vehicle-row__owner`)}"`)
+    await shot(page, 'console-vehicles.png')
 
     // 6. The catalog section: no entry for a service user, 无权限 (the BFF's 403) when opened by URL.
     await openPage(page, 'packages/console/pages/catalog')

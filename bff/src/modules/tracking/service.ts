@@ -199,6 +199,12 @@ export class TrackingService {
     private readonly opts: { webhookSecret: string; callbackUrl?: string; delayAlertMinutes?: number },
   ) {}
 
+  /**
+   * Called after a car is handed over (set in app.ts: the vehicles module puts it in the owner's
+   * garage at once; its daily catch-up from delivered orders remains the safety net).
+   */
+  onDelivered: ((order: OrderDoc) => Promise<unknown>) | null = null;
+
   get Shipments() {
     return shipmentModel(this.conn);
   }
@@ -257,6 +263,9 @@ export class TrackingService {
     const set = { ...(vin ? { vin } : {}), ...(shipment && shipment.centre !== orderCentre(order) ? { deliveryCentreCode: shipment.centre } : {}) };
     const updated = await this.orders.transition(order, input.event, actor, { ...(note ? { note } : {}), ...(Object.keys(set).length ? { set: () => set } : {}) });
     if (!updated) throw new AppError(409, 'ORDER_STATE_INVALID', '订单状态已变化，请刷新');
+    if (input.event === 'deliver' && this.onDelivered) {
+      await this.onDelivered(updated).catch((err: Error) => this.logger.warn({ err: err.message, orderNo }, 'the delivered car is not in the garage yet (the daily catch-up adds it)'));
+    }
     return { order: presentOrder(updated), shipment: shipment ? this.present(shipment) : null, before: order.state };
   }
 

@@ -72,7 +72,7 @@ export default function ConsoleVehiclesPage() {
                 <View className='order-table'>
                   <View className='order-table__inner'>
                     <View className='order-table__head'>
-                      <Text className='order-table__th order-table__th--vin'>车架号</Text>
+                      <Text className='order-table__th vehicle-row__vin'>车架号</Text>
                       <Text className='order-table__th order-table__th--car'>车型 · 车牌</Text>
                       <Text className='order-table__th'>车主</Text>
                       <Text className='order-table__th'>交付日期 · 来源</Text>
@@ -81,7 +81,7 @@ export default function ConsoleVehiclesPage() {
                     </View>
                     {state.items.map((v) => (
                       <View key={v.id} className='order-row vehicle-row' data-vin={v.vin} data-service={v.service?.status ?? 'none'}>
-                        <Text className='order-table__td order-table__td--vin vehicle-row__vin'>{v.vin}</Text>
+                        <Text className='order-table__td vehicle-row__vin'>{v.vin}</Text>
                         <Text className='order-table__td order-table__td--car'>
                           {v.modelName}
                           {v.plate ? ` · ${v.plate}` : ''}
