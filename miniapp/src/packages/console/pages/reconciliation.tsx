@@ -85,6 +85,19 @@ export default function ConsoleReconciliationPage() {
   )
 }
 
+/** One side of a bar pair: its share of the larger amount as the bar's length, and the amount. */
+function BarRow({ side, label, share, fen }: { side: 'bill' | 'ours'; label: string; share: number; fen: number }) {
+  return (
+    <View className='recon-bar__row'>
+      <Text className='recon-bar__side'>{label}</Text>
+      <View className='recon-bar__track'>
+        <View className={`recon-bar__fill recon-bar__fill--${side}`} style={{ width: `${Math.round(share * 100)}%` }} />
+      </View>
+      <Text className='recon-bar__amount'>{formatFen(fen)}</Text>
+    </View>
+  )
+}
+
 function Report({ report: r }: { report: ReconciliationReport }) {
   const balanced = r.status === 'balanced'
   return (
@@ -100,20 +113,8 @@ function Report({ report: r }: { report: ReconciliationReport }) {
         {amountBars(r).map((b) => (
           <View key={b.label} className='recon-bar' data-label={b.label}>
             <Text className='recon-bar__label'>{b.label}</Text>
-            <View className='recon-bar__row'>
-              <Text className='recon-bar__side'>微信账单</Text>
-              <View className='recon-bar__track'>
-                <View className='recon-bar__fill recon-bar__fill--bill' style={{ width: `${Math.round(b.billShare * 100)}%` }} />
-              </View>
-              <Text className='recon-bar__amount'>{formatFen(b.billFen)}</Text>
-            </View>
-            <View className='recon-bar__row'>
-              <Text className='recon-bar__side'>我方记录</Text>
-              <View className='recon-bar__track'>
-                <View className='recon-bar__fill recon-bar__fill--ours' style={{ width: `${Math.round(b.oursShare * 100)}%` }} />
-              </View>
-              <Text className='recon-bar__amount'>{formatFen(b.oursFen)}</Text>
-            </View>
+            <BarRow side='bill' label='微信账单' share={b.billShare} fen={b.billFen} />
+            <BarRow side='ours' label='我方记录' share={b.oursShare} fen={b.oursFen} />
           </View>
         ))}
       </View>
