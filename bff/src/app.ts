@@ -50,6 +50,7 @@ import { OrderService } from './modules/orders/service';
 import { orderRoutes } from './modules/orders/routes';
 import { OrderAdmin } from './modules/orders/admin';
 import { orderAdminRoutes } from './modules/orders/admin-routes';
+import { OrderDashboard } from './modules/orders/dashboard';
 import { LaunchService } from './modules/launches/service';
 import { launchRoutes } from './modules/launches/routes';
 import { PaymentService } from './modules/payments/service';
@@ -452,7 +453,7 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
     ...serviceBookingRoutes(serviceBookings),
     ...reminderRoutes(reminders, reminderQueue),
     ...orderRoutes(orders, payments, inventory, audit),
-    ...orderAdminRoutes(orderAdmin, orders, audit),
+    ...orderAdminRoutes(orderAdmin, orders, audit, new OrderDashboard(orders, inventory)),
     ...launchRoutes(launches, limiter, { pollsPerUserPerMin: config.LAUNCH_POLLS_PER_USER_PER_MIN }),
     ...advisorRoutes(shares, leads),
     ...privacyCallRoutes(privacyCalls),

@@ -10,3 +10,4 @@ export * from './catalog-admin';
 export * from './tracking';
 export * from './reconciliation';
 export * from './vehicles-admin';
+export * from './dashboard';

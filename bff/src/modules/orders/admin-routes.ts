@@ -5,6 +5,8 @@ import { route } from '../../infra/route';
 import type { AuditLog } from '../audit/service';
 import type { Role } from '../auth/session';
 import type { OrderAdmin } from './admin';
+import type { OrderDashboard } from './dashboard';
+import { dashboardQuerySchema, dashboardSchema } from '@carmall/shared-types/schemas';
 import { adminOrderDetailSchema, adminOrderExportQuery, adminOrderListQuery, adminOrderListSchema } from './admin-schema';
 import type { OrderService } from './service';
 
@@ -28,8 +30,23 @@ const filterOf = (q: z.output<typeof adminOrderExportQuery>) => ({
 });
 
 /** The staff console's order routes (list, export, one order's page, refund). The delivery steps are tracking's (`/admin/orders/:orderNo/events`). */
-export function orderAdminRoutes(admin: OrderAdmin, orders: OrderService, audit: AuditLog) {
+export function orderAdminRoutes(admin: OrderAdmin, orders: OrderService, audit: AuditLog, dashboard?: OrderDashboard) {
   return [
+    // 经营看板: operators and admins run the store's numbers; service staff run deliveries (no menu entry, 403).
+    ...(dashboard
+      ? [
+          route({
+            method: 'get',
+            path: '/admin/dashboard',
+            tag: 'orders-admin',
+            summary: 'Operator/admin (经营看板): per Shanghai day from..to (inclusive, ≤ 93 days) orders placed, deposits paid (count, fen), locked, cancelled; the conversion of the orders placed in the range; stock cover per variant (available ÷ average daily orders of the last 14 days)',
+            auth: ['operator', 'admin'] as Role[],
+            query: dashboardQuerySchema,
+            response: dashboardSchema,
+            handler: async (_ctx, { query }) => dashboard.report(query.from, query.to),
+          }),
+        ]
+      : []),
     // Before `/admin/orders/:orderNo`, which would otherwise take `export.csv` for an order number.
     route({
       method: 'get',
