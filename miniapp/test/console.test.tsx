@@ -22,8 +22,8 @@ const goodVin = (n: number) => {
 describe('console menu and roles', () => {
   it('shows each role only its sections; buyers and advisors none', () => {
     expect(menuFor(['service']).map((e) => e.key)).toEqual(['orders', 'vehicles'])
-    expect(menuFor(['operator']).map((e) => e.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation'])
-    expect(menuFor(['admin']).map((e) => e.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation', 'vehicles'])
+    expect(menuFor(['operator']).map((e) => e.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation'])
+    expect(menuFor(['admin']).map((e) => e.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation', 'vehicles'])
     expect(menuFor(['buyer', 'advisor'])).toEqual([])
     expect(canUseConsole(['buyer', 'service'])).toBe(true)
     expect(canUseConsole(['advisor'])).toBe(false)
@@ -262,7 +262,7 @@ describe('管理后台 · 订单', () => {
     const { container: c } = render(<ConsoleOrdersPage />)
     await waitFor(() => expect($$(c, '.order-row')).toHaveLength(1))
     expect($(c, '.console-export')).not.toBeNull()
-    expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation'])
+    expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation'])
     fireEvent.click($(c, '.order-row')!)
     await waitFor(() => expect($(c, '.order-action--refund')).not.toBeNull())
     fireEvent.click($(c, '.order-action--refund')!)
@@ -300,7 +300,7 @@ describe('管理后台 · 商品目录', () => {
     const { container: c } = render(<ConsoleCatalogPage />)
     await waitFor(() => expect($$(c, '.catalog-audit')).toHaveLength(1))
     expect($(c, '.catalog-audit')!.textContent).toContain('修改版本价格 · S5_520_RWD · 自版本 3')
-    await waitFor(() => expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['orders', 'catalog', 'stock', 'reconciliation']))
+    await waitFor(() => expect($$(c, '.console-nav__item').map((e) => e.dataset.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation']))
     fireEvent.click($(c, '.console-nav__item[data-key="orders"]')!)
     expect(taroMock.redirectTo).toHaveBeenCalledWith({ url: '/packages/console/pages/orders' })
   })

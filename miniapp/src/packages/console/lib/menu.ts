@@ -1,5 +1,6 @@
 import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
 import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath, consoleStockPath } from '../../../api/console'
+import { consoleDashboardPath, DASHBOARD_ROLES } from '../../../api/dashboard'
 import { consoleReconciliationPath } from '../../../api/reconciliation'
 import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-admin'
 
@@ -8,13 +9,15 @@ import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-a
  * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
  */
 export interface ConsoleMenuEntry {
-  key: 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles'
+  key: 'dashboard' | 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles'
   label: string
   path: string
   roles: readonly string[]
 }
 
 export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
+  // The store's numbers are the operators' (as the BFF's dashboard route: operator, admin).
+  { key: 'dashboard', label: '经营看板', path: consoleDashboardPath, roles: DASHBOARD_ROLES },
   { key: 'orders', label: '订单', path: consoleOrdersPath, roles: ORDER_DESK_ROLES },
   { key: 'catalog', label: '商品目录', path: consoleCatalogPath, roles: CATALOG_EDITOR_ROLES },
   // Stock changes are the operators' (as the BFF's stock routes): the same roles as the catalog.
