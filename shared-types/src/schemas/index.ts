@@ -11,3 +11,4 @@ export * from './tracking';
 export * from './reconciliation';
 export * from './vehicles-admin';
 export * from './dashboard';
+export * from './audit';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cnMobileSchema, consentBodySchema, objectIdSchema, pagingQuery, piiReadQuerySchema, profileUpdateBodySchema, rolesBodySchema, smsCodeSchema } from '@carmall/shared-types/schemas';
+import { auditPageSchema, cnMobileSchema, consentBodySchema, objectIdSchema, pagingQuery, piiReadQuerySchema, profileUpdateBodySchema, rolesBodySchema, smsCodeSchema } from '@carmall/shared-types/schemas';
 import { route } from '../../infra/route';
 import type { AuditLog } from '../audit/service';
 import type { AuthService } from '../auth/service';
@@ -28,28 +28,6 @@ const exportSchema = z.object({
 });
 /** Unmasked, for staff with a reason (audited first). */
 const piiSchema = z.object({ id: z.string(), phone: z.string().nullable(), realName: z.string().nullable(), idCardNo: z.string().nullable(), driverLicenceNo: z.string().nullable() });
-/** Append-only; values of personal data are never in it, only which fields were read or changed. */
-const auditPageSchema = z.object({
-  items: z.array(
-    z.object({
-      id: z.string(),
-      at: z.string(),
-      actorId: z.string(),
-      actorRoles: z.array(z.string()),
-      action: z.string(),
-      targetType: z.string(),
-      targetId: z.string(),
-      reason: z.string().nullable(),
-      before: z.unknown(),
-      after: z.unknown(),
-      requestId: z.string().nullable(),
-      ip: z.string().nullable(),
-    }),
-  ),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  total: z.number().int(),
-});
 const idParams = z.object({ id: objectIdSchema });
 
 /** Whether a user is behind one of an advisor's own leads or shares (the advisors module answers; passed in from app.ts). */

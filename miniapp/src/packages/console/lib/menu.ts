@@ -1,5 +1,6 @@
 import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
 import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath, consoleStockPath } from '../../../api/console'
+import { AUDIT_ROLES, consoleAuditPath } from '../../../api/audit'
 import { consoleDashboardPath, DASHBOARD_ROLES } from '../../../api/dashboard'
 import { consoleReconciliationPath } from '../../../api/reconciliation'
 import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-admin'
@@ -9,7 +10,7 @@ import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-a
  * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
  */
 export interface ConsoleMenuEntry {
-  key: 'dashboard' | 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles'
+  key: 'dashboard' | 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles' | 'audit'
   label: string
   path: string
   roles: readonly string[]
@@ -26,6 +27,8 @@ export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
   { key: 'reconciliation', label: '对账', path: consoleReconciliationPath, roles: CATALOG_EDITOR_ROLES },
   // Owners' cars are the service desk's (as the BFF's vehicle routes: service, admin).
   { key: 'vehicles', label: '车辆', path: consoleVehiclesPath, roles: VEHICLE_DESK_ROLES },
+  // The audit log is the admins' (as GET /admin/audit).
+  { key: 'audit', label: '审计日志', path: consoleAuditPath, roles: AUDIT_ROLES },
 ]
 
 export const menuFor = (roles: readonly string[] | undefined) => CONSOLE_MENU.filter((e) => hasAnyRole(roles, e.roles))
