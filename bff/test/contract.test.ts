@@ -292,6 +292,8 @@ const PER_OP: Record<string, Hints> = {
   'GET /admin/stock/adjustments': { 'query:modelCode': MODEL, 'query:key': `national:${MODEL}:${TRIM}:${PAINT}` },
   'POST /admin/reconciliation/runs': { body: { date: yesterday } },
   'GET /admin/reconciliation/reports/:date': { 'path:date': yesterday },
+  // 经营看板: a real range (random strings are mostly not dates).
+  'GET /admin/dashboard': { 'query:from': yesterday, 'query:to': yesterday },
   'PATCH /me': { body: { realName: '张三' } },
   'POST /me/consents': { body: { document: 'user_agreement', version: '2025.2', channel: 'h5', granted: true } },
   'PUT /me/recommendations/preferences': { body: { minPriceFen: 10_000_000, maxPriceFen: 30_000_000, bodyTypes: ['suv'] } },
