@@ -283,10 +283,10 @@ export function createApp(config: Config, opts: { logger?: Logger } = {}): App {
   });
   // Owned vehicles, maintenance reminders and staff campaigns (WeChat subscribe messages + in-app message centre).
   const vehicles = new VehicleService(mongo.conn, catalog, locks, (id) => users.exists(id), () => orders.listDelivered());
-  // 添加我的车: a car sold elsewhere, found in the DMS; its owner's phone is compared by the users module.
   // A car handed over is in its owner's garage at once (with its real VIN).
   tracking.onDelivered = (o) =>
     vehicles.registerFromDeliveredOrder({ orderNo: o.orderNo, buyerId: o.buyerId, modelCode: o.modelCode, trimCode: o.trimCode, vin: o.vin, deliveredAt: new Date(o.stateSince ?? Date.now()) });
+  // 添加我的车: a car sold elsewhere, found in the DMS; its owner's phone is compared by the users module.
   const vehicleClaims = new VehicleClaims({
     vehicles,
     lookupVin: dms ? (vin) => dms.vehicleByVin(vin) : null,
