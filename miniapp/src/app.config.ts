@@ -40,7 +40,7 @@ export default defineAppConfig({
     { root: 'packages/staff', pages: ['pages/index', 'pages/bookings'] },
     // 管理后台 (service/operator/admin): the desktop-first staff console — orders (search, filters,
     // the order page, single and bulk delivery steps, refunds, CSV export), the catalog editor and stock.
-    { root: 'packages/console', pages: ['pages/orders', 'pages/catalog', 'pages/stock', 'pages/dashboard', 'pages/reconciliation', 'pages/vehicles', 'pages/audit'] },
+    { root: 'packages/console', pages: ['pages/orders', 'pages/catalog', 'pages/stock', 'pages/dashboard', 'pages/reconciliation', 'pages/vehicles', 'pages/audit', 'pages/roles'] },
     // The privacy policy in full (linked from the login panel and 我的).
     { root: 'packages/legal', pages: ['pages/privacy'] },
   ],

@@ -23,7 +23,7 @@ describe('console menu and roles', () => {
   it('shows each role only its sections; buyers and advisors none', () => {
     expect(menuFor(['service']).map((e) => e.key)).toEqual(['orders', 'vehicles'])
     expect(menuFor(['operator']).map((e) => e.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation'])
-    expect(menuFor(['admin']).map((e) => e.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation', 'vehicles', 'audit'])
+    expect(menuFor(['admin']).map((e) => e.key)).toEqual(['dashboard', 'orders', 'catalog', 'stock', 'reconciliation', 'vehicles', 'audit', 'roles'])
     expect(menuFor(['buyer', 'advisor'])).toEqual([])
     expect(canUseConsole(['buyer', 'service'])).toBe(true)
     expect(canUseConsole(['advisor'])).toBe(false)

@@ -12,3 +12,4 @@ export * from './reconciliation';
 export * from './vehicles-admin';
 export * from './dashboard';
 export * from './audit';
+export * from './users-admin';

@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import { auditPageSchema, cnMobileSchema, consentBodySchema, objectIdSchema, pagingQuery, piiReadQuerySchema, profileUpdateBodySchema, rolesBodySchema, smsCodeSchema } from '@carmall/shared-types/schemas';
+import { auditPageSchema, cnMobileSchema, maskedProfileSchema, consentBodySchema, objectIdSchema, pagingQuery, piiReadQuerySchema, profileUpdateBodySchema, rolesBodySchema, smsCodeSchema } from '@carmall/shared-types/schemas';
 import { route } from '../../infra/route';
 import type { AuditLog } from '../audit/service';
 import type { AuthService } from '../auth/service';
 import type { UserService } from './service';
 
-const profileSchema = z.object({
-  id: z.string(),
-  roles: z.array(z.string()),
-  phone: z.string().nullable().describe('masked: 138****1234'),
-  realName: z.string().nullable().describe('masked: 张*'),
-  idCardNo: z.string().nullable().describe('masked: 110***********1234'),
-  driverLicenceNo: z.string().nullable().describe('masked'),
-  channels: z.array(z.string()),
-  createdAt: z.string().nullable(),
-});
+const profileSchema = maskedProfileSchema;
 const consentSchema = z.object({ id: z.string(), document: z.string(), version: z.string(), channel: z.string(), granted: z.boolean(), at: z.string() });
 /** PIPL's right of access: what we hold, personal data masked. */
 const exportSchema = z.object({

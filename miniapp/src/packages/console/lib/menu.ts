@@ -1,6 +1,7 @@
 import { hasAnyRole, ORDER_DESK_ROLES } from '@carmall/shared-types'
 import { CATALOG_EDITOR_ROLES, consoleCatalogPath, consoleOrdersPath, consoleStockPath } from '../../../api/console'
 import { AUDIT_ROLES, consoleAuditPath } from '../../../api/audit'
+import { consoleRolesPath, ROLE_ADMIN_ROLES } from '../../../api/users-admin'
 import { consoleDashboardPath, DASHBOARD_ROLES } from '../../../api/dashboard'
 import { consoleReconciliationPath } from '../../../api/reconciliation'
 import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-admin'
@@ -10,7 +11,7 @@ import { consoleVehiclesPath, VEHICLE_DESK_ROLES } from '../../../api/vehicles-a
  * role lacks is hidden here, and its page answers 无权限 from the BFF's 403 if opened directly.
  */
 export interface ConsoleMenuEntry {
-  key: 'dashboard' | 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles' | 'audit'
+  key: 'dashboard' | 'orders' | 'catalog' | 'stock' | 'reconciliation' | 'vehicles' | 'audit' | 'roles'
   label: string
   path: string
   roles: readonly string[]
@@ -29,6 +30,8 @@ export const CONSOLE_MENU: readonly ConsoleMenuEntry[] = [
   { key: 'vehicles', label: '车辆', path: consoleVehiclesPath, roles: VEHICLE_DESK_ROLES },
   // The audit log is the admins' (as GET /admin/audit).
   { key: 'audit', label: '审计日志', path: consoleAuditPath, roles: AUDIT_ROLES },
+  // Roles are changed by admins only (PUT /admin/users/:id/roles).
+  { key: 'roles', label: '角色', path: consoleRolesPath, roles: ROLE_ADMIN_ROLES },
 ]
 
 export const menuFor = (roles: readonly string[] | undefined) => CONSOLE_MENU.filter((e) => hasAnyRole(roles, e.roles))

@@ -68,7 +68,7 @@ export default function ConsoleReconciliationPage() {
               <View className='order-filters__row'>
                 <Text className='order-filters__label'>日期</Text>
                 <Chips className='recon-days' options={days.map((d, i) => ({ value: d, label: i === 0 ? `${d.slice(5)}（今天）` : d.slice(5) }))} isOn={(v) => v === date} onTap={(v) => setDate(v)} />
-                <CButton className='recon-run' kind='primary' disabled={running} onClick={() => void run()}>
+                <CButton className='recon-run' kind='primary' disabled={running || undefined} onClick={() => void run()}>
                   {running ? '对账中…' : '重新对账'}
                 </CButton>
               </View>

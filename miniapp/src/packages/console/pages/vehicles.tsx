@@ -111,13 +111,13 @@ export default function ConsoleVehiclesPage() {
                 </View>
                 {state.items.length === 0 && <Text className='recon-none'>没有符合条件的车辆</Text>}
                 <View className='vehicle-pager'>
-                  <CButton className='vehicle-prev' disabled={page <= 1} onClick={() => setPage(page - 1)}>
+                  <CButton className='vehicle-prev' disabled={page <= 1 || undefined} onClick={() => setPage(page - 1)}>
                     上一页
                   </CButton>
                   <Text className='vehicle-page'>
                     {page} / {pages}
                   </Text>
-                  <CButton className='vehicle-next' disabled={page >= pages} onClick={() => setPage(page + 1)}>
+                  <CButton className='vehicle-next' disabled={page >= pages || undefined} onClick={() => setPage(page + 1)}>
                     下一页
                   </CButton>
                 </View>
