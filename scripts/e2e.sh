@@ -64,8 +64,10 @@ E2E_STAFF_OPENID=oE2eStaffService
 staff_account "$E2E_STAFF_OPENID" service
 E2E_OPERATOR_OPENID=oE2eOperator
 staff_account "$E2E_OPERATOR_OPENID" operator
+E2E_ADMIN_OPENID=oE2eAdmin
+staff_account "$E2E_ADMIN_OPENID" admin
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_ARTIFACTS_DIR="${E2E_ARTIFACTS_DIR:-$REPO_ROOT/miniapp/test-results}" \
   E2E_WECHAT_SIM_URL="http://127.0.0.1:${sim_port[wechat]}" E2E_WXPAY_SIM_URL="http://127.0.0.1:${sim_port[wechatpay]}" \
   E2E_SMS_SIM_URL="http://127.0.0.1:${sim_port[sms]}" E2E_TMS_SIM_URL="http://127.0.0.1:${sim_port[tms]}" \
-  E2E_STAFF_OPENID="$E2E_STAFF_OPENID" E2E_OPERATOR_OPENID="$E2E_OPERATOR_OPENID" \
+  E2E_STAFF_OPENID="$E2E_STAFF_OPENID" E2E_OPERATOR_OPENID="$E2E_OPERATOR_OPENID" E2E_ADMIN_OPENID="$E2E_ADMIN_OPENID" \
   pnpm --filter @carmall/miniapp e2e "$@"
