@@ -32,6 +32,14 @@ export function formatDateTimeCN(input: Date | string | number): string {
   return `${p.y}-${pad(p.m)}-${pad(p.d)} ${pad(p.hh)}:${pad(p.mm)}`;
 }
 
+/**
+ * "2026-11-28 20:05:09" in Asia/Shanghai (China has no daylight saving: UTC+8): the timestamp
+ * format of Alipay's OpenAPI, Aliyun's Dyplsapi Expiration and WeChat Pay's bills.
+ */
+export function beijingDateTime(input: Date | number = new Date()): string {
+  return new Date(new Date(input).getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** Milliseconds from `now` (epoch ms) to the next 00:00 Asia/Shanghai (when WeChat's daily API quotas reset). */
 export function msUntilShanghaiMidnight(now: number): number {
   const day = 24 * 60 * 60 * 1000;

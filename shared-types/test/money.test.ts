@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatFen, formatFenDelta, formatFenWan, maskPhone, formatDateCN, formatDateTimeCN } from '../src';
+import { formatFen, formatFenDelta, formatFenWan, maskPhone, formatDateCN, formatDateTimeCN, beijingDateTime } from '../src';
 
 describe('formatFen', () => {
   it('formats whole yuan with separators', () => {
@@ -45,6 +45,8 @@ describe('dates in Asia/Shanghai', () => {
   it('shifts UTC by eight hours across midnight', () => {
     expect(formatDateCN('2026-11-28T16:30:00Z')).toBe('2026-11-29');
     expect(formatDateTimeCN('2026-11-28T16:30:00Z')).toBe('2026-11-29 00:30');
+    // Providers' timestamps (Alipay, Dyplsapi): Beijing time to the second.
+    expect(beijingDateTime(new Date('2026-11-28T16:30:05.999Z'))).toBe('2026-11-29 00:30:05');
   });
   it('rejects invalid dates', () => {
     expect(() => formatDateCN('nope')).toThrow(RangeError);

@@ -1,5 +1,6 @@
 import { createSign, createVerify, randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { beijingDateTime } from '@carmall/shared-types';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
 
 /**
@@ -73,7 +74,8 @@ const pastBeijing = (at: string) => Date.parse(`${at.replace(' ', 'T')}+08:00`) 
 const escapeHtml = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Beijing time as Alipay writes it: "2026-11-28 21:05:00". */
-export const alipayTime = (d = new Date()) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+/** Alipay's timestamps: Beijing time, "yyyy-MM-dd HH:mm:ss". */
+export const alipayTime = (d: Date = new Date()) => beijingDateTime(d);
 
 export async function startAlipayGateway(opts: AlipayGatewayOptions): Promise<RunningSimulator & { ledger: () => Trade[] }> {
   const trades = new Map<string, Trade>();

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { beijingDateTime } from '@carmall/shared-types';
 import { acceptRpcCall } from './aliyun-rpc';
 import { readBody, sendJson, startSimulator, type RunningSimulator } from './server';
 
@@ -113,7 +114,6 @@ export async function startDyplsSimulator(opts: DyplsSimulatorOptions): Promise<
         return ok({ Chargeid: null });
       }
       // QuerySubscriptionDetail
-      const fmt = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
       return ok({
         SecretBindDetailDTO: {
           SubsId: found.subsId,
@@ -121,7 +121,7 @@ export async function startDyplsSimulator(opts: DyplsSimulatorOptions): Promise<
           PhoneNoB: found.phoneNoB,
           PhoneNoX: found.secretNo,
           Status: found.expiresAt > now() ? 1 : 0,
-          ExpireDate: fmt(found.expiresAt),
+          ExpireDate: beijingDateTime(found.expiresAt),
           NeedRecord: false,
         },
       });

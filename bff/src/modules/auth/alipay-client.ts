@@ -1,4 +1,5 @@
 import { createSign, createVerify } from 'node:crypto';
+import { beijingDateTime } from '@carmall/shared-types';
 import { AppError } from '../../infra/errors';
 
 /**
@@ -16,7 +17,6 @@ export interface AlipayAuthOptions {
   timeoutMs: number;
 }
 
-const beijingTime = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 function signContent(params: Record<string, string>): string {
   return Object.keys(params)
@@ -57,7 +57,7 @@ export class AlipayAuthClient {
       format: 'JSON',
       charset: 'utf-8',
       sign_type: 'RSA2',
-      timestamp: beijingTime(),
+      timestamp: beijingDateTime(),
       version: '1.0',
       grant_type: 'authorization_code',
       code: authCode,

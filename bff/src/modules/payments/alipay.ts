@@ -1,4 +1,5 @@
 import { createSign, createVerify } from 'node:crypto';
+import { beijingDateTime } from '@carmall/shared-types';
 import { AppError } from '../../infra/errors';
 
 /**
@@ -32,7 +33,6 @@ export function yuanStringToFen(s: string): number | null {
 }
 export const fenToYuanString = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
-const beijingTime = (at = new Date()) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 
 export class AlipayClient {
   constructor(private readonly cfg: AlipayConfig) {}
@@ -45,7 +45,7 @@ export class AlipayClient {
       format: 'JSON',
       charset: 'utf-8',
       sign_type: 'RSA2',
-      timestamp: beijingTime(),
+      timestamp: beijingDateTime(),
       version: '1.0',
       biz_content: JSON.stringify(biz),
       ...extra,
@@ -101,7 +101,7 @@ export class AlipayClient {
       total_amount: fenToYuanString(p.totalFen),
       subject: p.subject,
       product_code: p.method === 'wap' ? 'QUICK_WAP_WAY' : 'FAST_INSTANT_TRADE_PAY',
-      time_expire: beijingTime(p.timeExpire),
+      time_expire: beijingDateTime(p.timeExpire),
       ...(p.method === 'wap' && p.quitUrl ? { quit_url: p.quitUrl } : {}),
     };
     const params = this.signed(p.method === 'wap' ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay', biz, { notify_url: this.cfg.notifyUrl, return_url: p.returnUrl });

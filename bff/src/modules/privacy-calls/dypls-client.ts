@@ -1,4 +1,5 @@
 import RPCClient from '@alicloud/pop-core';
+import { beijingDateTime } from '@carmall/shared-types';
 import { AppError } from '../../infra/errors';
 
 /**
@@ -19,11 +20,6 @@ export interface DyplsClientOptions {
 export interface AxbBinding {
   secretNo: string;
   subsId: string;
-}
-
-/** "yyyy-MM-dd HH:mm:ss" in Beijing time, as Dyplsapi's Expiration takes it. */
-export function beijingDateTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 interface DyplsAnswer {
